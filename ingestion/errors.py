@@ -1,0 +1,32 @@
+"""Errors that name the file, row, column and reason, so a data engineer can act on them."""
+
+from __future__ import annotations
+
+
+class SliError(Exception):
+    """Base class for every error the pipeline reports to a user."""
+
+
+class InputError(SliError):
+    """A landed file whose structure is wrong: the whole file is rejected."""
+
+    def __init__(self, file: str, reason: str, row: int | None = None, column: str | None = None):
+        self.file, self.reason, self.row, self.column = file, reason, row, column
+        where = [f"file {file}"]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {reason}")
+
+
+class AuditError(SliError):
+    """The candidate warehouse failed a check: it is not published."""
+
+
+class PublishError(SliError):
+    """The candidate cannot be published (missing, or not audited)."""
+
+
+class BuildError(SliError):
+    """dbt could not build the candidate warehouse."""

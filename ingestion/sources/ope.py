@@ -1,0 +1,48 @@
+"""One Public Estate programme outputs: measure, value, unit, basis, scope and as-of date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion.sources.common import (
+    Parsed, Reject, cell, data_rows, find_table, parse_date, parse_number, read_csv_rows, read_xlsx_rows,
+)
+
+COLUMNS = ["Measure", "Value", "Unit", "Basis", "Scope", "As of date"]
+BASES = {"target", "expected", "achieved"}
+
+
+def parse(path: Path) -> Parsed:
+    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
+    header, pos = find_table(path, rows, COLUMNS)
+    records, rejects, read = [], [], 0
+    for number, row in data_rows(rows, header):
+        read += 1
+        raw = {name: cell(row, pos[name]) for name in COLUMNS}
+        basis = raw["Basis"].lower()
+        if basis not in BASES:
+            rejects.append(Reject(number, "Basis", f"basis must be one of {sorted(BASES)}, got {raw['Basis']!r}", raw))
+            continue
+        column = "Value"
+        try:
+            value, status = parse_number(raw["Value"])
+            column = "As of date"
+            as_of = parse_date(raw["As of date"])
+        except (ValueError, TypeError) as exc:
+            rejects.append(Reject(number, column, f"cannot read {raw[column]!r}: {exc}", raw))
+            continue
+        records.append(
+            {
+                "measure": raw["Measure"],
+                "value": value,
+                "value_status": status,
+                "unit": raw["Unit"],
+                "basis": basis,
+                "scope": raw["Scope"].lower(),
+                "as_of_date": as_of,
+                "_source_row": number,
+            }
+        )
+    return Parsed({"outputs": pd.DataFrame.from_records(records)}, rejects, rows_read=read)
