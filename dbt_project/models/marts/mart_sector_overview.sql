@@ -1,0 +1,100 @@
+-- One row per quarter: what was known at the quarter's end from each source.
+with quarters as (
+    select * from {{ ref('int_calendar__quarters') }}
+),
+
+poll_headline as (
+    select
+        round_number, fieldwork_end,
+        max(pct_satisfied) filter (where indicator_code = 'council_satisfaction') as pct_satisfied_council,
+        max(margin_of_error_pp) filter (where indicator_code = 'council_satisfaction') as council_margin_of_error_pp,
+        max(change_pp) filter (where indicator_code = 'council_satisfaction') as council_change_pp,
+        bool_or(is_significant_change) filter (where indicator_code = 'council_satisfaction') as council_change_significant,
+        max(pct_satisfied) filter (where indicator_code = 'area_satisfaction') as pct_satisfied_area,
+        max(pct_satisfied) filter (where indicator_code = 'council_trust') as pct_trust_council,
+        max(pct_satisfied) filter (where indicator_code = 'value_for_money') as pct_value_for_money
+    from {{ ref('fct_resident_satisfaction') }}
+    group by round_number, fieldwork_end
+),
+
+polls as (
+    select q.quarter_id, p.*
+    from quarters as q
+    inner join poll_headline as p on p.fieldwork_end <= q.quarter_end
+    qualify row_number() over (partition by q.quarter_id order by p.fieldwork_end desc) = 1
+),
+
+metrics as (
+    select
+        quarter_id,
+        count(*) filter (where direction in ('improving', 'worsening', 'no_change')) as metrics_with_polarity,
+        count(*) filter (where direction = 'improving') as metrics_improving
+    from {{ ref('int_metrics__direction_by_quarter') }}
+    group by quarter_id
+),
+
+shared_services as (
+    select q.quarter_id, s.*
+    from quarters as q
+    inner join {{ ref('mart_shared_services_savings') }} as s on make_date(s.edition_year, 4, 1) <= q.quarter_end
+    qualify row_number() over (partition by q.quarter_id order by s.edition_year desc) = 1
+),
+
+ope as (
+    select
+        q.quarter_id,
+        o.as_of_date,
+        max(o.value) filter (where o.measure = 'capital_receipts') as capital_receipts_gbp,
+        max(o.value) filter (where o.measure = 'running_cost_savings') as running_cost_savings_gbp,
+        max(o.value) filter (where o.measure = 'jobs_created') as jobs_created,
+        max(o.value) filter (where o.measure = 'homes_land_released') as homes_land_released
+    from quarters as q
+    inner join {{ ref('fct_ope_outputs') }} as o
+        on o.as_of_date <= q.quarter_end and o.basis = 'achieved' and o.scope = 'programme'
+    group by q.quarter_id, o.as_of_date
+    qualify row_number() over (partition by q.quarter_id order by o.as_of_date desc) = 1
+),
+
+freshness as (
+    select
+        (select max(period_end) from {{ ref('fct_council_metric_values') }}) as lginform_latest_period_end,
+        (select max(loaded_at) from {{ ref('stg_lginform__metric_values') }}) as lginform_last_loaded_at,
+        (select max(fieldwork_end) from {{ ref('fct_poll_answers') }}) as polls_latest_fieldwork_end,
+        (select max(loaded_at) from {{ ref('stg_polls__answers') }}) as polls_last_loaded_at,
+        (select max(edition_year) from {{ ref('mart_shared_services_savings') }}) as shared_services_latest_edition,
+        (select max(loaded_at) from {{ ref('stg_shared_services__partnerships') }}) as shared_services_last_loaded_at,
+        (select max(as_of_date) from {{ ref('fct_ope_outputs') }}) as ope_latest_as_of_date,
+        (select max(loaded_at) from {{ ref('stg_ope__outputs') }}) as ope_last_loaded_at
+)
+
+select
+    q.quarter_id,
+    q.quarter_start,
+    q.quarter_end,
+    p.round_number as poll_round_number,
+    p.fieldwork_end as poll_fieldwork_end,
+    p.pct_satisfied_council,
+    p.council_margin_of_error_pp,
+    p.council_change_pp,
+    p.council_change_significant,
+    p.pct_satisfied_area,
+    p.pct_trust_council,
+    p.pct_value_for_money,
+    m.metrics_with_polarity,
+    m.metrics_improving,
+    m.metrics_improving / nullif(m.metrics_with_polarity, 0) as share_metrics_improving,
+    s.edition_year as shared_services_edition,
+    s.partnerships as shared_services_partnerships,
+    s.total_savings_gbp as shared_services_savings_gbp,
+    o.as_of_date as ope_as_of_date,
+    o.capital_receipts_gbp as ope_capital_receipts_gbp,
+    o.running_cost_savings_gbp as ope_running_cost_savings_gbp,
+    o.jobs_created as ope_jobs_created,
+    o.homes_land_released as ope_homes_land_released,
+    f.*
+from quarters as q
+cross join freshness as f
+left join polls as p on p.quarter_id = q.quarter_id
+left join metrics as m on m.quarter_id = q.quarter_id
+left join shared_services as s on s.quarter_id = q.quarter_id
+left join ope as o on o.quarter_id = q.quarter_id

@@ -1,0 +1,12 @@
+select
+    area_code as council_code,
+    metric_id,
+    period_id,
+    period_label,
+    value,
+    value_status,
+    _load_id as load_id,
+    _source_file as source_file,
+    _source_row as source_row,
+    _loaded_at as loaded_at
+from {{ source('lginform', 'values') }}
