@@ -1,0 +1,60 @@
+"""Build: one `dbt build` process, the only writer, makes a fresh candidate warehouse from raw."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ingestion.errors import BuildError
+from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
+
+
+def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
+    """dbt's settings: which file to write, where raw lives, and its own files kept out of the repo."""
+    return {
+        **os.environ,
+        "SLI_HOME": str(paths.home),
+        "SLI_DUCKDB_PATH": str(database),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "DBT_TARGET_PATH": str(paths.home / "dbt" / "target"),
+        "DBT_LOG_PATH": str(paths.home / "dbt" / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_USE_COLORS": "false",
+    }
+
+
+def _missing_sources(paths: Paths) -> list[str]:
+    return [s for s in SOURCES if not any((paths.raw / s).glob("*/*.parquet"))]
+
+
+def discard_candidate(paths: Paths) -> None:
+    for leftover in (paths.candidate, paths.candidate.with_name(paths.candidate.name + ".wal"), paths.audit_stamp):
+        leftover.unlink(missing_ok=True)
+
+
+def build(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
+    """Run `dbt build` (models, seeds and dbt tests) into a new candidate file; return its path."""
+    missing = _missing_sources(paths)
+    if missing:
+        raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
+    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    discard_candidate(paths)
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "build", "--project-dir", str(DBT_PROJECT_DIR), "--warn-error"]
+    failures: list[str] = []
+    with subprocess.Popen(command, env=dbt_env(paths, paths.candidate), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, cwd=DBT_PROJECT_DIR) as process:
+        for line in process.stdout:
+            line = line.rstrip()
+            on_line(line)
+            if " ERROR " in line or " FAIL " in line or "Error in" in line or "Failure in" in line:
+                failures.append(line.split("  ", 1)[-1].strip())
+    if process.returncode != 0:
+        discard_candidate(paths)
+        detail = "; ".join(failures[:10]) or "see the dbt output above"
+        raise BuildError(f"dbt build failed (exit {process.returncode}): {detail}")
+    return paths.candidate

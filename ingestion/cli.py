@@ -1,0 +1,208 @@
+"""`sli`: the command line over the pipeline. Heavy libraries are imported by the commands that use them."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ingestion.errors import SliError
+from ingestion.settings import SOURCES, Paths, get_paths
+
+
+class _Group(click.Group):
+    """Turn the pipeline's own errors into one clear line and exit status 1, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SliError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="SLI_HOME",
+              help="Data folder (landing, raw, quarantine, warehouse). Default: $SLI_HOME or ./data.")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None) -> None:
+    """SLI warehouse: land, load, build, audit and publish the sector-led improvement data."""
+    ctx.obj = get_paths(home)
+
+
+def _paths() -> Paths:
+    return click.get_current_context().obj
+
+
+def _print_load(result) -> None:
+    colour = {"loaded": "green", "skipped": None, "rejected": "red"}[result.status]
+    detail = (f"{result.rows_accepted:,} rows" + (f", {result.rows_rejected:,} quarantined" if result.rows_rejected else "")
+              if result.status == "loaded" else result.message)
+    click.echo(f"  {click.style(f'{result.status:<8}', fg=colour)} {result.source}/{result.file}: {detail}")
+
+
+def _summarise(results) -> None:
+    by_status: dict[str, int] = {}
+    for result in results:
+        by_status[result.status] = by_status.get(result.status, 0) + 1
+    click.echo("  " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) if results else "  no files")
+
+
+@main.command()
+@click.option("--metrics", type=int, default=None, help="Only the first N basket metrics (default: all 97).")
+@click.option("--first-year", type=int, default=2010, show_default=True, help="First financial year (2010 = 2010/11).")
+@click.option("--last-year", type=int, default=2024, show_default=True, help="Last financial year.")
+def sample(metrics: int | None, first_year: int, last_year: int) -> None:
+    """Write the SYNTHETIC sample inputs of all four sources into SLI_HOME/inbox."""
+    from ingestion.sample.generate import SampleSpec, generate
+
+    paths = _paths()
+    started = time.perf_counter()
+    counts = generate(paths.inbox, SampleSpec(first_year=first_year, last_year=last_year, metrics=metrics))
+    for source, rows in counts.items():
+        click.echo(f"  {source}: {rows:,} rows written to {paths.source_inbox(source)}")
+    click.echo(f"sample written in {time.perf_counter() - started:.1f}s (synthetic data, not real figures)")
+
+
+@main.command()
+@click.argument("source", type=click.Choice(SOURCES))
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def ingest(source: str, inputs: tuple[Path, ...]) -> None:
+    """Land and load SOURCE's files (default: its inbox folder) into the raw zone.
+
+    Exits 1 when any file was rejected; the good files are loaded all the same.
+    """
+    from ingestion.pipeline import ingest_source
+
+    results = ingest_source(source, _paths(), inputs or None, on_file=_print_load)
+    _summarise(results)
+    if any(r.status == "rejected" for r in results):
+        sys.exit(1)
+
+
+@main.command()
+def build() -> None:
+    """Build a candidate warehouse from the raw zone with one `dbt build` (models and dbt tests)."""
+    from ingestion.build import build as run_build
+
+    click.echo(f"candidate written to {run_build(_paths(), on_line=click.echo)}")
+
+
+@main.command()
+def audit() -> None:
+    """Run the Great Expectations suites on the candidate; errors block the publish."""
+    from ingestion.audit import audit as run_audit
+
+    warnings = run_audit(_paths())
+    for finding in warnings:
+        click.secho(f"  warning: {finding.describe()}", fg="yellow")
+    click.echo("audit passed" + (f" with {len(warnings)} warning(s)" if warnings else ""))
+
+
+@main.command()
+def publish() -> None:
+    """Replace the published warehouse with the audited candidate (atomic rename)."""
+    from ingestion.publish import publish as run_publish
+
+    click.echo(f"published {run_publish(_paths())}")
+
+
+@main.command()
+def rollback() -> None:
+    """Put the previous published warehouse back."""
+    from ingestion.publish import rollback as run_rollback
+
+    click.echo(f"rolled back: {run_rollback(_paths())}")
+
+
+@main.command()
+@click.option("--quarter", help="Quarter to report, e.g. 2026-Q3 (default: the latest).")
+def report(quarter: str | None) -> None:
+    """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
+    from ingestion.report import render
+
+    click.echo(f"report written to {render(_paths(), quarter)}")
+
+
+@main.command()
+def refresh() -> None:
+    """The whole quarterly refresh: ingest every inbox, build, audit, publish, report."""
+    from ingestion.pipeline import refresh as run_refresh
+
+    paths = _paths()
+    started = time.perf_counter()
+    result = run_refresh(paths, echo=click.echo, on_file=_print_load)
+    _summarise(result.loads)
+    for finding in result.warnings:
+        click.secho(f"  warning: {finding.describe()}", fg="yellow")
+    click.echo(f"refresh finished in {time.perf_counter() - started:.1f}s")
+    click.echo(f"warehouse: {result.published}")
+    click.echo(f"report:    {result.report_dir}")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sql(query: str, fmt: str) -> None:
+    """Run QUERY read-only against the published warehouse and print the result."""
+    import duckdb
+
+    from ingestion import warehouse
+
+    with warehouse.connect(_paths()) as connection:
+        try:
+            relation = connection.sql(query)
+            if relation is None:
+                return
+            columns, rows = relation.columns, relation.fetchall()
+        except duckdb.Error as exc:
+            raise SliError(f"query failed: {exc}") from exc
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=1))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        _print_table(columns, rows)
+
+
+def _print_table(columns: list[str], rows: list[tuple]) -> None:
+    cells = [[("NULL" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+@main.command()
+@click.option("--source", type=click.Choice(SOURCES), help="Only this source.")
+def status(source: str | None) -> None:
+    """What was loaded when, from the load ledger."""
+    from ingestion.ledger import Ledger
+
+    records = Ledger(_paths().ledger).records(source)
+    if not records:
+        click.echo("nothing loaded yet")
+        return
+    _print_table(
+        ["source", "file", "status", "read", "accepted", "rejected", "loaded_at", "message"],
+        [(r.source, r.file_name, r.status, r.rows_read, r.rows_accepted, r.rows_rejected,
+          (r.finished_at or r.started_at)[:19], r.message or "") for r in records],
+    )
+
+
+@main.command()
+def register() -> None:
+    """Rebuild the council register seeds from the ONS 2021 lookup plus the reorganisations."""
+    from ingestion.council_register import SEED_PATH, write_seeds
+
+    councils, successions = write_seeds()
+    click.echo(f"{councils} councils and {successions} successions written next to {SEED_PATH}")
