@@ -1,0 +1,60 @@
+"""Build, audit, publish and report the warehouse when new raw data lands, and every quarter."""
+
+from __future__ import annotations
+
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+from ingestion.orchestration import PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL, raw_asset
+
+DOC = """
+### SLI warehouse
+
+Runs when any source's raw zone has new rows (assets `sli_raw_*`) and at 06:00 on the first day
+of each quarter. One `dbt build` writes a candidate DuckDB file (models and dbt tests); the Great
+Expectations suites audit it; only an audited candidate replaces `SLI_HOME/warehouse/sli.duckdb`,
+by atomic rename. A failure at any step leaves the published warehouse as it was.
+Same steps as `sli build`, `sli audit`, `sli publish`, `sli report`.
+"""
+
+
+@dag(
+    dag_id="sli_warehouse",
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 6 1 1,4,7,10 *", timezone=TIMEZONE),
+        assets=(raw_asset("lginform") | raw_asset("polls") | raw_asset("shared_services") | raw_asset("ope")),
+    ),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=WAREHOUSE_ARGS,
+    tags=["sli", "warehouse"],
+    doc_md=DOC,
+)
+def sli_warehouse():
+    @task(pool=WRITER_POOL)
+    def build() -> str:
+        from ingestion.airflow_tasks import build_task
+
+        return build_task()
+
+    @task
+    def audit() -> list:
+        from ingestion.airflow_tasks import audit_task
+
+        return audit_task()
+
+    @task(pool=WRITER_POOL, outlets=[PUBLISHED_WAREHOUSE])
+    def publish() -> str:
+        from ingestion.airflow_tasks import publish_task
+
+        return publish_task()
+
+    @task
+    def report() -> str:
+        from ingestion.airflow_tasks import report_task
+
+        return report_task()
+
+    build() >> audit() >> publish() >> report()
+
+
+sli_warehouse()

@@ -1,0 +1,60 @@
+"""Wiring shared by the SLI DAGs (dags/): assets, defaults, the writer pool and the failure callback.
+
+Imported at DAG-parse time, so it imports nothing heavy and reads no file, Variable or Connection.
+The work itself lives in the `ingestion` package, imported inside each task.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset
+
+# Every task that writes a DuckDB file runs in this one-slot pool: DuckDB allows a single writer.
+WRITER_POOL = "sli_duckdb_writer"
+START_DATE = datetime(2026, 1, 1)
+TIMEZONE = "Europe/London"
+
+log = logging.getLogger("sli.airflow")
+
+
+def raw_asset(source: str) -> Asset:
+    """Updated whenever new rows of SOURCE land in the raw zone."""
+    return Asset(name=f"sli_raw_{source}", uri=f"sli://raw/{source}")
+
+
+PUBLISHED_WAREHOUSE = Asset(name="sli_published_warehouse", uri="sli://warehouse/sli.duckdb")
+
+
+def log_failure(context) -> None:
+    """One clear line per failed task; an alert (e-mail, Teams, Slack) plugs in here."""
+    ti = context.get("ti") or context.get("task_instance")
+    log.error(
+        "SLI task failed: dag=%s task=%s run=%s try=%s error=%s",
+        getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"), context.get("run_id"),
+        getattr(ti, "try_number", "?"), context.get("exception"),
+    )
+
+
+# Ingest tasks touch files and (later) remote APIs: retry with backoff. Build, audit and publish
+# are deterministic on their inputs, so a retry would fail the same way: they do not retry.
+INGEST_ARGS = {
+    "owner": "sli",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+    "on_failure_callback": log_failure,
+}
+WAREHOUSE_ARGS = {"owner": "sli", "retries": 0, "on_failure_callback": log_failure}
+
+
+def ingest_dag_doc(source: str, what: str) -> str:
+    return (
+        f"### Ingest {what}\n\n"
+        f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or the files named in the `paths` "
+        f"param) into `SLI_HOME/raw/{source}`, recording each load in the ledger. Emits the asset "
+        f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
+        f"Same step as `sli ingest {source}`."
+    )
