@@ -260,6 +260,11 @@ def generate(inbox: Path, spec: SampleSpec = SampleSpec()) -> dict[str, int]:
     """Write every source's sample into ``inbox/<source>/``; return rows written per source."""
     councils = _read_seed("council_register.csv")
     rng = random.Random(spec.seed)
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "SYNTHETIC_SAMPLE.txt").write_text(
+        f"{SYNTHETIC_NOTE}.\nEvery value in this folder is drawn from a seeded random generator ({spec}).\n"
+        "Council names and codes are the real ONS ones; metric identifiers S9001-S9097 are not LG Inform's.\n",
+        encoding="utf-8")
     last = date(spec.last_year + 2, 10, 31)  # polls run to the October after the latest data year
     return {
         "lginform": write_lginform(inbox / "lginform", councils, spec, rng),

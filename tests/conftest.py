@@ -1,0 +1,59 @@
+"""Shared fixtures: a small synthetic sample and a refreshed SLI_HOME, built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# Airflow reads AIRFLOW_HOME when first imported: point it at a throwaway folder before any test does.
+_AIRFLOW_HOME = Path(os.environ.setdefault("SLI_TEST_TMP", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"sli-tests-{os.getpid()}")))
+os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME / "airflow")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+
+SMALL_SAMPLE = ["--metrics", "6"]
+
+
+def sli(home: Path, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `sli` command as a user would."""
+    result = subprocess.run([str(BIN / "sli"), *args], env={**os.environ, "SLI_HOME": str(home), **(env or {})},
+                            capture_output=True, text=True, cwd=REPO)
+    if check and result.returncode != 0:
+        raise AssertionError(f"sli {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_inbox(tmp_path_factory) -> Path:
+    """A small synthetic sample (6 metrics, every council, 2010/11-2024/25), generated once."""
+    home = tmp_path_factory.mktemp("sample")
+    sli(home, "sample", *SMALL_SAMPLE)
+    return home / "inbox"
+
+
+@pytest.fixture
+def fresh_home(tmp_path, sample_inbox) -> Path:
+    """An empty SLI_HOME whose inbox holds a copy of the small sample."""
+    shutil.copytree(sample_inbox, tmp_path / "inbox")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def published_home(tmp_path_factory, sample_inbox) -> Path:
+    """An SLI_HOME refreshed once with `sli refresh`; tests must only read it."""
+    home = tmp_path_factory.mktemp("published")
+    shutil.copytree(sample_inbox, home / "inbox")
+    sli(home, "refresh")
+    return home
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_AIRFLOW_HOME, ignore_errors=True)

@@ -1,0 +1,108 @@
+"""The whole refresh, as a user runs it: through the Airflow DAGs, then re-run, then poisoned."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+
+from conftest import BIN, REPO, sli
+
+MARTS = ["dim_council", "dim_metric", "fct_council_metric_values", "fct_poll_answers", "fct_resident_satisfaction",
+         "fct_ope_outputs", "mart_metric_direction_of_travel", "mart_shared_services_savings", "mart_sector_overview"]
+
+
+def _airflow_env(home):
+    return {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
+
+
+def _run_dags(home):
+    env = {**os.environ, "SLI_HOME": str(home), **_airflow_env(home)}
+    migrate = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True, cwd=REPO)
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    return sli(home, "run-dags", env=_airflow_env(home))
+
+
+def _marts(home) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        return {m: con.execute(f"select * from {m} order by all").fetchall() for m in MARTS}
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
+    first = _run_dags(fresh_home)
+    assert "sli_warehouse: success" in first.stdout
+    assert "publish=success" in first.stdout
+
+    with duckdb.connect(str(fresh_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        quarters = con.execute("select quarter_id, quarter_start from mart_sector_overview order by quarter_start").fetchall()
+        latest = con.execute(
+            "select poll_round_number, pct_satisfied_council, share_metrics_improving, shared_services_savings_gbp,"
+            " shared_services_partnerships, ope_capital_receipts_gbp from mart_sector_overview"
+            " order by quarter_start desc limit 1").fetchone()
+    ids = [q[0] for q in quarters]
+    assert len(ids) == len(set(ids)) > 40  # one row per quarter since 2010
+    assert all((b[1] - a[1]).days in (90, 91, 92) for a, b in zip(quarters, quarters[1:]))  # no gaps
+    assert all(value is not None for value in latest), latest
+    assert 0 <= latest[2] <= 1 and 0 < latest[1] < 100
+
+    before, ledger_before = _marts(fresh_home), sli(fresh_home, "status").stdout
+    second = _run_dags(fresh_home)
+    assert second.stdout.count("ingest=skipped") == 4  # nothing new: no ingest DAG emits its asset
+    assert sli(fresh_home, "status").stdout == ledger_before
+    assert _marts(fresh_home) == before
+    assert list((fresh_home / "reports").glob("*/sector_overview.md"))
+
+
+def test_poll_percentage_of_140_stops_at_audit_and_keeps_the_published_warehouse(tmp_path, published_home):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    published = home / "warehouse" / "sli.duckdb"
+    digest = _sha(published)
+    poll = sorted((home / "inbox" / "polls").glob("*.csv"))[-1]
+    text = poll.read_text(encoding="utf-8")
+    needle = ",Very satisfied,"
+    start = text.index(needle) + len(needle)
+    end = text.index("\n", start)
+    poll.write_text(text[:start] + "140" + text[end:], encoding="utf-8")
+
+    result = sli(home, "refresh", check=False)
+    assert result.returncode == 1
+    assert "audit failed" in result.stderr
+    assert "expect_column_values_to_be_between" in result.stderr
+    assert "fct_poll_answers.percent" in result.stderr and "140" in result.stderr
+    assert _sha(published) == digest
+    assert not (home / "warehouse" / "candidate.audit.json").exists()
+
+
+def test_sql_prints_tables_csv_and_json(published_home):
+    table = sli(published_home, "sql", "select count(*) as n from dim_council").stdout
+    assert table.splitlines()[0].strip() == "n" and "365" in table
+    csv_out = sli(published_home, "sql", "select edition_year from mart_shared_services_savings order by 1",
+                  "--format", "csv").stdout
+    assert csv_out.splitlines() == ["edition_year", "2017", "2018", "2019"]
+    json_out = sli(published_home, "sql", "select 1 as one", "--format", "json").stdout
+    assert '"one": 1' in json_out
+
+
+@pytest.mark.parametrize("statement", ["create table x as select 1", "delete from dim_council"])
+def test_sql_cannot_write_to_the_published_warehouse(published_home, statement):
+    digest = _sha(published_home / "warehouse" / "sli.duckdb")
+    result = sli(published_home, "sql", statement, check=False)
+    assert result.returncode == 1 and "read-only" in result.stderr.lower()
+    assert _sha(published_home / "warehouse" / "sli.duckdb") == digest
+
+
+def test_status_lists_every_load(published_home):
+    out = sli(published_home, "status").stdout
+    for source in ("lginform", "polls", "shared_services", "ope"):
+        assert source in out
+    rows = out.splitlines()[2:-1]
+    assert rows and all(row.split()[2] == "loaded" for row in rows)
