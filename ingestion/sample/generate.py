@@ -11,7 +11,7 @@ import json
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import xlsxwriter
@@ -206,6 +206,8 @@ def write_shared_services(out: Path, councils: list[dict], rng: random.Random, e
             by_region.setdefault(council["region_name"], []).append(council)
         path = out / f"shared_services_map_{edition}.xlsx"
         book = xlsxwriter.Workbook(str(path))
+        # A fixed creation date keeps the workbook byte-identical from run to run.
+        book.set_properties({"title": f"Shared Services Map {edition} (synthetic)", "created": datetime(edition, 4, 1)})
         sheet = book.add_worksheet("Partnerships")
         sheet.write_row(0, 0, [f"Shared Services Map, {edition} edition"])
         sheet.write_row(1, 0, [SYNTHETIC_NOTE])
