@@ -1,32 +1,5 @@
-"""Ingest LG Inform council performance metrics into the raw zone (weekly, Monday 05:00, UK time)."""
+"""Airflow DAG: ingest LG Inform council performance metrics into the raw zone (weekly, Monday 05:00, UK time)."""
 
-from __future__ import annotations
+from ingestion.orchestration import ingest_dag
 
-from airflow.sdk import CronTriggerTimetable, Param, dag, task
-from ingestion.orchestration import INGEST_ARGS, START_DATE, TIMEZONE, ingest_dag_doc, raw_asset
-
-SOURCE = "lginform"
-
-
-@dag(
-    dag_id="sli_ingest_lginform",
-    schedule=CronTriggerTimetable("0 5 * * 1", timezone=TIMEZONE),
-    start_date=START_DATE,
-    catchup=False,
-    max_active_runs=1,
-    default_args=INGEST_ARGS,
-    tags=["sli", "ingest", SOURCE],
-    doc_md=ingest_dag_doc(SOURCE, "LG Inform council performance metrics"),
-    params={"paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox.")},
-)
-def sli_ingest_lginform():
-    @task(outlets=[raw_asset(SOURCE)])
-    def ingest(params=None) -> dict:
-        from ingestion.airflow_tasks import ingest_task
-
-        return ingest_task(SOURCE, params.get("paths") or [])
-
-    ingest()
-
-
-sli_ingest_lginform()
+dag = ingest_dag("lginform", "LG Inform council performance metrics", cron="0 5 * * 1")

@@ -1,32 +1,5 @@
-"""Ingest Shared Services Map editions into the raw zone (daily 05:00, UK time)."""
+"""Airflow DAG: ingest Shared Services Map editions into the raw zone (daily 05:00, UK time)."""
 
-from __future__ import annotations
+from ingestion.orchestration import ingest_dag
 
-from airflow.sdk import CronTriggerTimetable, Param, dag, task
-from ingestion.orchestration import INGEST_ARGS, START_DATE, TIMEZONE, ingest_dag_doc, raw_asset
-
-SOURCE = "shared_services"
-
-
-@dag(
-    dag_id="sli_ingest_shared_services",
-    schedule=CronTriggerTimetable("0 5 * * *", timezone=TIMEZONE),
-    start_date=START_DATE,
-    catchup=False,
-    max_active_runs=1,
-    default_args=INGEST_ARGS,
-    tags=["sli", "ingest", SOURCE],
-    doc_md=ingest_dag_doc(SOURCE, "Shared Services Map editions"),
-    params={"paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox.")},
-)
-def sli_ingest_shared_services():
-    @task(outlets=[raw_asset(SOURCE)])
-    def ingest(params=None) -> dict:
-        from ingestion.airflow_tasks import ingest_task
-
-        return ingest_task(SOURCE, params.get("paths") or [])
-
-    ingest()
-
-
-sli_ingest_shared_services()
+dag = ingest_dag("shared_services", "Shared Services Map editions", cron="0 5 * * *")

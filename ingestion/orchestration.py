@@ -50,11 +50,35 @@ INGEST_ARGS = {
 WAREHOUSE_ARGS = {"owner": "sli", "retries": 0, "on_failure_callback": log_failure}
 
 
-def ingest_dag_doc(source: str, what: str) -> str:
-    return (
-        f"### Ingest {what}\n\n"
-        f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or the files named in the `paths` "
-        f"param) into `SLI_HOME/raw/{source}`, recording each load in the ledger. Emits the asset "
-        f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
-        f"Same step as `sli ingest {source}`."
+def ingest_dag(source: str, what: str, cron: str):
+    """The DAG that ingests one source: a single task, emitting the source's raw asset."""
+    from airflow.sdk import CronTriggerTimetable, Param, dag, task
+
+    @dag(
+        dag_id=f"sli_ingest_{source}",
+        schedule=CronTriggerTimetable(cron, timezone=TIMEZONE),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args=INGEST_ARGS,
+        tags=["sli", "ingest", source],
+        doc_md=(
+            f"### Ingest {what}\n\n"
+            f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or the files named in the `paths` "
+            f"param) into `SLI_HOME/raw/{source}`, recording each load in the ledger. Emits the asset "
+            f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
+            f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`."
+        ),
+        params={"paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox.")},
     )
+    def ingest_source():
+        @task(outlets=[raw_asset(source)])
+        def ingest(params=None) -> dict:
+            from ingestion.airflow_tasks import ingest_task
+
+            return ingest_task(source, params.get("paths") or [])
+
+        ingest()
+
+    ingest_source.__name__ = f"sli_ingest_{source}"
+    return ingest_source()

@@ -128,12 +128,20 @@ def find_table(path: Path, rows: list[list[str]], required: list[str]) -> tuple[
     raise InputError(path.name, f"header row not found; missing column(s): {', '.join(best_missing)}", row=1)
 
 
-def data_rows(rows: list[list[str]], header_index: int):
-    """Yield (1-based file row number, cells) for the rows under the header, skipping blank rows."""
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if any(str(cell).strip() for cell in row):
-            yield offset, row
-
-
-def cell(row: list[str], position: int) -> str:
+def _cell(row: list[str], position: int) -> str:
     return row[position].strip() if position < len(row) else ""
+
+
+def read_table(path: Path, columns: list[str]) -> tuple[list[list[str]], list[tuple[int, dict[str, str]]]]:
+    """Read a CSV or .xlsx table: (the title rows above its header, [(file row number, {column: text})]).
+
+    Blank rows are skipped; row numbers are 1-based, as a spreadsheet shows them.
+    """
+    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
+    header, positions = find_table(path, rows, columns)
+    records = [
+        (number, {name: _cell(row, positions[name]) for name in columns})
+        for number, row in enumerate(rows[header + 1 :], start=header + 2)
+        if any(str(value).strip() for value in row)
+    ]
+    return rows[:header], records

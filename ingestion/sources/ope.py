@@ -6,21 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.sources.common import (
-    Parsed, Reject, cell, data_rows, find_table, parse_date, parse_number, read_csv_rows, read_xlsx_rows,
-)
+from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, read_table
 
 COLUMNS = ["Measure", "Value", "Unit", "Basis", "Scope", "As of date"]
 BASES = {"target", "expected", "achieved"}
 
 
 def parse(path: Path) -> Parsed:
-    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
-    header, pos = find_table(path, rows, COLUMNS)
-    records, rejects, read = [], [], 0
-    for number, row in data_rows(rows, header):
-        read += 1
-        raw = {name: cell(row, pos[name]) for name in COLUMNS}
+    _, table = read_table(path, COLUMNS)
+    records, rejects = [], []
+    for number, raw in table:
         basis = raw["Basis"].lower()
         if basis not in BASES:
             rejects.append(Reject(number, "Basis", f"basis must be one of {sorted(BASES)}, got {raw['Basis']!r}", raw))
@@ -45,4 +40,4 @@ def parse(path: Path) -> Parsed:
                 "_source_row": number,
             }
         )
-    return Parsed({"outputs": pd.DataFrame.from_records(records)}, rejects, rows_read=read)
+    return Parsed({"outputs": pd.DataFrame.from_records(records)}, rejects, rows_read=len(table))

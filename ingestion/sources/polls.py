@@ -6,20 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.sources.common import (
-    Parsed, Reject, cell, data_rows, find_table, parse_date, parse_number, read_csv_rows, read_xlsx_rows,
-)
+from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, read_table
 
 COLUMNS = ["Round", "Fieldwork start", "Fieldwork end", "Base", "Question code", "Question", "Answer", "Percent"]
 
 
 def parse(path: Path) -> Parsed:
-    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
-    header, pos = find_table(path, rows, COLUMNS)
-    records, rejects, read = [], [], 0
-    for number, row in data_rows(rows, header):
-        read += 1
-        raw = {name: cell(row, pos[name]) for name in COLUMNS}
+    _, table = read_table(path, COLUMNS)
+    records, rejects = [], []
+    for number, raw in table:
         column = "Round"
         try:
             round_number = int(raw["Round"])
@@ -51,4 +46,4 @@ def parse(path: Path) -> Parsed:
                 "_source_row": number,
             }
         )
-    return Parsed({"answers": pd.DataFrame.from_records(records)}, rejects, rows_read=read)
+    return Parsed({"answers": pd.DataFrame.from_records(records)}, rejects, rows_read=len(table))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, cell, data_rows, find_table, parse_number, read_xlsx_rows
+from ingestion.sources.common import Parsed, Reject, parse_number, read_table
 
 COLUMNS = [
     "Partnership name", "Description", "Councils involved", "Other public bodies", "Region",
@@ -27,13 +27,12 @@ def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
 
 
 def parse(path: Path) -> Parsed:
-    rows = read_xlsx_rows(path)
-    header, pos = find_table(path, rows, COLUMNS)
-    edition = _edition_year(path, rows[:header])
-    records, rejects, read = [], [], 0
-    for number, row in data_rows(rows, header):
-        read += 1
-        raw = {name: cell(row, pos[name]) for name in COLUMNS}
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(path.name, "a Shared Services Map edition must be an .xlsx workbook")
+    title_rows, table = read_table(path, COLUMNS)
+    edition = _edition_year(path, title_rows)
+    records, rejects = [], []
+    for number, raw in table:
         if not raw["Partnership name"]:
             rejects.append(Reject(number, "Partnership name", "partnership name is required", raw))
             continue
@@ -63,4 +62,4 @@ def parse(path: Path) -> Parsed:
                 "_source_row": number,
             }
         )
-    return Parsed({"partnerships": pd.DataFrame.from_records(records)}, rejects, rows_read=read)
+    return Parsed({"partnerships": pd.DataFrame.from_records(records)}, rejects, rows_read=len(table))

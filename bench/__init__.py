@@ -1,0 +1,1 @@
+"""Benchmarks of the refresh, stage by stage (`python -m bench`)."""
