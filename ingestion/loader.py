@@ -68,8 +68,8 @@ def load_file(source: str, path: Path, paths: Paths, ledger: Ledger) -> LoadResu
     try:
         parsed = PARSERS[source](landed)
     except InputError as exc:
-        exc.file = path.name
-        message = str(exc).replace(landed.name, path.name)
+        # Name the file as the user gave it, not its hash-prefixed landing copy.
+        message = str(InputError(path.name, exc.reason, exc.row, exc.column))
         ledger.finish(load_id, "rejected", _now(), message=message)
         return LoadResult(source, path.name, "rejected", message=message)
     except Exception as exc:

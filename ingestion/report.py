@@ -38,7 +38,7 @@ def render(paths: Paths, quarter: str | None = None) -> Path:
         writer.writerow(columns)
         writer.writerows(rows)
     lines = [f"# Sector overview, {chosen['quarter_id']}", ""]
-    lines += [f"- {label}: {_format(chosen[key])}" for key, label in HEADLINES]
+    lines += [f"- {label}: {_format(key, chosen[key])}" for key, label in HEADLINES]
     lines += ["", f"Poll round {chosen['poll_round_number']} (fieldwork ended {chosen['poll_fieldwork_end']});"
               f" Shared Services Map {chosen['shared_services_edition']} edition;"
               f" One Public Estate figures as of {chosen['ope_as_of_date']}.", ""]
@@ -46,7 +46,9 @@ def render(paths: Paths, quarter: str | None = None) -> Path:
     return folder
 
 
-def _format(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.1f}"
-    return "n/a" if value is None else str(value)
+def _format(key: str, value) -> str:
+    if value is None:
+        return "n/a"
+    if key.startswith("share_"):  # shares are 0-1; everything else is shown in its own unit
+        return f"{value:.1%}"
+    return f"{value:,.1f}" if isinstance(value, float) else str(value)

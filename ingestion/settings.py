@@ -62,10 +62,6 @@ class Paths:
     def reports(self) -> Path:
         return self.home / "reports"
 
-    @property
-    def logs(self) -> Path:
-        return self.home / "logs"
-
     def source_inbox(self, source: str) -> Path:
         return self.inbox / source
 

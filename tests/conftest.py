@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 # Airflow reads AIRFLOW_HOME when first imported: point it at a throwaway folder before any test does.
-_AIRFLOW_HOME = Path(os.environ.setdefault("SLI_TEST_TMP", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"sli-tests-{os.getpid()}")))
-os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME / "airflow")
+_AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="sli-tests-airflow-"))
+os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 

@@ -106,3 +106,11 @@ def test_status_lists_every_load(published_home):
         assert source in out
     rows = out.splitlines()[2:-1]
     assert rows and all(row.split()[2] == "loaded" for row in rows)
+
+
+def test_report_shows_shares_as_percent_and_points_as_points(published_home):
+    [report] = (published_home / "reports").glob("*/sector_overview.md")
+    lines = dict(line[2:].split(": ", 1) for line in report.read_text().splitlines() if line.startswith("- "))
+    assert lines["Share of metrics improving since the baseline"].endswith("%")
+    assert not lines["  change since previous round (points)"].endswith("%")
+    assert not lines["  margin of error, 95% (points)"].endswith("%")
