@@ -7,19 +7,38 @@ from pathlib import Path
 
 from ingestion import audit, build, publish, report
 from ingestion.errors import SliError
+from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
 from ingestion.pipeline import ingest_source
 from ingestion.settings import get_paths
 
 log = logging.getLogger("sli")
 
 
+def lginform_api() -> ApiSettings | None:
+    """The Airflow Connection `sli_lginform` (login = key, password = secret, host = base URL), else the env."""
+    from airflow.sdk import Connection
+
+    try:
+        connection = Connection.get(CONNECTION_ID)
+    except Exception:  # not defined: AirflowNotFoundException, whose import path moved between versions
+        return settings_from_env()
+    host = connection.host or ""
+    if host and "://" not in host:
+        scheme = connection.conn_type if connection.conn_type in ("http", "https") else "https"
+        host = f"{scheme}://{host}" + (f":{connection.port}" if connection.port else "")
+    return ApiSettings(host or DEFAULT_BASE_URL, Credentials(connection.login, connection.password or None))
+
+
 def ingest_task(source: str, inputs: list[str]) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
-    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None)
+    api = lginform_api() if source == "lginform" and not inputs else None
+    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None, api=api)
     for result in results:
         log.info("%s %s: %s rows accepted, %s quarantined %s", result.status, result.file,
                  result.rows_accepted, result.rows_rejected, result.message)
+        for warning in result.warnings:
+            log.warning("%s: %s", result.file, warning)
     rejected = [r for r in results if r.status == "rejected"]
     if rejected:
         raise SliError("rejected: " + "; ".join(r.message for r in rejected))

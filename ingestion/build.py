@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from ingestion import raw_zone
 from ingestion.errors import BuildError
 from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
 
@@ -28,7 +29,8 @@ def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
 
 
 def _missing_sources(paths: Paths) -> list[str]:
-    return [s for s in SOURCES if not any((paths.raw / s).glob("*/*.parquet"))]
+    return [s for s in SOURCES
+            if not any(f.name != raw_zone.SCHEMA_FILE for f in (paths.raw / s).glob("*/*.parquet"))]
 
 
 def discard_candidate(paths: Paths) -> None:
@@ -41,6 +43,7 @@ def build(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
     missing = _missing_sources(paths)
     if missing:
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
+    raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     discard_candidate(paths)
     dbt = Path(sys.executable).with_name("dbt")

@@ -38,10 +38,12 @@ def _paths() -> Paths:
 
 
 def _print_load(result) -> None:
-    colour = {"loaded": "green", "skipped": None, "rejected": "red"}[result.status]
-    detail = (f"{result.rows_accepted:,} rows" + (f", {result.rows_rejected:,} quarantined" if result.rows_rejected else "")
+    colour = {"loaded": "green", "skipped": None, "rejected": "red", "stopped": "yellow"}[result.status]
+    detail = (f"{result.rows_accepted:,} rows" + (f", {result.rows_rejected:,} {result.message}" if result.rows_rejected else "")
               if result.status == "loaded" else result.message)
     click.echo(f"  {click.style(f'{result.status:<8}', fg=colour)} {result.source}/{result.file}: {detail}")
+    for warning in result.warnings:
+        click.secho(f"           warning: {warning}", fg="yellow")
 
 
 def _summarise(results) -> None:
@@ -67,20 +69,51 @@ def sample(metrics: int | None, first_year: int, last_year: int) -> None:
     click.echo(f"sample written in {time.perf_counter() - started:.1f}s (synthetic data, not real figures)")
 
 
+# What `sli ingest` accepts: each source, plus `council-metrics` for metric files (they load into lginform).
+INGEST_NAMES = {**{s.replace("_", "-"): s for s in SOURCES}, **{s: s for s in SOURCES}, "council-metrics": "lginform"}
+EXIT_STOPPED = 75  # EX_TEMPFAIL: the LG Inform usage limit stopped the fetch; the next run resumes it
+
+
 @main.command()
-@click.argument("source", type=click.Choice(SOURCES))
+@click.argument("source", type=click.Choice(sorted(INGEST_NAMES)), metavar="SOURCE")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def ingest(source: str, inputs: tuple[Path, ...]) -> None:
+@click.option("--api", "use_api", is_flag=True, help="lginform: fetch from the API (fails without credentials).")
+@click.option("--metric", "metrics", multiple=True, help="lginform API: only these metric ids (default: the basket).")
+@click.option("--area", default=None, help="lginform API: area codes or group (default: AllLaInCountry_England).")
+@click.option("--period", default=None, help="lginform API: period ids or latest:N (default: latest:20).")
+@click.option("--csv", "csv_format", is_flag=True, help="lginform API: fetch /data.csv instead of /data JSON.")
+def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[str, ...], area: str | None,
+           period: str | None, csv_format: bool) -> None:
     """Land and load SOURCE's files (default: its inbox folder) into the raw zone.
 
-    Exits 1 when any file was rejected; the good files are loaded all the same.
-    """
-    from ingestion.pipeline import ingest_source
+    SOURCE is lginform, council-metrics, polls, shared-services or ope. `sli ingest lginform` with no
+    files fetches from the LG Inform API when SLI_LGINFORM_KEY is set (and SLI_LGINFORM_SECRET for
+    signed calls; SLI_LGINFORM_URL for another base URL), else loads the inbox.
 
-    results = ingest_source(source, _paths(), inputs or None, on_file=_print_load)
+    Exits 1 when any file was rejected (the good files are loaded all the same), and 75 when the
+    API's usage limit stopped the fetch (the next run resumes where it stopped).
+    """
+    from ingestion.lginform_api import ENV_KEY, settings_from_env
+    from ingestion.pipeline import fetch_lginform, ingest_source
+
+    name, paths = INGEST_NAMES[source], _paths()
+    api = settings_from_env() if name == "lginform" and source != "council-metrics" and not inputs else None
+    if use_api and api is None:
+        raise SliError(f"--api needs LG Inform credentials: set {ENV_KEY} (and SLI_LGINFORM_SECRET)")
+    if api is not None:
+        click.echo(f"fetching from LG Inform at {api.base_url} ({api.credentials.mode})")
+        options = {key: value for key, value in
+                   {"metrics": list(metrics) or None, "area": area, "period": period}.items() if value}
+        results = fetch_lginform(paths, api, _print_load, csv_format=csv_format, **options)
+    else:
+        if name == "lginform" and not inputs:
+            click.echo(f"no {ENV_KEY} set: loading LG Inform files from {paths.source_inbox(name)}")
+        results = ingest_source(name, paths, inputs or None, on_file=_print_load)
     _summarise(results)
     if any(r.status == "rejected" for r in results):
         sys.exit(1)
+    if any(r.status == "stopped" for r in results):
+        sys.exit(EXIT_STOPPED)
 
 
 @main.command()
@@ -206,6 +239,14 @@ def register() -> None:
 
     councils, successions = write_seeds()
     click.echo(f"{councils} councils and {successions} successions written next to {SEED_PATH}")
+
+
+@main.command()
+def contracts() -> None:
+    """Print the source contracts as Markdown (docs/contracts.md is this output)."""
+    from ingestion.contracts import render_markdown
+
+    click.echo(render_markdown(), nl=False)
 
 
 @main.command("run-dags")

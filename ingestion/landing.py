@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -25,12 +26,27 @@ def safe_name(name: str) -> str:
     return cleaned or "unnamed"
 
 
-def land(source_file: Path, landing_dir: Path, sha256: str) -> Path:
-    """Copy a file into landing (once); the copy is never edited or deleted by the pipeline."""
-    landing_dir.mkdir(parents=True, exist_ok=True)
-    target = landing_dir / f"{sha256[:16]}__{safe_name(source_file.name)}"
+def landed_path(landing_dir: Path, name: str, sha256: str) -> Path:
+    return landing_dir / f"{sha256[:16]}__{safe_name(name)}"
+
+
+def _write_once(target: Path, write: Callable[[Path], object]) -> Path:
+    """Write a landed file once, atomically; it is never edited or deleted by the pipeline."""
     if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(source_file, partial)
+        write(partial)
         os.replace(partial, target)
     return target
+
+
+def land(source_file: Path, landing_dir: Path, sha256: str) -> Path:
+    """Copy a file into landing, as received."""
+    return _write_once(landed_path(landing_dir, source_file.name, sha256),
+                       lambda partial: shutil.copyfile(source_file, partial))
+
+
+def land_bytes(data: bytes, name: str, landing_dir: Path) -> tuple[Path, str]:
+    """Keep a response exactly as received; return (its landed path, its SHA-256)."""
+    sha = hashlib.sha256(data).hexdigest()
+    return _write_once(landed_path(landing_dir, name, sha), lambda partial: partial.write_bytes(data)), sha

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,18 @@ create table if not exists loads (
     finished_at    text
 );
 create index if not exists loads_by_hash on loads (source, file_sha256, status);
+-- One row per API fetch: what it asked for and what is left, so a stopped run resumes where it was.
+create table if not exists api_runs (
+    run_id         text primary key,
+    source         text not null,
+    status         text not null check (status in ('running', 'stopped', 'complete', 'failed')),
+    changed_since  text,
+    pending        text not null,  -- JSON list of the metric ids still to fetch
+    total          integer not null,
+    started_at     text not null,
+    finished_at    text,
+    message        text
+);
 """
 
 
@@ -40,6 +53,19 @@ class LoadRecord:
     message: str | None
     started_at: str
     finished_at: str | None
+
+
+@dataclass
+class ApiRun:
+    run_id: str
+    source: str
+    status: str  # running | stopped (quota: resume next time) | complete | failed
+    changed_since: str | None
+    pending: list[str]
+    total: int
+    started_at: str
+    finished_at: str | None = None
+    message: str | None = None
 
 
 class Ledger:
@@ -91,6 +117,29 @@ class Ledger:
                 "update loads set status = ?, finished_at = ?, rows_read = ?, rows_accepted = ?,"
                 " rows_rejected = ?, message = ? where load_id = ?",
                 (status, at, rows_read, rows_accepted, rows_rejected, message, load_id),
+            )
+
+    def _find_api_run(self, where: str, params: tuple) -> ApiRun | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "select run_id, source, status, changed_since, pending, total, started_at, finished_at, message"
+                f" from api_runs where {where} order by started_at desc, run_id desc limit 1", params,
+            ).fetchone()
+        return None if row is None else ApiRun(*row[:4], json.loads(row[4]), *row[5:])
+
+    def last_api_run(self, source: str) -> ApiRun | None:
+        return self._find_api_run("source = ?", (source,))
+
+    def last_complete_api_run(self, source: str) -> ApiRun | None:
+        return self._find_api_run("source = ? and status = 'complete'", (source,))
+
+    def save_api_run(self, run: ApiRun) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "insert or replace into api_runs (run_id, source, status, changed_since, pending, total,"
+                " started_at, finished_at, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run.run_id, run.source, run.status, run.changed_since, json.dumps(run.pending), run.total,
+                 run.started_at, run.finished_at, run.message),
             )
 
     def records(self, source: str | None = None) -> list[LoadRecord]:

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingestion import landing, raw_zone
+from ingestion import input_checks, landing, raw_zone
+from ingestion.contracts import TABLES
 from ingestion.errors import InputError, SliError
 from ingestion.ledger import Ledger
 from ingestion.settings import SOURCES, Paths
@@ -20,10 +21,9 @@ PARSERS = {
     "ope": ope.parse,
 }
 SUFFIXES = {
-    "lginform": {".json"},
-    "polls": {".csv", ".xlsx"},
-    "shared_services": {".xlsx"},
-    "ope": {".csv", ".xlsx"},
+    source: {suffix for (owner, _), table in TABLES.items() if owner == source
+             for fmt in table.formats for suffix in fmt.extensions}
+    for source in PARSERS
 }
 
 
@@ -31,11 +31,12 @@ SUFFIXES = {
 class LoadResult:
     source: str
     file: str
-    status: str  # loaded | skipped | rejected
+    status: str  # loaded | skipped | rejected | stopped (an API fetch left work for the next run)
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
     message: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def _check_source(source: str) -> None:
@@ -61,7 +62,18 @@ def load_file(source: str, path: Path, paths: Paths, ledger: Ledger) -> LoadResu
     sha = landing.sha256_of(path)
     if ledger.is_loaded(source, sha):
         return LoadResult(source, path.name, "skipped", message="already loaded (same content hash)")
-    landed = landing.land(path, paths.landing / source, sha)
+    return _load_landed(source, path, landing.land(path, paths.landing / source, sha), sha, paths, ledger)
+
+
+def load_bytes(source: str, name: str, data: bytes, paths: Paths, ledger: Ledger) -> LoadResult:
+    """Land a response as received, then load it like a file."""
+    landed, sha = landing.land_bytes(data, name, paths.landing / source)
+    if ledger.is_loaded(source, sha):
+        return LoadResult(source, name, "skipped", message="already loaded (same content hash)")
+    return _load_landed(source, Path(name), landed, sha, paths, ledger)
+
+
+def _load_landed(source: str, path: Path, landed: Path, sha: str, paths: Paths, ledger: Ledger) -> LoadResult:
     started = datetime.now(timezone.utc)
     load_id = f"{source}-{started:%Y%m%dT%H%M%S%fZ}-{sha[:12]}"
     ledger.start(load_id, source, path.name, sha, str(landed), started.isoformat())
@@ -75,14 +87,26 @@ def load_file(source: str, path: Path, paths: Paths, ledger: Ledger) -> LoadResu
     except Exception as exc:
         ledger.finish(load_id, "failed", _now(), message=repr(exc))
         raise
-    accepted = sum(len(frame) for frame in parsed.tables.values())
-    if parsed.rejects:
-        raw_zone.write_quarantine(parsed.rejects, paths.quarantine / source / f"{load_id}.csv", path.name)
-    for table, frame in parsed.tables.items():
+    tables, rejects = {}, list(parsed.rejects)
+    for name, frame in parsed.tables.items():
+        contract = TABLES[(source, name)]
+        tables[name], failed = input_checks.check(contract, contract.conform(frame))
+        rejects += failed
+    quarantined = paths.quarantine / source / f"{load_id}.csv"
+    if rejects:
+        raw_zone.write_quarantine(rejects, quarantined, path.name)
+    for name, frame in tables.items():
         if len(frame):
-            raw_zone.write_table(frame, paths.raw / source / table / f"{load_id}.parquet", load_id, landed.name, started)
-    ledger.finish(load_id, "loaded", _now(), parsed.rows_read, accepted, len(parsed.rejects))
-    return LoadResult(source, path.name, "loaded", parsed.rows_read, accepted, len(parsed.rejects))
+            raw_zone.write_table(TABLES[(source, name)], frame, paths.raw / source / name / f"{load_id}.parquet",
+                                 load_id, landed.name, started)
+    # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
+    accepted = len(next(iter(tables.values())))
+    first = min(rejects, key=lambda r: r.row) if rejects else None
+    message = f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}" if first else ""
+    ledger.finish(load_id, "loaded", _now(), parsed.rows_read, accepted, len(rejects),
+                  message="; ".join([message, *parsed.warnings]).strip("; ") or None)
+    return LoadResult(source, path.name, "loaded", parsed.rows_read, accepted, len(rejects), message,
+                      warnings=tuple(parsed.warnings))
 
 
 def ingest(

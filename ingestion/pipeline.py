@@ -10,16 +10,37 @@ from ingestion import audit as audit_step
 from ingestion import build as build_step
 from ingestion import publish as publish_step
 from ingestion import report as report_step
+from ingestion.lginform_api import ApiSettings, settings_from_env
 from ingestion.loader import LoadResult, ingest
 from ingestion.settings import SOURCES, Paths
 
 
 def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = None,
-                  on_file: Callable[[LoadResult], None] | None = None) -> list[LoadResult]:
-    """Ingest the given files or folders, by default the source's inbox."""
+                  on_file: Callable[[LoadResult], None] | None = None,
+                  api: ApiSettings | None = None) -> list[LoadResult]:
+    """Ingest the given files or folders; without any, LG Inform's API when `api` is given, else the inbox."""
+    if source == "lginform" and not inputs and api is not None:
+        return fetch_lginform(paths, api, on_file)
     inbox = paths.source_inbox(source)
     chosen = list(inputs) if inputs else ([inbox] if inbox.exists() else [])
     return ingest(source, chosen, paths, on_file)
+
+
+def fetch_lginform(paths: Paths, api: ApiSettings, on_file: Callable[[LoadResult], None] | None = None,
+                   **options) -> list[LoadResult]:
+    """The basket's changed metrics from the API; a usage-limit stop is reported as a `stopped` result."""
+    from ingestion.lginform_api import Client
+    from ingestion.lginform_fetch import basket_ids, fetch
+
+    options.setdefault("metrics", basket_ids())
+    result = fetch(paths, Client(api), on_file=on_file, **options)
+    loads = list(result.loads)
+    if result.run.status == "stopped":
+        stop = LoadResult("lginform", "API", "stopped", message=result.run.message or "")
+        loads.append(stop)
+        if on_file:
+            on_file(stop)
+    return loads
 
 
 @dataclass
@@ -33,8 +54,9 @@ class RefreshResult:
 def refresh(paths: Paths, echo: Callable[[str], None] = print,
             on_file: Callable[[LoadResult], None] | None = None) -> RefreshResult:
     loads: list[LoadResult] = []
+    api = settings_from_env()
     for source in SOURCES:
-        loads += ingest_source(source, paths, on_file=on_file)
+        loads += ingest_source(source, paths, on_file=on_file, api=api)
     echo("building the candidate warehouse (dbt build)")
     build_step.build(paths, on_line=echo)
     echo("auditing the candidate (Great Expectations)")

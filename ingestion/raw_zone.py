@@ -1,4 +1,4 @@
-"""The raw zone: typed rows with lineage, one Parquet file per load and table."""
+"""The raw zone: typed rows with lineage, one Parquet file per load and table, in the contract's schema."""
 
 from __future__ import annotations
 
@@ -9,17 +9,33 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from ingestion.contracts import TABLES, Table
 from ingestion.sources.common import Reject
 
+SCHEMA_FILE = "_schema.parquet"
 
-def write_table(frame: pd.DataFrame, target: Path, load_id: str, source_file: str, loaded_at: datetime) -> None:
-    """Write atomically: a reader sees the whole file or none of it."""
-    frame = frame.assign(_load_id=load_id, _source_file=source_file, _loaded_at=pd.Timestamp(loaded_at))
+
+def _write_atomic(arrow_table: pa.Table, target: Path) -> None:
+    """A reader sees the whole file or none of it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    frame.to_parquet(partial, index=False)
+    pq.write_table(arrow_table, partial)
     os.replace(partial, target)
+
+
+def write_table(contract: Table, frame: pd.DataFrame, target: Path, load_id: str, source_file: str,
+                loaded_at: datetime) -> None:
+    frame = frame.assign(_load_id=load_id, _source_file=source_file, _loaded_at=pd.Timestamp(loaded_at))
+    _write_atomic(pa.Table.from_pandas(frame, schema=contract.arrow_schema(), preserve_index=False), target)
+
+
+def write_schemas(raw: Path) -> None:
+    """A zero-row file per contract table, so the warehouse builds (empty) before a source's first load."""
+    for (source, name), contract in TABLES.items():
+        _write_atomic(contract.arrow_schema().empty_table(), raw / source / name / SCHEMA_FILE)
 
 
 def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> None:
@@ -28,7 +44,7 @@ def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> N
     with partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "column", "reason", "raw"])
-        for reject in rejects:
+        for reject in sorted(rejects, key=lambda r: r.row):
             writer.writerow([source_file, reject.row, reject.column, reject.reason,
                              json.dumps(reject.raw, default=str, ensure_ascii=False)])
     os.replace(partial, target)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingestion.contracts import FileFormat
 from ingestion.errors import InputError
 
 # Markers publishers use for missing or suppressed cells; each becomes NULL with a status.
@@ -44,6 +45,7 @@ class Parsed:
     tables: dict[str, pd.DataFrame]
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
+    warnings: list[str] = field(default_factory=list)  # kept rows worth a look, e.g. unresolved council names
 
 
 def parse_number(text: object) -> tuple[float | None, str]:
@@ -92,14 +94,23 @@ def parse_date(text: object) -> date:
 def read_text(path: Path) -> str:
     """UTF-8 (with or without BOM) first; Windows-1252 is what Excel on Windows saves."""
     data = path.read_bytes()
+    if not data.strip():
+        raise InputError(path.name, "the file is empty")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(path.name, f"not UTF-8 or Windows-1252 text (byte {exc.start})") from exc
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(read_text(path))))
+    reader = csv.reader(io.StringIO(read_text(path)))
+    try:
+        return list(reader)
+    except csv.Error as exc:  # e.g. a cell over the csv module's 128 KiB field limit, a NUL byte
+        raise InputError(path.name, f"unreadable CSV ({exc})", row=reader.line_num) from exc
 
 
 def read_xlsx_rows(path: Path, sheet: str | int = 0) -> list[list[str]]:
@@ -107,41 +118,80 @@ def read_xlsx_rows(path: Path, sheet: str | int = 0) -> list[list[str]]:
         frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
     except Exception as exc:  # calamine raises its own types for corrupt workbooks
         raise InputError(path.name, f"cannot read as an .xlsx workbook ({exc})") from exc
-    return [["" if pd.isna(cell) else str(cell) for cell in row] for row in frame.itertuples(index=False)]
+    return [["" if pd.isna(cell) else _cell_text(cell) for cell in row] for row in frame.itertuples(index=False)]
+
+
+def _cell_text(cell: object) -> str:
+    # Excel stores every number as a float: 1001 comes back as 1001.0, which is not how it was typed.
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
+    if not any(any(str(cell).strip() for cell in row) for row in rows):
+        raise InputError(path.name, "the file is empty")
+    return rows
 
 
 def normalise_header(cell: str) -> str:
     return re.sub(r"\s+", " ", str(cell)).strip().lower()
 
 
-def find_table(path: Path, rows: list[list[str]], required: list[str]) -> tuple[int, dict[str, int]]:
-    """Locate the header row (title rows may sit above it) and map required columns to positions."""
-    wanted = [normalise_header(name) for name in required]
-    best_missing: list[str] = required
+def find_header(path: Path, rows: list[list[str]], formats: list[FileFormat]) -> tuple[int, FileFormat]:
+    """Locate the header row (title rows may sit above it) of the first layout whose columns are all there."""
+    best: list[str] | None = None
     for index, row in enumerate(rows[:50]):
-        header = [normalise_header(cell) for cell in row]
-        missing = [name for name, key in zip(required, wanted) if key not in header]
-        if not missing:
-            return index, {name: header.index(key) for name, key in zip(required, wanted)}
-        if len(missing) < len(best_missing):
-            best_missing = missing
-    raise InputError(path.name, f"header row not found; missing column(s): {', '.join(best_missing)}", row=1)
+        header = {normalise_header(cell) for cell in row}
+        for fmt in formats:
+            missing = [name for name in fmt.columns if normalise_header(name) not in header]
+            if not missing:
+                return index, fmt
+            if best is None or len(missing) < len(best):
+                best = missing
+    raise InputError(path.name, f"header row not found; missing column(s): {', '.join(best or [])}", row=1)
 
 
-def _cell(row: list[str], position: int) -> str:
-    return row[position].strip() if position < len(row) else ""
+@dataclass
+class Table:
+    """A table read from a CSV or .xlsx file, with what sat above and below it."""
+
+    format: FileFormat
+    title_rows: list[list[str]]
+    header: list[str]
+    records: list[tuple[int, dict[str, str]]]  # (file row number, {header: text}), 1-based as a spreadsheet shows
+    notes: list[str]
 
 
-def read_table(path: Path, columns: list[str]) -> tuple[list[list[str]], list[tuple[int, dict[str, str]]]]:
-    """Read a CSV or .xlsx table: (the title rows above its header, [(file row number, {column: text})]).
+def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
+    """Read the table: skip title rows above the header, blank rows, and notes below the last data row.
 
-    Blank rows are skipped; row numbers are 1-based, as a spreadsheet shows them.
+    Every column of the header is kept (keyed by its normalised name); a parser reads the ones it needs.
     """
-    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
-    header, positions = find_table(path, rows, columns)
-    records = [
-        (number, {name: _cell(row, positions[name]) for name in columns})
-        for number, row in enumerate(rows[header + 1 :], start=header + 2)
-        if any(str(value).strip() for value in row)
-    ]
-    return rows[:header], records
+    formats = formats if isinstance(formats, list) else [formats]
+    rows = read_rows(path)
+    start, fmt = find_header(path, rows, formats)
+    header = [normalise_header(cell) for cell in rows[start]]
+    body = [(number, row) for number, row in enumerate(rows[start + 1:], start=start + 2)
+            if any(str(value).strip() for value in row)]
+    notes: list[str] = []
+    # Footnotes ("Source: ...", "[c] = suppressed") are single-cell rows after the data.
+    while body and sum(1 for value in body[-1][1] if str(value).strip()) == 1 and len(header) > 1:
+        notes.insert(0, next(str(v).strip() for v in body.pop()[1] if str(v).strip()))
+    records = [(number, {name: (str(row[i]).strip() if i < len(row) else "") for i, name in enumerate(header) if name})
+               for number, row in body]
+    return Table(fmt, rows[:start], header, records, notes)
+
+
+def title_values(title_rows: list[list[str]], names: list[str]) -> dict[str, str]:
+    """`Name: value` (or `Name,value`) rows above a table, e.g. `Round: 19` in a poll release."""
+    found = {}
+    for row in title_rows:
+        text = " ".join(str(cell).strip() for cell in row if str(cell).strip())
+        for name in names:
+            match = re.match(rf"^{re.escape(name)}\s*[:=]?\s+(.+)$", text, re.IGNORECASE) or re.match(
+                rf"^{re.escape(name)}\s*:\s*(.+)$", text, re.IGNORECASE)
+            if match:
+                found[normalise_header(name)] = match.group(1).strip()
+    return found

@@ -1,4 +1,5 @@
-"""LG Inform web-service responses: ``/metricTypes`` metadata and ``/data`` JSON values."""
+"""Council metrics: LG Inform API responses (``/metricTypes``, ``/data`` JSON, ``/data.csv``) and the
+long format of government data explorers (one row per council, year and measure)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,46 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES, PERIOD_ID
+from ingestion.council_lookup import register
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, parse_number
+from ingestion.sources.common import Parsed, Reject, Table, parse_number, read_table
 
-PERIOD_ID = re.compile(r"^(fin_\d{4}_\d{2}|cal_\d{4}|cen_\d{4}|q\d_\d{4}_\d{2}|m\d{2}_\d{4})$")
-GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
+POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
+            "Not applicable": "not_applicable"}
+# rank_order in the explorers' downloads: desc ranks the highest value first, i.e. high is good (inferred).
+RANK_ORDER = {"desc": "high_is_good", "asc": "low_is_good", "none": "not_applicable", "": "not_applicable"}
+_METRIC_IN_NAME = re.compile(r"metricType[-_=]([A-Za-z0-9]+)", re.IGNORECASE)
+_VALUE_COLUMNS = LGINFORM_VALUES.column_names + ["_source_row"]
 
 
 def parse(path: Path) -> Parsed:
+    if path.suffix.lower() == ".json":
+        return _parse_json(path)
+    api_csv, long_format = LGINFORM_VALUES.formats[1], LGINFORM_VALUES.formats[2]
+    table = read_table(path, [long_format] if path.suffix.lower() == ".xlsx" else [long_format, api_csv])
+    return _parse_long(table) if table.format is long_format else _parse_data_csv(path, table)
+
+
+def period_from_label(label: str) -> str | None:
+    """`2019/20` or `2019-20` -> fin_2019_20, `2019` -> cal_2019; identifiers pass through."""
+    text = label.strip()
+    if re.match(PERIOD_ID, text):
+        return text
+    match = re.match(r"^(\d{4})[/-](\d{2})$", text)
+    if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
+        return f"fin_{match.group(1)}_{match.group(2)}"
+    if re.match(r"^(19|20)\d{2}$", text):
+        return f"cal_{text}"
+    return None
+
+
+def _with_area_status(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["area_status"] = register().statuses(frame["area_code"])
+    return frame
+
+
+def _parse_json(path: Path) -> Parsed:
     try:
         document = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -24,6 +57,8 @@ def parse(path: Path) -> Parsed:
         return _parse_data(path, document["rows"])
     if isinstance(document, dict) and "metricTypes" in document:
         return _parse_metric_types(path, document["metricTypes"])
+    if isinstance(document, dict) and "identifier" in document and "polarity" in document:
+        return _parse_metric_types(path, [document])  # /metricTypes/{id}
     raise InputError(path.name, "neither a /data response (no 'rows') nor a /metricTypes response")
 
 
@@ -36,27 +71,28 @@ def _get(obj: dict, *keys: str):
 
 
 def _parse_metric_types(path: Path, items: list) -> Parsed:
+    if not isinstance(items, list):
+        raise InputError(path.name, "'metricTypes' is not a list", column="metricTypes")
     records, rejects = [], []
     for index, item in enumerate(items, start=1):
-        metric_id = _get(item, "identifier")
-        if metric_id in (None, ""):
-            rejects.append(Reject(index, "identifier", "metric type without an identifier", item))
+        polarity = _get(item, "polarity")
+        if polarity not in POLARITY:
+            rejects.append(Reject(index, "polarity", f"unknown polarity {polarity!r}", item))
             continue
-        records.append(
-            {
-                "metric_id": str(metric_id),
-                "label": _get(item, "label"),
-                "short_label": _get(item, "shortLabel"),
-                "unit_id": _get(item, "measure", "measurementUnit", "identifier"),
-                "unit_label": _get(item, "measure", "measurementUnit", "label"),
-                "period_type": _get(item, "dataset", "periodType", "identifier"),
-                "polarity": _get(item, "polarity"),
-                "source_name": _get(item, "sourceName"),
-                "last_updated": _get(item, "metadataOrDataLastUpdated"),
-                "_source_row": index,
-            }
-        )
-    return Parsed({"metric_types": pd.DataFrame.from_records(records)}, rejects, rows_read=len(items))
+        records.append({
+            "metric_id": None if _get(item, "identifier") is None else str(_get(item, "identifier")),
+            "label": _get(item, "label"),
+            "short_label": _get(item, "shortLabel"),
+            "unit_id": _get(item, "measure", "measurementUnit", "identifier"),
+            "unit_label": _get(item, "measure", "measurementUnit", "label"),
+            "period_type": _get(item, "dataset", "periodType", "identifier"),
+            "polarity": POLARITY[polarity],
+            "source_name": _get(item, "sourceName"),
+            "last_updated": _get(item, "metadataOrDataLastUpdated"),
+            "_source_row": index,
+        })
+    frame = pd.DataFrame.from_records(records, columns=LGINFORM_METRIC_TYPES.column_names + ["_source_row"])
+    return Parsed({"metric_types": frame}, rejects, rows_read=len(items))
 
 
 def _parse_data(path: Path, rows: list) -> Parsed:
@@ -64,43 +100,91 @@ def _parse_data(path: Path, rows: list) -> Parsed:
         raise InputError(path.name, "'rows' is not a list", column="rows")
     records, rejects = [], []
     for index, row in enumerate(rows, start=1):
-        area = _get(row, "area", "identifier")
-        metric = _get(row, "metricType", "identifier")
-        period = _get(row, "period", "identifier")
         values = _get(row, "values") or [{}]
-        if not area or not GSS_CODE.match(str(area)):
-            rejects.append(Reject(index, "area.identifier", f"not a GSS area code: {area!r}", row))
-            continue
-        if not period or not PERIOD_ID.match(str(period)):
-            rejects.append(Reject(index, "period.identifier", f"not a period identifier: {period!r}", row))
-            continue
-        if metric in (None, ""):
-            rejects.append(Reject(index, "metricType.identifier", "missing metric identifier", row))
-            continue
-        first = values[0] if isinstance(values[0], dict) else {}
-        raw_value = first.get("value")
-        formatted = first.get("formatted")
+        first = values[0] if isinstance(values, list) and isinstance(values[0], dict) else {}
+        raw_value, formatted = first.get("value"), first.get("formatted")
         try:
             value, status = parse_number(raw_value if raw_value is not None else formatted)
         except ValueError as exc:
             rejects.append(Reject(index, "values[0].value", str(exc), row))
             continue
-        records.append(
-            {
-                "area_code": str(area),
-                "area_label": _get(row, "area", "label"),
-                "metric_id": str(metric),
-                "period_id": str(period),
-                "period_label": _get(row, "period", "label"),
-                "value": value,
-                "value_formatted": formatted,
-                "value_status": status,
-                "_source_row": index,
-            }
-        )
-    frame = pd.DataFrame.from_records(records)
-    if not records:
-        frame = pd.DataFrame(columns=["area_code", "area_label", "metric_id", "period_id", "period_label",
-                                      "value", "value_formatted", "value_status", "_source_row"])
-    frame["value"] = frame["value"].astype("float64")
-    return Parsed({"values": frame}, rejects, rows_read=len(rows))
+        records.append({
+            "area_code": _text(_get(row, "area", "identifier")),
+            "area_label": _get(row, "area", "label"),
+            "metric_id": _text(_get(row, "metricType", "identifier")),
+            "period_id": _text(_get(row, "period", "identifier")),
+            "period_label": _get(row, "period", "label"),
+            "value": value, "value_formatted": formatted, "value_status": status,
+            "source_format": "api_json", "_source_row": index,
+        })
+    frame = pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS)
+    return Parsed({"values": _with_area_status(frame)}, rejects, rows_read=len(rows))
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _parse_data_csv(path: Path, table: Table) -> Parsed:
+    match = _METRIC_IN_NAME.search(path.name)
+    if not match:
+        raise InputError(path.name, "a /data.csv download holds one metric: name the file after it,"
+                                    " e.g. data_metricType-1234.csv")
+    metric_id = match.group(1)
+    fixed = {"area", "area label", "area long label"}
+    periods = {column: period_from_label(column) for column in table.header if column and column not in fixed}
+    unknown = [column for column, period in periods.items() if period is None]
+    if unknown:
+        raise InputError(path.name, f"period column(s) not recognised: {', '.join(unknown)}", row=1, column=unknown[0])
+    records, rejects, read = [], [], 0
+    for number, raw in table.records:
+        if raw["area"].lower() == "area":  # the stray header-like row of LG Inform's CSV
+            continue
+        for column, period_id in periods.items():
+            read += 1
+            try:
+                value, status = parse_number(raw[column])
+            except ValueError as exc:
+                rejects.append(Reject(number, column, str(exc), raw))
+                continue
+            records.append({
+                "area_code": raw["area"] or None, "area_label": raw["area label"], "metric_id": metric_id,
+                "period_id": period_id, "period_label": column, "value": value, "value_formatted": raw[column],
+                "value_status": status, "source_format": "api_csv", "_source_row": number,
+            })
+    frame = pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS)
+    return Parsed({"values": _with_area_status(frame)}, rejects, rows_read=read)
+
+
+def _parse_long(table: Table) -> Parsed:
+    records, rejects, metrics = [], [], {}
+    for number, raw in table.records:
+        period_id = period_from_label(raw["financial year"])
+        if period_id is None or not period_id.startswith("fin_"):
+            rejects.append(Reject(number, "Financial year", f"not a financial year like 2019-20: {raw['financial year']!r}",
+                                  raw))
+            continue
+        rank_order = raw.get("rank_order", "").strip().lower()
+        if rank_order not in RANK_ORDER:
+            rejects.append(Reject(number, "rank_order", f"expected desc, asc, None or blank: {raw['rank_order']!r}", raw))
+            continue
+        try:
+            value, status = parse_number(raw["value"])
+        except ValueError as exc:
+            rejects.append(Reject(number, "Value", str(exc), raw))
+            continue
+        code = raw["code"] or None
+        records.append({
+            "area_code": raw["local authority code"] or None, "area_label": raw["local authority name"],
+            "metric_id": code, "period_id": period_id, "period_label": raw["financial year"], "value": value,
+            "value_formatted": raw["value"], "value_status": status, "source_format": "long_csv",
+            "_source_row": number,
+        })
+        if code and code not in metrics:
+            metrics[code] = {"metric_id": code, "label": raw["measure"] or None, "polarity": RANK_ORDER[rank_order],
+                             "source_name": "government data explorer download", "_source_row": number}
+    values = pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS)
+    types = pd.DataFrame.from_records(list(metrics.values()),
+                                      columns=LGINFORM_METRIC_TYPES.column_names + ["_source_row"])
+    return Parsed({"values": _with_area_status(values), "metric_types": types}, rejects,
+                  rows_read=len(table.records))

@@ -1,4 +1,4 @@
-"""One Public Estate programme outputs: measure, value, unit, basis, scope and as-of date."""
+"""One Public Estate: programme and partnership outputs, and funding awards per partnership."""
 
 from __future__ import annotations
 
@@ -6,38 +6,48 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, read_table
-
-COLUMNS = ["Measure", "Value", "Unit", "Basis", "Scope", "As of date"]
-BASES = {"target", "expected", "achieved"}
+from ingestion.contracts import OPE_AWARDS, OPE_OUTPUTS
+from ingestion.sources.common import Parsed, Reject, Table, parse_date, parse_number, read_table
 
 
 def parse(path: Path) -> Parsed:
-    _, table = read_table(path, COLUMNS)
+    table = read_table(path, [*OPE_OUTPUTS.formats, *OPE_AWARDS.formats])
+    if table.format in OPE_AWARDS.formats:
+        return _awards(table)
+    return _outputs(table)
+
+
+def _outputs(table: Table) -> Parsed:
     records, rejects = [], []
-    for number, raw in table:
-        basis = raw["Basis"].lower()
-        if basis not in BASES:
-            rejects.append(Reject(number, "Basis", f"basis must be one of {sorted(BASES)}, got {raw['Basis']!r}", raw))
-            continue
+    for number, raw in table.records:
         column = "Value"
         try:
-            value, status = parse_number(raw["Value"])
+            value, status = parse_number(raw["value"])
             column = "As of date"
-            as_of = parse_date(raw["As of date"])
+            as_of = parse_date(raw["as of date"])
         except (ValueError, TypeError) as exc:
-            rejects.append(Reject(number, column, f"cannot read {raw[column]!r}: {exc}", raw))
+            rejects.append(Reject(number, column, f"cannot read {raw[column.lower()]!r}: {exc}", raw))
             continue
-        records.append(
-            {
-                "measure": raw["Measure"],
-                "value": value,
-                "value_status": status,
-                "unit": raw["Unit"],
-                "basis": basis,
-                "scope": raw["Scope"].lower(),
-                "as_of_date": as_of,
-                "_source_row": number,
-            }
-        )
-    return Parsed({"outputs": pd.DataFrame.from_records(records)}, rejects, rows_read=len(table))
+        records.append({
+            "measure": raw["measure"], "value": value, "value_status": status, "unit": raw["unit"],
+            "basis": raw["basis"].lower(), "scope": raw["scope"].lower(),
+            "partnership_name": raw.get("partnership") or None, "as_of_date": as_of, "_source_row": number,
+        })
+    frame = pd.DataFrame.from_records(records, columns=OPE_OUTPUTS.column_names + ["_source_row"])
+    return Parsed({"outputs": frame}, rejects, rows_read=len(table.records))
+
+
+def _awards(table: Table) -> Parsed:
+    records, rejects = [], []
+    for number, raw in table.records:
+        try:
+            award, status = parse_number(raw["award (£)"])
+        except ValueError as exc:
+            rejects.append(Reject(number, "Award (£)", str(exc), raw))
+            continue
+        records.append({
+            "partnership_name": raw["partnership"], "funding_round": raw["round"], "fund": raw["fund"],
+            "award_gbp": award, "value_status": status, "_source_row": number,
+        })
+    frame = pd.DataFrame.from_records(records, columns=OPE_AWARDS.column_names + ["_source_row"])
+    return Parsed({"awards": frame}, rejects, rows_read=len(table.records))

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from ingestion.contracts import GSS_ANY, SHARED_SERVICES_PARTNERSHIPS
+from ingestion.council_lookup import register
 from ingestion.errors import InputError
 from ingestion.sources.common import Parsed, Reject, parse_number, read_table
 
-COLUMNS = [
-    "Partnership name", "Description", "Councils involved", "Other public bodies", "Region",
-    "Service category", "Status", "Savings to date (£)", "Savings basis",
-]
 _EDITION = re.compile(r"\bedition\b\D{0,5}((?:19|20)\d{2})|((?:19|20)\d{2})\D{0,5}\bedition\b", re.IGNORECASE)
-_CODE = re.compile(r"^E\d{8}$")
+_SEPARATORS = re.compile(r"[;\n|]")
+SAVINGS = "savings to date (£)"
 
 
 def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
@@ -23,43 +23,65 @@ def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
         match = _EDITION.search(text)
         if match:
             return int(match.group(1) or match.group(2))
-    raise InputError(path.name, "edition year not found in the title rows (e.g. 'Shared Services Map, 2019 edition')", row=1)
+    raise InputError(path.name, "edition year not found in the title rows (e.g. 'Shared Services Map, 2019 edition')"
+                     " or the file name", row=1)
+
+
+def resolve_councils(text: str, on: date) -> tuple[list[str], list[str]]:
+    """(codes, unresolved entries with the reason) for a `Councils involved` cell of names or codes."""
+    councils = register()
+    codes, unresolved = [], []
+    for entry in (part.strip() for part in _SEPARATORS.split(text)):
+        if not entry:
+            continue
+        if re.match(GSS_ANY, entry):
+            if entry in councils.by_code:
+                codes.append(entry)
+            else:
+                unresolved.append(f"{entry} (code not in the council register)")
+            continue
+        code, why = councils.resolve(entry, on)
+        if code:
+            codes.append(code)
+        else:
+            unresolved.append(f"{entry} ({why})")
+    return codes, unresolved
 
 
 def parse(path: Path) -> Parsed:
     if path.suffix.lower() != ".xlsx":
         raise InputError(path.name, "a Shared Services Map edition must be an .xlsx workbook")
-    title_rows, table = read_table(path, COLUMNS)
-    edition = _edition_year(path, title_rows)
-    records, rejects = [], []
-    for number, raw in table:
-        if not raw["Partnership name"]:
-            rejects.append(Reject(number, "Partnership name", "partnership name is required", raw))
-            continue
-        codes = [code.strip() for code in raw["Councils involved"].split(";") if code.strip()]
-        bad = [code for code in codes if not _CODE.match(code)]
-        if not codes or bad:
-            rejects.append(Reject(number, "Councils involved", f"not ONS council codes: {bad or 'none given'}", raw))
+    table = read_table(path, SHARED_SERVICES_PARTNERSHIPS.formats[0])
+    edition = _edition_year(path, table.title_rows)
+    records, rejects, warnings = [], [], []
+    for number, raw in table.records:
+        named = raw["councils involved"]
+        codes, unresolved = resolve_councils(named, date(edition, 4, 1))
+        if not codes and not unresolved:
+            rejects.append(Reject(number, "Councils involved", "no councils given", raw))
             continue
         try:
-            savings, status = parse_number(raw["Savings to date (£)"])
+            savings, status = parse_number(raw[SAVINGS])
         except ValueError as exc:
             rejects.append(Reject(number, "Savings to date (£)", str(exc), raw))
             continue
-        records.append(
-            {
-                "edition_year": edition,
-                "partnership_name": raw["Partnership name"],
-                "description": raw["Description"],
-                "council_codes": ";".join(codes),
-                "other_public_bodies": raw["Other public bodies"] or None,
-                "region_name": raw["Region"],
-                "service_category": raw["Service category"],
-                "status": raw["Status"],
-                "savings_gbp": savings,
-                "savings_status": "not_reported" if status == "missing" else status,
-                "savings_basis": raw["Savings basis"].lower() or None,
-                "_source_row": number,
-            }
-        )
-    return Parsed({"partnerships": pd.DataFrame.from_records(records)}, rejects, rows_read=len(table))
+        if unresolved:
+            warnings.append(f"row {number}: council(s) not resolved, kept as unresolved: {'; '.join(unresolved)}")
+        records.append({
+            "edition_year": edition,
+            "partnership_name": raw["partnership name"],
+            "description": raw.get("description") or None,
+            "councils_named": named,
+            "council_codes": ";".join(codes) or None,
+            "unresolved_councils": "; ".join(unresolved) or None,
+            "other_public_bodies": raw.get("other public bodies") or None,
+            "region_name": raw.get("region") or None,
+            "service_category": raw.get("service category") or None,
+            "status": raw.get("status") or None,
+            "savings_gbp": savings,
+            "savings_status": "not_reported" if status == "missing" else status,
+            "savings_basis": (raw.get("savings basis") or "").lower() or None,
+            "_source_row": number,
+        })
+    frame = pd.DataFrame.from_records(records, columns=SHARED_SERVICES_PARTNERSHIPS.column_names + ["_source_row"])
+    return Parsed({"partnerships": frame}, rejects, rows_read=len(table.records), warnings=warnings)

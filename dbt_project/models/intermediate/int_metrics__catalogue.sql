@@ -1,5 +1,6 @@
--- The basket (configuration) says which metrics count and where they apply; LG Inform's metadata
--- supplies label, unit and polarity when it has been loaded.
+-- The basket (configuration) says which metrics the overview tracks and where they apply; loaded
+-- metadata (LG Inform, or a long-format file's measures) supplies label, unit and polarity, and
+-- brings in metrics outside the basket, which are kept but not counted in the sector headline.
 with metadata as (
     select *
     from {{ ref('stg_lginform__metric_types') }}
@@ -7,12 +8,13 @@ with metadata as (
 )
 
 select
-    cast(b.metric_id as varchar) as metric_id,
+    coalesce(cast(b.metric_id as varchar), m.metric_id) as metric_id,
     coalesce(m.metric_label, b.metric_label) as metric_label,
     b.service_area,
     coalesce(m.unit, b.unit) as unit,
     coalesce(m.polarity, b.polarity) as polarity,
     b.applies_to,
+    b.metric_id is not null as in_basket,
     case when m.metric_id is null then 'basket' else 'lginform' end as source
 from {{ ref('metric_basket') }} as b
-left join metadata as m on m.metric_id = cast(b.metric_id as varchar)
+full outer join metadata as m on m.metric_id = cast(b.metric_id as varchar)

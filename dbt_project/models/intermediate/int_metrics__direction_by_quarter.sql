@@ -25,4 +25,4 @@ select
 from latest_by_quarter as l
 inner join baseline as b on b.metric_id = l.metric_id
 inner join {{ ref('int_metrics__catalogue') }} as d on d.metric_id = l.metric_id
-where l.period_id <> b.period_id
+where l.period_id <> b.period_id and d.in_basket

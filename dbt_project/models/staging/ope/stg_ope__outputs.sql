@@ -5,6 +5,7 @@ select
     unit,
     basis,
     scope,
+    partnership_name,
     as_of_date,
     _load_id as load_id,
     _source_file as source_file,

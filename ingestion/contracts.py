@@ -1,0 +1,318 @@
+"""The raw-zone contracts: one per source table, the single definition of what a load accepts.
+
+Parsers turn each file into frames with these columns; ``conform`` casts them to the contract's
+types, and ``input_checks`` turns the value rules into a Great Expectations suite run on every
+parsed file before it is written to raw. ``sli contracts`` renders this module as
+``docs/contracts.md``, and a test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+GSS_COUNCIL = r"^E0[6-9]\d{6}$|^E10\d{6}$"
+GSS_ANY = r"^[EWSNK]\d{8}$"
+PERIOD_ID = r"^(?:fin_\d{4}_\d{2}|cal_\d{4}|cen_\d{4}|q[1-4]_\d{4}_\d{2}|m\d{2}_\d{4})$"
+VALUE_STATUSES = ("ok", "missing", "suppressed")
+AREA_STATUSES = ("current", "retired", "unknown")
+POLARITIES = ("high_is_good", "low_is_good", "not_applicable")
+
+_ARROW = {
+    "string": pa.string(),
+    "float": pa.float64(),
+    "integer": pa.int64(),
+    "date": pa.date32(),
+}
+LINEAGE = pa.schema([
+    ("_source_row", pa.int64()),
+    ("_load_id", pa.string()),
+    ("_source_file", pa.string()),
+    ("_loaded_at", pa.timestamp("us", tz="UTC")),
+])
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # string | float | integer | date
+    description: str
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+
+    def rule(self) -> str:
+        """The value rules in words, as the docs show them."""
+        parts = ["required" if self.required else "may be NULL"]
+        if self.allowed:
+            parts.append("one of " + ", ".join(f"`{value}`" for value in self.allowed))
+        if self.minimum is not None and self.maximum is not None:
+            parts.append(f"{self.minimum:g} to {self.maximum:g}")
+        elif self.minimum is not None:
+            parts.append(f"at least {self.minimum:g}")
+        if self.pattern:
+            parts.append(f"matches `{self.pattern}`")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A published layout the parser reads: the header it looks for and what the file must hold."""
+
+    name: str
+    extensions: tuple[str, ...]
+    columns: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str
+    name: str
+    grain: str
+    key: tuple[str, ...]  # duplicates within one file are quarantined on this key
+    columns: tuple[Column, ...]
+    formats: tuple[FileFormat, ...] = field(default=())
+    file_rules: tuple[str, ...] = ()  # rules that reject the whole file, enforced by the parser
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([(c.name, _ARROW[c.type]) for c in self.columns] + list(LINEAGE))
+
+    def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Exactly the contract's columns, in order, with its types (missing optional ones as NULL)."""
+        out = pd.DataFrame(index=frame.index)
+        for column in self.columns:
+            values = frame[column.name] if column.name in frame else pd.Series(None, index=frame.index, dtype=object)
+            if column.type == "float":
+                values = pd.to_numeric(values, errors="raise").astype("float64")
+            elif column.type == "integer":
+                values = pd.to_numeric(values, errors="raise").astype("Int64")
+            elif column.type == "date":
+                values = pd.to_datetime(values).dt.date
+            else:
+                values = values.astype("string").str.strip().replace("", pd.NA)
+            out[column.name] = values
+        out["_source_row"] = frame["_source_row"].astype("int64")
+        return out
+
+
+_VALUE = Column("value_status", "string", "`ok`, or why the value is NULL (suppression marker or blank).",
+                required=True, allowed=VALUE_STATUSES)
+
+LGINFORM_VALUES = Table(
+    source="lginform",
+    name="values",
+    grain="one row per area, metric and period in one loaded file",
+    key=("area_code", "metric_id", "period_id"),
+    columns=(
+        Column("area_code", "string", "GSS code of the area.", required=True, pattern=GSS_ANY),
+        Column("area_label", "string", "Area name as the source gave it."),
+        Column("area_status", "string", "The code against the council register: `current`, `retired`"
+               " (abolished council, kept) or `unknown` (not a principal council, kept).",
+               required=True, allowed=AREA_STATUSES),
+        Column("metric_id", "string", "LG Inform metric type identifier, or the `Code` of a long-format file.",
+               required=True),
+        Column("period_id", "string", "Resolved period identifier (never `latest`).", required=True,
+               pattern=PERIOD_ID),
+        Column("period_label", "string", "Period label as the source gave it."),
+        Column("value", "float", "The value, unrounded; NULL when missing or suppressed."),
+        Column("value_formatted", "string", "The value as the source printed it."),
+        _VALUE,
+        Column("source_format", "string", "Which layout it came from.", required=True,
+               allowed=("api_json", "api_csv", "long_csv")),
+    ),
+    formats=(
+        FileFormat("LG Inform `/data` JSON response", (".json",), ("rows",),
+                   notes="`rows[].area.identifier`, `rows[].metricType.identifier`, `rows[].period.identifier`,"
+                         " `rows[].values[0].value` (or `.formatted`)."),
+        FileFormat("LG Inform `/data.csv` (rows by area, columns by period)", (".csv",),
+                   ("area", "area label"), optional=("area long label",),
+                   notes="One column per period label (`2019/20`, `2019`, or an identifier). The metric comes from"
+                         " the file name (`...metricType-<id>...csv`). A stray row whose `area` is `area` is"
+                         " skipped; numbers may have thousands separators."),
+        FileFormat("Long format of government data explorers", (".csv", ".xlsx"),
+                   ("Local authority code", "Local authority name", "Financial year", "Measure", "Code", "Value"),
+                   optional=("rank_order",),
+                   notes="`Financial year` as `2019-20`. Other columns (region, grouping, derived figures) are"
+                         " ignored. `rank_order` `desc` = high is good, `asc` = low is good, `None`/blank = not"
+                         " applicable (an inference from how the explorers rank)."),
+    ),
+)
+
+LGINFORM_METRIC_TYPES = Table(
+    source="lginform",
+    name="metric_types",
+    grain="one row per metric in one loaded file",
+    key=("metric_id",),
+    columns=(
+        Column("metric_id", "string", "Metric type identifier.", required=True),
+        Column("label", "string", "Metric label.", required=True),
+        Column("short_label", "string", "Short label."),
+        Column("unit_id", "string", "Measurement unit identifier."),
+        Column("unit_label", "string", "Measurement unit label."),
+        Column("period_type", "string", "Period type identifier (e.g. `financialYear`)."),
+        Column("polarity", "string", "Which direction is better.", required=True, allowed=POLARITIES),
+        Column("source_name", "string", "The publisher LG Inform credits."),
+        Column("last_updated", "string", "`metadataOrDataLastUpdated`, as given."),
+    ),
+    formats=(
+        FileFormat("LG Inform `/metricTypes` or `/metricTypes/{id}` JSON response", (".json",), ("metricTypes",),
+                   notes="`polarity` `High value is good` / `Low value is good` / `Not applicable`. Long-format"
+                         " files add their measures here too."),
+    ),
+)
+
+POLL_ANSWERS = Table(
+    source="polls",
+    name="answers",
+    grain="one row per round, question and answer option",
+    key=("round_number", "question_code", "answer_option"),
+    columns=(
+        Column("round_number", "integer", "Poll round, as the release numbers it.", required=True, minimum=1),
+        Column("fieldwork_start", "date", "First day of fieldwork.", required=True),
+        Column("fieldwork_end", "date", "Last day of fieldwork (not before the start).", required=True),
+        Column("base_n", "integer", "Respondents asked the question.", required=True, minimum=100, maximum=100000),
+        Column("question_code", "string", "Question code (see the `poll_questions` seed).", required=True),
+        Column("question_text", "string", "Question wording."),
+        Column("answer_option", "string", "Answer option label.", required=True),
+        Column("percent", "float", "Share giving this answer, in percentage points.", minimum=0, maximum=100),
+        _VALUE,
+    ),
+    formats=(
+        FileFormat("Poll release table, one round per file", (".csv", ".xlsx"),
+                   ("Question code", "Answer", "Percent"),
+                   optional=("Round", "Fieldwork start", "Fieldwork end", "Base", "Question"),
+                   notes="`Round`, `Fieldwork start`, `Fieldwork end` and `Base` are columns or `Name: value` title"
+                         " rows above the table. `Percent` takes `87` or `87%`; a `Proportion` column (or"
+                         " `Percent (0-1)`) takes `0.87`."),
+    ),
+    file_rules=("every question's answer options sum to 100 ± 2 percentage points",
+                "one round per file", "fieldwork start on or before fieldwork end"),
+)
+
+SHARED_SERVICES_PARTNERSHIPS = Table(
+    source="shared_services",
+    name="partnerships",
+    grain="one row per partnership in one map edition",
+    key=("edition_year", "partnership_name", "councils_named"),
+    columns=(
+        Column("edition_year", "integer", "Map edition.", required=True, minimum=2010, maximum=2100),
+        Column("partnership_name", "string", "Partnership name.", required=True),
+        Column("description", "string", "Description."),
+        Column("councils_named", "string", "`Councils involved` as published (names or codes).", required=True),
+        Column("council_codes", "string", "Resolved GSS codes, `;`-separated."),
+        Column("unresolved_councils", "string", "Names the register could not resolve, `;`-separated (kept,"
+               " reported)."),
+        Column("other_public_bodies", "string", "Other public bodies involved."),
+        Column("region_name", "string", "Region."),
+        Column("service_category", "string", "Service category (labels differ between editions)."),
+        Column("status", "string", "Partnership status."),
+        Column("savings_gbp", "float", "Cumulative savings to date in pounds; NULL = not reported.", minimum=0),
+        Column("savings_status", "string", "`ok`, or `not_reported` for a blank.", required=True,
+               allowed=("ok", "not_reported", "suppressed")),
+        Column("savings_basis", "string", "Actual or expected.", allowed=("actual", "expected")),
+    ),
+    formats=(
+        FileFormat("Shared Services Map edition workbook", (".xlsx",),
+                   ("Partnership name", "Councils involved", "Savings to date (£)"),
+                   optional=("Description", "Other public bodies", "Region", "Service category", "Status",
+                             "Savings basis"),
+                   notes="The edition year is read from a title row (`Shared Services Map, 2019 edition`) or the"
+                         " file name. Councils by name or code, separated by `;` (names are resolved through the"
+                         " council register: `&`/`and`, `Borough Council`, `City of`, case and spacing). Savings as"
+                         " `£1,234,000`, `1.2m` or blank."),
+    ),
+)
+
+OPE_OUTPUTS = Table(
+    source="ope",
+    name="outputs",
+    grain="one row per measure, basis, scope, partnership and as-of date",
+    key=("measure", "basis", "scope", "partnership_name", "as_of_date"),
+    columns=(
+        Column("measure", "string", "Output measure.", required=True),
+        Column("value", "float", "Figure, in `unit`.", minimum=0),
+        _VALUE,
+        Column("unit", "string", "Unit (`GBP`, `jobs`, `homes`).", required=True),
+        Column("basis", "string", "Target, expected or achieved.", required=True,
+               allowed=("target", "expected", "achieved")),
+        Column("scope", "string", "Programme-wide or one partnership.", required=True,
+               allowed=("programme", "partnership")),
+        Column("partnership_name", "string", "The partnership, for `partnership` scope."),
+        Column("as_of_date", "date", "The date the figure is as of.", required=True),
+    ),
+    formats=(
+        FileFormat("One Public Estate outputs table", (".csv", ".xlsx"),
+                   ("Measure", "Value", "Unit", "Basis", "Scope", "As of date"), optional=("Partnership",)),
+    ),
+)
+
+OPE_AWARDS = Table(
+    source="ope",
+    name="awards",
+    grain="one row per partnership, funding round and fund",
+    key=("partnership_name", "funding_round", "fund"),
+    columns=(
+        Column("partnership_name", "string", "Partnership awarded.", required=True),
+        Column("funding_round", "string", "Funding round as published (e.g. `OPE 5`).", required=True),
+        Column("fund", "string", "Fund (One Public Estate, Brownfield Land Release Fund, ...).", required=True),
+        Column("award_gbp", "float", "Award in pounds.", minimum=0),
+        _VALUE,
+    ),
+    formats=(
+        FileFormat("One Public Estate funding awards table", (".csv", ".xlsx"),
+                   ("Partnership", "Round", "Fund", "Award (£)")),
+    ),
+)
+
+TABLES: dict[tuple[str, str], Table] = {
+    (table.source, table.name): table
+    for table in (LGINFORM_VALUES, LGINFORM_METRIC_TYPES, POLL_ANSWERS, SHARED_SERVICES_PARTNERSHIPS,
+                  OPE_OUTPUTS, OPE_AWARDS)
+}
+
+
+def tables_of(source: str) -> list[Table]:
+    return [table for (owner, _), table in TABLES.items() if owner == source]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown() -> str:
+    """``docs/contracts.md``: what each source's files must look like and what reaches raw."""
+    out = [
+        "# Source contracts",
+        "",
+        "Generated by `sli contracts` from `ingestion/contracts.py` (a test keeps them equal).",
+        "Every parsed file is checked against its table's contract before it is written to `raw/`:",
+        "a file without the required columns, or breaking a file rule, is rejected whole; a row",
+        "breaking a column rule, or duplicating another row's key, goes to `quarantine/` with the",
+        "file, row, column and reason. Suppression markers (`..`, `-`, `*`, `x`, `[c]`, `[x]`, `n/a`,",
+        "blank) become NULL with a status, never zero.",
+    ]
+    for source in sorted({table.source for table in TABLES.values()}):
+        out += ["", f"## {source}"]
+        for table in tables_of(source):
+            out += ["", f"### {table.source}.{table.name}", "", f"Grain: {table.grain}. Key: "
+                    + ", ".join(f"`{name}`" for name in table.key) + "."]
+            for fmt in table.formats:
+                out += ["", f"Input: {fmt.name} ({', '.join(fmt.extensions)}). Required columns: "
+                        + ", ".join(f"`{name}`" for name in fmt.columns) + "."
+                        + (" Optional: " + ", ".join(f"`{name}`" for name in fmt.optional) + "." if fmt.optional else "")
+                        + (f" {fmt.notes}" if fmt.notes else "")]
+            if table.file_rules:
+                out += ["", "File rules (the whole file is rejected): " + "; ".join(table.file_rules) + "."]
+            out += ["", "| column | type | rule | description |", "| --- | --- | --- | --- |"]
+            out += [f"| `{c.name}` | {c.type} | {_cell(c.rule())} | {_cell(c.description)} |" for c in table.columns]
+    return "\n".join(out) + "\n"

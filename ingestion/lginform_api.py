@@ -1,0 +1,151 @@
+"""LG Inform web services (the esd API): signed calls, retries, the quota stop, and nothing logged secret.
+
+Authentication (from ``SOURCES.md``): a token is sent as ``ApplicationKey=<token>``; a key and secret
+sign each call: append ``ApplicationKey=<key>`` to the full URL, HMAC-SHA1 that exact string with the
+secret, base64 it and append ``&Signature=<url-encoded>``. Signed URLs are single use, so each call
+carries a fresh ``nonce`` parameter: a retried call is a new URL, not a refused replay.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.error import HTTPError, URLError
+from urllib.parse import quote, urlencode, urlsplit
+from urllib.request import Request, urlopen
+
+from ingestion.errors import SliError
+
+DEFAULT_BASE_URL = "https://webservices.esd.org.uk"
+CONNECTION_ID = "sli_lginform"  # Airflow Connection: login = key (or token), password = secret, host = base URL
+ENV_URL, ENV_KEY, ENV_SECRET = "SLI_LGINFORM_URL", "SLI_LGINFORM_KEY", "SLI_LGINFORM_SECRET"
+
+log = logging.getLogger("sli.lginform")
+
+
+class NotAuthorized(SliError):
+    """401 Not Authorized: a wrong key or secret, or a refused signature. Retrying cannot help."""
+
+
+class QuotaExceeded(SliError):
+    """401 User has exceeded allowed usage limits: stop now and resume on a later run."""
+
+
+class ApiError(SliError):
+    """The API kept failing (5xx, timeouts) after every retry."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    key: str
+    secret: str | None = field(default=None, repr=False)  # None: the key is a token, calls are not signed
+
+    @property
+    def mode(self) -> str:
+        return "key + secret (signed calls)" if self.secret else "token"
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    base_url: str
+    credentials: Credentials
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> ApiSettings | None:
+    """Credentials from the environment, or None when no key is set (the CLI then loads files)."""
+    env = os.environ if environ is None else environ
+    if not env.get(ENV_KEY):
+        return None
+    return ApiSettings(env.get(ENV_URL) or DEFAULT_BASE_URL, Credentials(env[ENV_KEY], env.get(ENV_SECRET) or None))
+
+
+def sign(url: str, credentials: Credentials) -> str:
+    """The URL as sent: with the application key, and for key + secret the HMAC-SHA1 signature."""
+    url = f"{url}{'&' if '?' in url else '?'}ApplicationKey={quote(credentials.key, safe='')}"
+    if credentials.secret is None:
+        return url
+    digest = hmac.new(credentials.secret.encode(), url.encode(), hashlib.sha1).digest()
+    return f"{url}&Signature={quote(base64.b64encode(digest).decode(), safe='')}"
+
+
+def _redact(url: str) -> str:
+    """What may be logged of a URL: path and query without the key and signature."""
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if not p.startswith(("ApplicationKey=", "Signature=")))
+    return f"{parts.path}?{query}" if query else parts.path
+
+
+@dataclass
+class Response:
+    url: str  # redacted
+    body: bytes
+    content_type: str
+
+
+class Client:
+    def __init__(self, settings: ApiSettings, timeout: float = 60.0, retries: int = 4, backoff: float = 2.0,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.base_url = settings.base_url.rstrip("/")
+        self.credentials = settings.credentials
+        self.timeout, self.retries, self.backoff, self.sleep = timeout, retries, backoff, sleep
+        self.calls = 0
+
+    def get(self, path: str, params: dict[str, str | int]) -> Response:
+        """GET with retries on timeouts and 5xx (exponential backoff); 401s are never retried."""
+        attempt = 0
+        while True:
+            query = urlencode({**params, "nonce": uuid.uuid4().hex})
+            url = sign(f"{self.base_url}{path}?{query}", self.credentials)
+            shown = _redact(url)
+            try:
+                self.calls += 1
+                with urlopen(Request(url, headers={"Accept": "*/*"}), timeout=self.timeout) as reply:
+                    return Response(shown, reply.read(), reply.headers.get("Content-Type", ""))
+            except HTTPError as exc:
+                text = exc.read().decode("utf-8", "replace")
+                if exc.code == 401 and "usage limit" in text.lower():
+                    raise QuotaExceeded(f"LG Inform usage limit reached at {shown}") from None
+                if exc.code == 401:
+                    raise NotAuthorized(
+                        f"LG Inform refused the call ({exc.code} {text.strip()[:80]}) at {shown}: check the"
+                        f" application key and secret ({ENV_KEY}/{ENV_SECRET} or the Airflow connection"
+                        f" {CONNECTION_ID!r})") from None
+                if exc.code < 500:
+                    raise ApiError(f"LG Inform answered {exc.code} at {shown}: {text.strip()[:200]}") from None
+                problem = f"HTTP {exc.code}"
+            except (URLError, TimeoutError, OSError) as exc:
+                problem = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+            if attempt == self.retries:
+                raise ApiError(f"LG Inform failed {self.retries + 1} times at {shown}; last: {problem}")
+            delay = self.backoff * 2 ** attempt
+            attempt += 1
+            log.warning("LG Inform %s at %s; retry %d/%d in %.1fs", problem, shown, attempt, self.retries, delay)
+            self.sleep(delay)
+
+    def metric_type_pages(self, changed_since: str | None, page_size: int = 500):
+        """Yield each /metricTypes page, asking for the next until a page brings nothing new.
+
+        The server may cap the page size below what was asked, so a short page is not the end; and a
+        server that ignores pageNumber repeats itself, which also ends the listing.
+        """
+        page, seen = 1, set()
+        while True:
+            params: dict[str, str | int] = {"pageNumber": page, "pageSize": page_size}
+            if changed_since:
+                params["dataChangedSince"] = changed_since
+            response = self.get("/metricTypes", params)
+            items = json.loads(response.body).get("metricTypes") or []
+            identifiers = {str(item.get("identifier")) for item in items}
+            yield response, items
+            if not identifiers - seen:
+                return
+            seen |= identifiers
+            page += 1

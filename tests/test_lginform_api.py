@@ -1,0 +1,153 @@
+"""The LG Inform client against a local server that speaks the API: signing, paging, both formats,
+incremental fetches, the usage-limit stop and resume, 401s, 500s and slow answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from conftest import sli
+from lginform_server import FakeLgInform, Metric
+
+from ingestion.ledger import Ledger
+from ingestion.lginform_api import ApiError, ApiSettings, Client, Credentials, NotAuthorized
+from ingestion.lginform_fetch import fetch
+from ingestion.settings import get_paths
+
+METRICS = ["101", "102", "103", "104", "105"]
+
+
+def _server(**options) -> FakeLgInform:
+    return FakeLgInform(metrics=[Metric(m, f"Metric {m}") for m in METRICS], **options)
+
+
+def _client(server: FakeLgInform, secret: str | None = "same", **options) -> Client:
+    secret = server.secret if secret == "same" else secret
+    options.setdefault("sleep", lambda seconds: None)
+    return Client(ApiSettings(server.base_url, Credentials(server.key, secret)), **options)
+
+
+def _values(paths, source_format: str) -> list[tuple]:
+    return duckdb.execute(
+        f"select area_code, metric_id, period_id, value, value_status, area_status"
+        f" from read_parquet('{paths.raw}/lginform/values/*.parquet') where source_format = ?"
+        " order by all", [source_format]).fetchall()
+
+
+def test_signed_fetch_lands_every_response_and_loads_values_and_metadata(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server() as server:
+        result = fetch(paths, _client(server), metrics=["101", "103"])
+    assert result.run.status == "complete" and result.run.pending == [] and result.run.total == 2
+    assert [params["pageNumber"] for params in server.calls_to("/metricTypes") if "pageNumber" in params] == ["1", "2", "3", "4"]
+    landed = sorted(p.name.split("__", 1)[1] for p in (paths.landing / "lginform").iterdir())
+    assert landed == ["data_metricType-101.json", "data_metricType-103.json", "metricType-101.json",
+                      "metricType-103.json", "metricTypes_page1.json", "metricTypes_page2.json",
+                      "metricTypes_page3.json", "metricTypes_page4.json"]
+    rows = _values(paths, "api_json")
+    assert len(rows) == 2 * 4 * 2  # metrics x councils x periods
+    assert ("E09000001", "101", "fin_2022_23", None, "suppressed", "current") in rows
+    assert {row[5] for row in rows if row[0] == "E07000163"} == {"retired"}
+    polarity = duckdb.execute(f"select metric_id, polarity from read_parquet('{paths.raw}/lginform/metric_types/*.parquet')"
+                              " order by 1").fetchall()
+    assert polarity == [("101", "high_is_good"), ("103", "high_is_good")]
+
+
+def test_token_mode_sends_the_key_unsigned(tmp_path):
+    with _server(secret=None) as server:
+        result = fetch(get_paths(tmp_path), _client(server, secret=None), metrics=["102"])
+    assert result.run.status == "complete" and len(server.calls_to("/data")) == 1
+
+
+def test_csv_and_json_give_the_same_values(tmp_path):
+    json_paths, csv_paths = get_paths(tmp_path / "json"), get_paths(tmp_path / "csv")
+    with _server() as server:
+        fetch(json_paths, _client(server), metrics=["104"])
+        fetch(csv_paths, _client(server), metrics=["104"], csv_format=True)
+    from_csv = _values(csv_paths, "api_csv")
+    # The CSV prints one decimal place where JSON has the raw value, and a blank where JSON says [c].
+    assert [(r[0], r[2], None if r[3] is None else round(r[3], 1)) for r in _values(json_paths, "api_json")] \
+        == [(r[0], r[2], r[3]) for r in from_csv]
+    assert len(from_csv) == 8 and [r[4] for r in from_csv if r[3] is None] == ["missing"]
+
+
+def test_second_run_fetches_only_metrics_changed_since_the_last_complete_run(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server() as server:
+        fetch(paths, _client(server), metrics=METRICS)
+        server.metrics[2].changed = date.today().isoformat()
+        server.calls.clear()
+        second = fetch(paths, _client(server), metrics=METRICS)
+    since = {params.get("dataChangedSince") for params in server.calls_to("/metricTypes") if "pageNumber" in params}
+    assert since == {date.today().isoformat()}
+    assert [params["metricType"] for params in server.calls_to("/data")] == ["103"]
+    assert second.run.total == 1 and second.run.status == "complete"
+
+
+def test_usage_limit_stops_cleanly_and_the_next_run_fetches_only_the_rest(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server(quota=4 + 2 * 2) as server:  # four listing pages (the last one empty), then two metrics (metadata + data each)
+        first = fetch(paths, _client(server), metrics=METRICS)
+        assert first.run.status == "stopped" and first.run.pending == ["103", "104", "105"]
+        assert "usage limit" in first.run.message and "3 of 5" in first.run.message
+        assert Ledger(paths.ledger).last_api_run("lginform").pending == ["103", "104", "105"]
+        server.quota, server.calls = None, []
+        second = fetch(paths, _client(server), metrics=METRICS)
+    assert second.resumed and second.run.status == "complete"
+    assert [path for path, _ in server.calls if path == "/metricTypes"] == []  # no new listing: it resumed
+    assert [params["metricType"] for params in server.calls_to("/data")] == ["103", "104", "105"]
+    assert duckdb.execute(f"select count(distinct metric_id) from read_parquet('{paths.raw}/lginform/values/*.parquet')"
+                          ).fetchone() == (5,)
+
+
+def test_wrong_secret_fails_at_once_with_advice_and_without_the_secret(tmp_path):
+    with _server() as server:
+        client = _client(server, secret="wrong-secret-value")
+        with pytest.raises(NotAuthorized) as error:
+            fetch(get_paths(tmp_path), client, metrics=METRICS)
+    message = str(error.value)
+    assert "check the application key and secret" in message
+    assert "wrong-secret-value" not in message and "Signature" not in message and "test-key" not in message
+    assert client.calls == 1
+    assert Ledger(get_paths(tmp_path).ledger).last_api_run("lginform") is None  # nothing half-done to resume
+
+
+def test_server_errors_are_retried_with_backoff(tmp_path):
+    delays = []
+    with _server(fail_500=2) as server:
+        result = fetch(get_paths(tmp_path), _client(server, sleep=delays.append, backoff=0.5), metrics=["101"])
+    assert result.run.status == "complete" and delays == [0.5, 1.0]
+
+
+def test_persistent_server_errors_fail_after_the_retries_and_keep_the_place(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server(broken_paths={"/metricTypes/102"}) as server:
+        with pytest.raises(ApiError, match="failed 3 times.*HTTP 500"):
+            fetch(paths, _client(server, retries=2), metrics=["101", "102"])
+        run = Ledger(paths.ledger).last_api_run("lginform")
+        assert (run.status, run.pending) == ("stopped", ["102"])
+        server.broken_paths, server.calls = set(), []
+        resumed = fetch(paths, _client(server), metrics=["101", "102"])
+    assert resumed.resumed and resumed.run.status == "complete"
+    assert [params["metricType"] for params in server.calls_to("/data")] == ["102"]
+
+
+def test_slow_answer_times_out_and_is_retried(tmp_path):
+    with _server(slow_seconds=2.0) as server:
+        result = fetch(get_paths(tmp_path), _client(server, timeout=0.3), metrics=["105"])
+    assert result.run.status == "complete"
+    assert [path for path, _ in server.calls].count("/metricTypes") == 5  # 4 pages and the timed-out retry
+
+
+def test_cli_fetches_with_env_credentials_and_exits_75_on_the_usage_limit(tmp_path):
+    with _server(quota=4 + 2) as server:
+        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key,
+               "SLI_LGINFORM_SECRET": server.secret}
+        stopped = sli(tmp_path, "ingest", "lginform", "--metric", "101", "--metric", "102", check=False, env=env)
+        assert stopped.returncode == 75, stopped.stdout + stopped.stderr
+        assert "stopped" in stopped.stdout and "1 of 2 metric(s) left" in stopped.stdout
+        server.quota = None
+        resumed = sli(tmp_path, "ingest", "lginform", env=env)
+    assert resumed.returncode == 0 and "data_metricType-102.json" in resumed.stdout
+    assert server.secret not in stopped.stdout + stopped.stderr + resumed.stdout + resumed.stderr
