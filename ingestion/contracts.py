@@ -189,11 +189,11 @@ POLL_ANSWERS = Table(
     ),
     formats=(
         FileFormat("Poll release table, one round per file", (".csv", ".xlsx"),
-                   ("Question code", "Answer", "Percent"),
-                   optional=("Round", "Fieldwork start", "Fieldwork end", "Base", "Question"),
+                   ("Question code", "Answer"),
+                   optional=("Percent", "Proportion", "Round", "Fieldwork start", "Fieldwork end", "Base", "Question"),
                    notes="`Round`, `Fieldwork start`, `Fieldwork end` and `Base` are columns or `Name: value` title"
-                         " rows above the table. `Percent` takes `87` or `87%`; a `Proportion` column (or"
-                         " `Percent (0-1)`) takes `0.87`."),
+                         " rows above the table. The figures are in a `Percent` column (`87` or `87%`) or a"
+                         " `Proportion` / `Percent (0-1)` column (`0.87`): one of them is required."),
     ),
     file_rules=("every question's answer options sum to 100 ± 2 percentage points",
                 "one round per file", "fieldwork start on or before fieldwork end"),

@@ -75,9 +75,17 @@ def _validation(table: Table):
     return context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
 
 
+def _show(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(sorted(map(str, value))) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
+
+
 def _reason(config) -> str:
     kwargs = {k: v for k, v in config.kwargs.items() if k not in ("column", "batch_id") and v is not None}
-    detail = ", ".join(f"{k}={v!r}" if not isinstance(v, list) else f"{k}={sorted(v)}" for k, v in kwargs.items())
+    detail = ", ".join(f"{k}={_show(v)}" for k, v in kwargs.items())
     return f"{config.type}({detail})" if detail else config.type
 
 
@@ -101,7 +109,8 @@ def run_suite(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rej
             position = index if isinstance(index, int) else int(index.get("index", index))
             if position not in failing:
                 value = frame.at[position, column]
-                failing[position] = (column, f"{_reason(config)}: got {None if pd.isna(value) else value!r}")
+                value = None if pd.isna(value) else value.item() if hasattr(value, "item") else value
+                failing[position] = (column, f"{_reason(config)}: got {value!r}")
     if not failing:
         return frame, []
     rejected = frame.loc[sorted(failing)]

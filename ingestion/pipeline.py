@@ -12,6 +12,7 @@ from ingestion import publish as publish_step
 from ingestion import report as report_step
 from ingestion.lginform_api import ApiSettings, settings_from_env
 from ingestion.loader import LoadResult, ingest
+from ingestion.errors import SliError
 from ingestion.settings import SOURCES, Paths
 
 
@@ -57,6 +58,11 @@ def refresh(paths: Paths, echo: Callable[[str], None] = print,
     api = settings_from_env()
     for source in SOURCES:
         loads += ingest_source(source, paths, on_file=on_file, api=api)
+    rejected = [load for load in loads if load.status == "rejected"]
+    if rejected:
+        # The good files are loaded and stay loaded; nothing is built or published until the bad ones are dealt with.
+        raise SliError(f"{len(rejected)} file(s) rejected, warehouse not rebuilt (fix or remove them, then rerun):\n  "
+                       + "\n  ".join(load.message for load in rejected))
     echo("building the candidate warehouse (dbt build)")
     build_step.build(paths, on_line=echo)
     echo("auditing the candidate (Great Expectations)")

@@ -1,42 +1,95 @@
-"""Land and load: raw Parquet with lineage, the ledger, quarantine and idempotent reloads."""
+"""Land and load: raw Parquet with lineage, contracts and quarantine, the ledger, idempotent reloads."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
+import pytest
+from conftest import sli
 
 from ingestion.landing import safe_name
 from ingestion.ledger import Ledger
 from ingestion.loader import ingest
 from ingestion.settings import get_paths
 
+ANSWERS = [("Very satisfied", 20), ("Fairly satisfied", 45), ("Neither", 15), ("Fairly dissatisfied", 10),
+           ("Very dissatisfied", 8), ("Don't know", 2)]
+HEADER = "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent"
 
-def _poll_file(path, percent="20"):
-    path.write_text(
-        "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent\n"
-        f"1,2012-09-07,2012-09-10,1000,council_satisfaction,Q,Very satisfied,{percent}\n"
-        "1,2012-09-07,2012-09-10,1000,council_satisfaction,Q,Fairly satisfied,oops\n",
-        encoding="utf-8")
+
+def _poll_file(path, round_number=1, base="1000", extra_rows=(), cells=None):
+    cells = cells or [str(p) for _, p in ANSWERS]
+    rows = [f"{round_number},2012-09-07,2012-09-10,{base},council_satisfaction,Q,{answer},{cell}"
+            for (answer, _), cell in zip(ANSWERS, cells)]
+    path.write_text("\n".join([HEADER, *rows, *extra_rows]) + "\n", encoding="utf-8")
     return path
+
+
+def _quarantine(paths, source) -> list[dict]:
+    import csv
+
+    rows = []
+    for file in sorted((paths.quarantine / source).glob("*.csv")):
+        with file.open(encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
 
 
 def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     paths = get_paths(tmp_path / "home")
-    source_file = _poll_file(tmp_path / "round1.csv")
+    source_file = _poll_file(tmp_path / "round1.csv", base="12")  # a base of 12 people is not a poll
     [result] = ingest("polls", [source_file], paths)
-    assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("loaded", 2, 1, 1)
+    assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("loaded", 6, 0, 6)
+    [first, *_] = _quarantine(paths, "polls")
+    assert (first["file"], first["row"], first["column"]) == ("round1.csv", "2", "base_n")
+    assert "expect_column_values_to_be_between" in first["reason"] and "got 12" in first["reason"]
+    assert json.loads(first["raw"])["base_n"] == 12
 
-    [raw_file] = (paths.raw / "polls" / "answers").glob("*.parquet")
-    row = duckdb.execute(f"select percent, _source_row, _source_file, _load_id from '{raw_file}'").fetchone()
-    assert row[0] == 20.0 and row[1] == 2 and row[2].endswith("round1.csv") and row[3].startswith("polls-")
+    good = _poll_file(tmp_path / "round2.csv", round_number=2)
+    [result] = ingest("polls", [good], paths)
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (6, 6, 0)
+    row = duckdb.execute(f"select percent, _source_row, _source_file, _load_id, round_number"
+                         f" from '{paths.raw}/polls/answers/polls-*.parquet' where _source_row = 2").fetchone()
+    assert row[0] == 20.0 and row[1] == 2 and row[2].endswith("round2.csv") and row[3].startswith("polls-")
+    landed = sorted(p.read_bytes() for p in (paths.landing / "polls").iterdir())
+    assert landed == sorted([source_file.read_bytes(), good.read_bytes()])
+    records = Ledger(paths.ledger).records()
+    assert [(r.status, r.rows_read, r.rows_accepted, r.rows_rejected) for r in records] == [
+        ("loaded", 6, 0, 6), ("loaded", 6, 6, 0)]
+    assert "quarantined in" in records[0].message and "base_n" in records[0].message
 
-    [quarantined] = (paths.quarantine / "polls").glob("*.csv")
-    text = quarantined.read_text()
-    assert "round1.csv" in text and "Percent" in text and "oops" in text
 
-    [landed] = (paths.landing / "polls").iterdir()
-    assert landed.read_bytes() == source_file.read_bytes()
-    [record] = Ledger(paths.ledger).records()
-    assert (record.status, record.rows_accepted, record.rows_rejected) == ("loaded", 1, 1)
+def test_duplicate_rows_keep_the_first_and_conflicting_rows_are_all_quarantined(tmp_path):
+    paths = get_paths(tmp_path / "home")
+    ope = tmp_path / "ope.csv"
+    ope.write_text("Measure,Value,Unit,Basis,Scope,As of date\n"
+                   "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
+                   "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
+                   "homes,5,homes,achieved,programme,2019-03-31\n"
+                   "homes,6,homes,achieved,programme,2019-03-31\n"
+                   "capital_receipts,-5,GBP,achieved,programme,2019-03-31\n")
+    [result] = ingest("ope", [ope], paths)
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (5, 1, 4)
+    reasons = {(r["row"], r["reason"].split(":")[0]) for r in _quarantine(paths, "ope")}
+    assert reasons == {("3", "duplicate of row 2"),
+                       ("4", "rows 4, 5 share this key with different values"),
+                       ("5", "rows 4, 5 share this key with different values"),
+                       ("6", "expect_column_values_to_be_between(min_value=0)")}
+
+
+def test_unknown_and_retired_council_codes_are_kept_and_flagged(tmp_path):
+    paths = get_paths(tmp_path / "home")
+    data = tmp_path / "data_metricType-77.csv"
+    data.write_text("area,area label,2019/20\nE06000001,Hartlepool,1\nE07000163,Craven,2\nE92000001,England,3\n"
+                    "Craven,Craven,4\n")
+    [result] = ingest("lginform", [data], paths)
+    assert (result.rows_accepted, result.rows_rejected) == (3, 1)
+    flags = duckdb.execute(f"select area_code, area_status from '{paths.raw}/lginform/values/*.parquet' order by 1"
+                           ).fetchall()
+    assert flags == [("E06000001", "current"), ("E07000163", "retired"), ("E92000001", "unknown")]
+    [reject] = _quarantine(paths, "lginform")
+    assert reject["row"] == "5" and reject["column"] == "area_code" and "'Craven'" in reject["reason"]
 
 
 def test_same_content_twice_loads_once(tmp_path):
@@ -47,14 +100,21 @@ def test_same_content_twice_loads_once(tmp_path):
     results = ingest("polls", [first, second], paths)
     assert [r.status for r in results] == ["loaded", "skipped"]
     assert len(list((paths.raw / "polls" / "answers").glob("*.parquet"))) == 1
+    assert ingest("polls", [first], paths)[0].status == "skipped"
+    assert len(Ledger(paths.ledger).records()) == 1
 
 
-def test_rejected_file_stays_in_landing_and_is_recorded(tmp_path):
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("bad.csv", "nothing,like,a,poll\n1,2,3,4\n", "missing column(s): Question code, Answer"),
+    ("empty.csv", "", "the file is empty"),
+    ("broken.xlsx", "PK\x03\x04 truncated", "cannot read as an .xlsx workbook"),
+])
+def test_rejected_file_stays_in_landing_and_is_recorded(tmp_path, name, content, reason):
     paths = get_paths(tmp_path / "home")
-    bad = tmp_path / "bad.csv"
-    bad.write_text("nothing,like,a,poll\n1,2,3,4\n")
+    bad = tmp_path / name
+    bad.write_text(content)
     [result] = ingest("polls", [bad], paths)
-    assert result.status == "rejected" and "bad.csv" in result.message and "Percent" in result.message
+    assert result.status == "rejected" and result.message.startswith(f"file {name}") and reason in result.message
     assert [p.read_bytes() for p in (paths.landing / "polls").iterdir()] == [bad.read_bytes()]
     assert not (paths.raw / "polls").exists()
     assert Ledger(paths.ledger).records()[0].status == "rejected"
@@ -63,3 +123,22 @@ def test_rejected_file_stays_in_landing_and_is_recorded(tmp_path):
 def test_file_names_cannot_escape_landing():
     assert safe_name("../../etc/passwd") == "passwd"
     assert "/" not in safe_name("a/b\\c d.csv")
+
+
+def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path):
+    inbox = tmp_path / "drop"
+    inbox.mkdir()
+    _poll_file(inbox / "round01.csv", round_number=1)
+    _poll_file(inbox / "round02.csv", round_number=2, cells=["20", "45", "15", "10", "8", "9"])  # sums to 107
+    _poll_file(inbox / "round03.csv", round_number=3, extra_rows=["3,2012-09-07,2012-09-10,1000,trust,Q,Yes,140",
+                                                                   "3,2012-09-07,2012-09-10,1000,trust,Q,No,-40"])
+    (inbox / "round04.csv").write_text("Round,Answer\n")
+    (inbox / "notes.txt").write_text("not a poll")  # not a poll file type: ignored
+    result = sli(tmp_path / "home", "ingest", "polls", str(inbox), check=False)
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert result.returncode == 1
+    assert lines[0].startswith("loaded   polls/round01.csv: 6 rows")
+    assert lines[1].startswith("rejected polls/round02.csv") and "council_satisfaction sums to 107" in lines[1]
+    assert lines[2].startswith("loaded   polls/round03.csv: 6 rows, 2 quarantined") and "row 8" in lines[2]
+    assert lines[3].startswith("rejected polls/round04.csv") and "Question code" in lines[3]
+    assert lines[4] == "2 loaded, 2 rejected"

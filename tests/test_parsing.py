@@ -10,7 +10,8 @@ import xlsxwriter
 
 from ingestion.errors import InputError
 from ingestion.sources import lginform, ope, polls, shared_services
-from ingestion.sources.common import parse_date, parse_number
+from ingestion.sources.common import parse_date, parse_number, read_table
+from ingestion.contracts import OPE_OUTPUTS
 
 
 @pytest.mark.parametrize(
@@ -44,60 +45,124 @@ def test_parse_date_is_iso_or_day_first():
         parse_date("February-ish")
 
 
-def _write_poll(path, rows, title=True):
+HEADER = "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent"
+ROUND = [("Very satisfied", "20"), ("Fairly satisfied", "45"), ("Neither", "15"), ("Fairly dissatisfied", "10"),
+         ("Very dissatisfied", "8"), ("Don't know", "2")]
+
+
+def _poll_rows(percents=None, question="council_satisfaction", start="2018-02-08", end="2018-02-11", round_="19"):
+    percents = percents or [p for _, p in ROUND]
+    return [f"{round_},{start},{end},1001,{question},Q,{answer},{pct}" for (answer, _), pct in zip(ROUND, percents)]
+
+
+def _write_poll(path, rows, title=True, header=HEADER, encoding="utf-8"):
     lines = ["LGA resident satisfaction polling, round 19", ""] if title else []
-    lines.append("Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent")
-    lines += rows
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join([*lines, header, *rows]) + "\n", encoding=encoding)
+    return path
 
 
-def test_polls_finds_header_below_title_rows_and_quarantines_bad_rows(tmp_path):
-    path = tmp_path / "round19.csv"
-    _write_poll(path, [
-        "19,2018-02-08,2018-02-11,1001,council_satisfaction,Q,Very satisfied,20",
-        "19,2018-02-08,2018-02-11,1001,council_satisfaction,Q,Fairly satisfied,[c]",
-        "19,2018-02-08,2018-02-11,1001,council_satisfaction,Q,Don't know,lots",
-    ])
+def test_polls_finds_header_below_title_rows_skips_notes_and_keeps_markers_as_null(tmp_path):
+    rows = _poll_rows(["20", "45", "15", "10", "[c]", "10"])
+    path = _write_poll(tmp_path / "round19.csv", rows + ["", "Source: LGA polling (synthetic)", "[c] = suppressed"])
     parsed = polls.parse(path)
     answers = parsed.tables["answers"]
-    assert list(answers["percent"].fillna(-1)) == [20.0, -1]
-    assert list(answers["value_status"]) == ["ok", "suppressed"]
-    assert list(answers["_source_row"]) == [4, 5]
-    assert [(r.row, r.column) for r in parsed.rejects] == [(6, "Percent")]
-    assert "lots" in parsed.rejects[0].reason
+    assert list(answers["_source_row"]) == [4, 5, 6, 7, 8, 9]
+    assert answers["percent"].isna().tolist() == [False, False, False, False, True, False]
+    assert answers["value_status"][4] == "suppressed" and parsed.rejects == []
+
+
+@pytest.mark.parametrize(("header", "cells", "expected"), [
+    ("Percent", ["20", "45", "15", "10", "8", "2"], 20.0),
+    ("Percent", ["20%", "45%", "15%", "10%", "8%", "2%"], 20.0),
+    ("Proportion", ["0.20", "0.45", "0.15", "0.10", "0.08", "0.02"], 20.0),
+    ("Percent (0-1)", ["0.2", "0.45", "0.15", "0.1", "0.08", "0.02"], 20.0),
+])
+def test_polls_percentages_in_every_declared_form(tmp_path, header, cells, expected):
+    path = _write_poll(tmp_path / "r.csv", _poll_rows(cells), header=HEADER.replace("Percent", header))
+    answers = polls.parse(path).tables["answers"]
+    assert answers["percent"][0] == pytest.approx(expected) and answers["percent"].sum() == pytest.approx(100)
+
+
+def test_polls_proportions_in_a_percent_column_are_rejected_by_the_sum_rule(tmp_path):
+    path = _write_poll(tmp_path / "r.csv", _poll_rows(["0.2", "0.45", "0.15", "0.1", "0.08", "0.02"]))
+    with pytest.raises(InputError, match=r"r\.csv.*sum to 100 ± 2: council_satisfaction sums to 1"):
+        polls.parse(path)
+
+
+def test_polls_round_within_tolerance_loads_and_outside_is_rejected(tmp_path):
+    assert len(polls.parse(_write_poll(tmp_path / "ok.csv", _poll_rows(["21", "45", "15", "10", "8", "3"])))
+               .tables["answers"]) == 6  # 102
+    with pytest.raises(InputError, match="sums to 103"):
+        polls.parse(_write_poll(tmp_path / "bad.csv", _poll_rows(["22", "45", "15", "10", "8", "3"])))
+
+
+def test_polls_round_details_from_title_rows(tmp_path):
+    path = tmp_path / "release.csv"
+    path.write_text("LGA resident satisfaction polling\nRound: 19\nFieldwork start: 08/02/2018\n"
+                    "Fieldwork end: 11 February 2018\n\"Base: 1,001\"\n\nQuestion code,Answer,Percent\n"
+                    + "\n".join(f"trust,{answer},{pct}" for answer, pct in ROUND) + "\n", encoding="utf-8")
+    answers = polls.parse(path).tables["answers"]
+    assert set(answers["round_number"]) == {19} and set(answers["base_n"]) == {1001}
+    assert set(answers["fieldwork_start"]) == {date(2018, 2, 8)} and set(answers["fieldwork_end"]) == {date(2018, 2, 11)}
+
+
+def test_polls_file_rules_one_round_and_fieldwork_in_order(tmp_path):
+    two_rounds = _write_poll(tmp_path / "two.csv", _poll_rows() + _poll_rows(question="trust", round_="20"))
+    with pytest.raises(InputError, match="one round per file.*19, 20"):
+        polls.parse(two_rounds)
+    backwards = _write_poll(tmp_path / "back.csv", _poll_rows(start="2018-02-12"))
+    with pytest.raises(InputError, match="row 4.*fieldwork starts"):
+        polls.parse(backwards)
 
 
 def test_polls_missing_column_rejects_the_file_naming_the_column(tmp_path):
     path = tmp_path / "broken.csv"
-    path.write_text("Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer\n1,a,b,c,d,e,f\n")
+    path.write_text("Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Percent\n1,a,b,c,d,e,f\n")
     with pytest.raises(InputError) as error:
         polls.parse(path)
-    assert "broken.csv" in str(error.value) and "Percent" in str(error.value)
+    assert "broken.csv" in str(error.value) and "Answer" in str(error.value)
 
 
-def test_polls_reads_windows_1252(tmp_path):
-    path = tmp_path / "cp1252.csv"
-    _write_poll(path, ["19,2018-02-08,2018-02-11,1001,value_for_money,Value for £,Tend to agree,40"])
-    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_polls_reads_utf8_bom_and_windows_1252(tmp_path, encoding):
+    rows = [row.replace(",Q,", ",Value for £,") for row in _poll_rows(question="value_for_money")]
+    path = _write_poll(tmp_path / "enc.csv", rows, title=False, encoding=encoding)
     assert polls.parse(path).tables["answers"]["question_text"][0] == "Value for £"
 
 
+def test_polls_xlsx_release(tmp_path):
+    path = tmp_path / "round19.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["LGA resident satisfaction polling, round 19"])
+    sheet.write_row(2, 0, HEADER.split(","))
+    for index, (answer, pct) in enumerate(ROUND, start=3):
+        sheet.write_row(index, 0, [19, "2018-02-08", "2018-02-11", 1001, "trust", "Q", answer, int(pct)])
+    book.close()
+    answers = polls.parse(path).tables["answers"]
+    assert list(answers["base_n"].unique()) == [1001] and answers["percent"].sum() == 100
+
+
+def _metric_json(path, rows):
+    path.write_text(json.dumps({"rows": rows}))
+    return path
+
+
 def test_lginform_data_response(tmp_path):
-    path = tmp_path / "data.json"
-    path.write_text(json.dumps({"rows": [
+    path = _metric_json(tmp_path / "data.json", [
         {"area": {"identifier": "E09000001", "label": "City of London"}, "metricType": {"identifier": "123"},
          "period": {"identifier": "fin_2019_20", "label": "2019/20"}, "values": [{"value": 12.5, "formatted": "12.5"}]},
         {"area": {"identifier": "E09000002"}, "metricType": {"identifier": "123"},
          "period": {"identifier": "fin_2019_20"}, "values": [{"value": None, "formatted": "-"}]},
-        {"area": {"identifier": "Barking"}, "metricType": {"identifier": "123"},
-         "period": {"identifier": "fin_2019_20"}, "values": [{"value": 1}]},
-    ]}))
+        {"area": {"identifier": "E07000163"}, "metricType": {"identifier": "123"},
+         "period": {"identifier": "fin_2019_20"}, "values": [{"value": "lots"}]},
+    ])
     parsed = lginform.parse(path)
     values = parsed.tables["values"]
     assert list(values["area_code"]) == ["E09000001", "E09000002"]
     assert values["value"][0] == 12.5 and values["value"].isna()[1]
-    assert list(values["value_status"]) == ["ok", "missing"]
-    assert parsed.rejects[0].row == 3 and parsed.rejects[0].column == "area.identifier"
+    assert list(values["value_status"]) == ["ok", "missing"] and list(values["area_status"]) == ["current", "current"]
+    assert parsed.rejects[0].row == 3 and parsed.rejects[0].column == "values[0].value"
 
 
 def test_lginform_rejects_non_json(tmp_path):
@@ -107,36 +172,152 @@ def test_lginform_rejects_non_json(tmp_path):
         lginform.parse(path)
 
 
-def test_shared_services_edition_from_title_and_blank_savings_not_zero(tmp_path):
-    path = tmp_path / "map.xlsx"
+def test_lginform_data_csv_download(tmp_path):
+    path = tmp_path / "data_metricType-4321.csv"
+    path.write_text("area,area label,area long label,2018/19,2019/20\n"
+                    "area,area label,area long label,2018/19,2019/20\n"
+                    'E08000025,Birmingham,Birmingham (metropolitan district),"1,234.5",..\n'
+                    "E07000163,Craven,Craven (district),17,18\n", encoding="utf-8")
+    parsed = lginform.parse(path)
+    values = parsed.tables["values"]
+    assert set(values["metric_id"]) == {"4321"} and parsed.rows_read == 4
+    assert list(values["period_id"]) == ["fin_2018_19", "fin_2019_20", "fin_2018_19", "fin_2019_20"]
+    assert values["value"][0] == 1234.5 and values["value_status"][1] == "missing"
+    assert list(values["area_status"]) == ["current", "current", "retired", "retired"]
+
+
+def test_lginform_data_csv_needs_the_metric_in_its_name(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("area,area label,2019/20\nE08000025,Birmingham,1\n")
+    with pytest.raises(InputError, match="name the file after it"):
+        lginform.parse(path)
+
+
+LONG_HEADER = "Local authority code,Local authority name,Region,Financial year,Measure,Code,Value,rank_order,Median"
+
+
+@pytest.mark.parametrize(("spelling", "polarity"), [("desc", "high_is_good"), ("DESC", "high_is_good"),
+                                                    ("asc", "low_is_good"), ("None", "not_applicable"),
+                                                    ("", "not_applicable")])
+def test_long_format_council_metrics_and_their_polarity(tmp_path, spelling, polarity):
+    path = tmp_path / "explorer.csv"
+    path.write_text(f"{LONG_HEADER}\n"
+                    f"E06000001,Hartlepool,North East,2019-20,Household waste recycled,WASTE01,41.2,{spelling},40\n"
+                    f"E06000002,Middlesbrough,North East,2019-20,Household waste recycled,WASTE01,,{spelling},40\n"
+                    f"E06000001,Hartlepool,North East,2020-21,Household waste recycled,WASTE01,39.9,{spelling},40\n",
+                    encoding="utf-8")
+    parsed = lginform.parse(path)
+    values, types = parsed.tables["values"], parsed.tables["metric_types"]
+    assert list(values["period_id"]) == ["fin_2019_20", "fin_2019_20", "fin_2020_21"]
+    assert values["value"].isna().tolist() == [False, True, False] and values["value_status"][1] == "missing"
+    assert types[["metric_id", "label", "polarity", "source_name"]].to_dict("records") == [{
+        "metric_id": "WASTE01", "label": "Household waste recycled", "polarity": polarity,
+        "source_name": "government data explorer download"}]
+
+
+def test_long_format_bad_year_and_polarity_are_quarantined(tmp_path):
+    path = tmp_path / "explorer.csv"
+    path.write_text(f"{LONG_HEADER}\n"
+                    "E06000001,Hartlepool,North East,2019,Waste,W1,41.2,desc,40\n"
+                    "E06000001,Hartlepool,North East,2019-20,Waste,W1,41.2,upwards,40\n")
+    parsed = lginform.parse(path)
+    assert [(r.row, r.column) for r in parsed.rejects] == [(2, "Financial year"), (3, "rank_order")]
+
+
+def _edition(path, rows, title="Shared Services Map, 2018 edition"):
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["Shared Services Map, 2018 edition"])
-    sheet.write_row(2, 0, shared_services.COLUMNS)
-    sheet.write_row(3, 0, ["P1", "d", "E07000001; E07000002", "", "East", "ICT", "Live", "£1,500,000", "Actual"])
-    sheet.write_row(4, 0, ["P2", "d", "E07000003", "", "East", "Legal", "Live", "", ""])
-    sheet.write_row(5, 0, ["P3", "d", "Somewhere Council", "", "East", "Legal", "Live", "", ""])
+    sheet.write_row(0, 0, [title])
+    sheet.write_row(2, 0, ["Partnership name", "Description", "Councils involved", "Other public bodies", "Region",
+                           "Service category", "Status", "Savings to date (£)", "Savings basis"])
+    for index, row in enumerate(rows, start=3):
+        sheet.write_row(index, 0, row)
     book.close()
-    parsed = shared_services.parse(path)
+    return path
+
+
+def test_shared_services_edition_from_title_and_savings_forms(tmp_path):
+    parsed = shared_services.parse(_edition(tmp_path / "map.xlsx", [
+        ["P1", "d", "E07000001; E07000002", "", "East", "ICT", "Live", "£1,500,000", "Actual"],
+        ["P2", "d", "E07000003", "", "East", "Legal", "Live", "", ""],
+        ["P3", "d", "E07000004", "", "East", "Legal", "Live", "1.2m", "Expected"],
+        ["P4", "d", "", "", "East", "Legal", "Live", "", ""],
+    ]))
     frame = parsed.tables["partnerships"]
     assert set(frame["edition_year"]) == {2018}
-    assert frame["savings_gbp"][0] == 1_500_000 and frame["savings_gbp"].isna()[1]
-    assert list(frame["savings_status"]) == ["ok", "not_reported"]
-    assert [(r.row, r.column) for r in parsed.rejects] == [(6, "Councils involved")]
+    assert frame["savings_gbp"].tolist()[0::2] == [1_500_000, 1_200_000] and frame["savings_gbp"].isna()[1]
+    assert list(frame["savings_status"]) == ["ok", "not_reported", "ok"]
+    assert frame["savings_basis"].fillna("").tolist() == ["actual", "", "expected"]
+    assert [(r.row, r.column, r.reason) for r in parsed.rejects] == [(7, "Councils involved", "no councils given")]
+
+
+def test_shared_services_resolves_council_names_and_reports_the_rest(tmp_path):
+    parsed = shared_services.parse(_edition(tmp_path / "map.xlsx", [
+        ["P1", "d", "Brighton & Hove City Council; Kingston upon Hull, City of; ADUR district council", "", "", "", "",
+         "", ""],
+        ["P2", "d", "City of London Corporation;  Royal Borough of Windsor and Maidenhead ; County Durham", "", "", "",
+         "", "", ""],
+        ["P3", "d", "Borsetshire County Council; E07999999; Cambridge", "", "", "", "", "", ""],
+    ]))
+    frame = parsed.tables["partnerships"]
+    assert list(frame["council_codes"]) == ["E06000043;E06000010;E07000223", "E09000001;E06000040;E06000047",
+                                            "E07000008"]
+    assert frame["unresolved_councils"][2] == ("Borsetshire County Council (not in the council register);"
+                                               " E07999999 (code not in the council register)")
+    assert frame["unresolved_councils"][:2].isna().all()
+    assert parsed.warnings == [f"row 6: council(s) not resolved, kept as unresolved: {frame['unresolved_councils'][2]}"]
+
+
+def test_shared_services_name_of_a_reused_name_resolves_to_the_council_of_the_edition(tmp_path):
+    older = shared_services.parse(_edition(tmp_path / "2019.xlsx", [["P", "d", "Somerset County Council", "", "", "",
+                                                                      "", "", ""]], "Shared Services Map, 2019 edition"))
+    newer = shared_services.parse(_edition(tmp_path / "2024.xlsx", [["P", "d", "Somerset Council", "", "", "", "",
+                                                                      "", ""]], "Shared Services Map, 2024 edition"))
+    assert older.tables["partnerships"]["council_codes"][0] == "E10000027"
+    assert newer.tables["partnerships"]["council_codes"][0] == "E06000066"
 
 
 def test_corrupt_xlsx_is_rejected_with_the_file_name(tmp_path):
     path = tmp_path / "not_really.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not a workbook")
-    with pytest.raises(InputError, match="not_really.xlsx"):
+    with pytest.raises(InputError, match="not_really.xlsx.*cannot read as an .xlsx"):
         shared_services.parse(path)
 
 
-def test_ope_unknown_basis_is_quarantined(tmp_path):
+def test_ope_outputs_and_awards_are_told_apart_by_their_columns(tmp_path):
+    outputs = tmp_path / "ope.csv"
+    outputs.write_text("Measure,Value,Unit,Basis,Scope,As of date,Partnership\n"
+                       "jobs_created,5745,jobs,Achieved,programme,2019-05-31,\n"
+                       "capital_receipts,£1.5m,GBP,Target,partnership,31/03/2020,Borsetshire OPE\n")
+    frame = ope.parse(outputs).tables["outputs"]
+    assert list(frame["basis"]) == ["achieved", "target"] and frame["value"][1] == 1_500_000
+    assert frame["partnership_name"][1] == "Borsetshire OPE" and frame["as_of_date"][1] == date(2020, 3, 31)
+    awards = tmp_path / "awards.csv"
+    awards.write_text("Partnership,Round,Fund,Award (£)\nBorsetshire OPE,OPE 5,One Public Estate,\"£250,000\"\n"
+                      "Borsetshire OPE,BLRF 1,Brownfield Land Release Fund,1.1m\n")
+    frame = ope.parse(awards).tables["awards"]
+    assert list(frame["award_gbp"]) == [250_000, 1_100_000] and list(frame["funding_round"]) == ["OPE 5", "BLRF 1"]
+
+
+def test_empty_files_are_rejected_as_empty(tmp_path):
+    for name in ("empty.csv", "blank_lines.csv"):
+        path = tmp_path / name
+        path.write_text("" if name == "empty.csv" else "\n ,\n\n")
+        with pytest.raises(InputError, match=f"{name}: the file is empty"):
+            ope.parse(path)
+
+
+def test_huge_cell_is_a_clear_error_not_a_traceback(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text("Measure,Value,Unit,Basis,Scope,As of date\n" + '"' + "x" * 200_000 + '",1,jobs,target,programme,'
+                    "2019-01-01\n")
+    with pytest.raises(InputError, match="huge.csv, row 2: unreadable CSV"):
+        ope.parse(path)
+
+
+def test_notes_below_the_table_are_not_data(tmp_path):
     path = tmp_path / "ope.csv"
-    path.write_text("Measure,Value,Unit,Basis,Scope,As of date\n"
-                    "jobs_created,5745,jobs,Achieved,programme,2019-05-31\n"
-                    "jobs_created,100,jobs,guessed,programme,2019-05-31\n")
-    parsed = ope.parse(path)
-    assert list(parsed.tables["outputs"]["basis"]) == ["achieved"]
-    assert parsed.rejects[0].column == "Basis" and "guessed" in parsed.rejects[0].reason
+    path.write_text("Measure,Value,Unit,Basis,Scope,As of date\njobs_created,1,jobs,target,programme,2019-01-01\n\n"
+                    "Notes:\nFigures are self-reported.\n")
+    table = read_table(path, OPE_OUTPUTS.formats[0])
+    assert [number for number, _ in table.records] == [2] and table.notes == ["Notes:", "Figures are self-reported."]

@@ -66,9 +66,10 @@ def _check_round(path: Path, frame: pd.DataFrame) -> None:
     """The file rules: one round, fieldwork in order, every question's options summing to 100 +/- 2."""
     if frame.empty:
         return
-    rounds = sorted(frame["round_number"].unique())
+    rounds = sorted(int(r) for r in frame["round_number"].unique())
     if len(rounds) > 1:
-        raise InputError(path.name, f"one round per file expected, found rounds {rounds}", column="Round")
+        raise InputError(path.name, f"one round per file expected, found rounds {', '.join(map(str, rounds))}",
+                         column="Round")
     backwards = frame[frame["fieldwork_start"] > frame["fieldwork_end"]]
     if len(backwards):
         row = backwards.iloc[0]
