@@ -35,10 +35,6 @@ class FetchResult:
     resumed: bool
     loads: list[LoadResult] = field(default_factory=list)
 
-    @property
-    def fetched(self) -> int:
-        return self.run.total - len(self.run.pending)
-
 
 def basket_ids() -> list[str]:
     with BASKET_PATH.open(encoding="utf-8") as handle:

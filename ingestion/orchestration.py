@@ -50,7 +50,7 @@ INGEST_ARGS = {
 WAREHOUSE_ARGS = {"owner": "sli", "retries": 0, "on_failure_callback": log_failure}
 
 
-def ingest_dag(source: str, what: str, cron: str):
+def ingest_dag(source: str, what: str, cron: str, more_doc: str = ""):
     """The DAG that ingests one source: a single task, emitting the source's raw asset."""
     from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
@@ -67,7 +67,7 @@ def ingest_dag(source: str, what: str, cron: str):
             f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or the files named in the `paths` "
             f"param) into `SLI_HOME/raw/{source}`, recording each load in the ledger. Emits the asset "
             f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
-            f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`."
+            f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`.{more_doc}"
         ),
         params={"paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox.")},
     )

@@ -32,6 +32,15 @@ def sli(home: Path, *args: str, check: bool = True, env: dict | None = None) -> 
     return result
 
 
+def airflow_env(home: Path) -> dict[str, str]:
+    """An Airflow home inside HOME with a migrated SQLite database; the env `sli run-dags` needs."""
+    env = {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
+    migrate = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env={**os.environ, "SLI_HOME": str(home), **env},
+                             capture_output=True, text=True, cwd=REPO)
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    return env
+
+
 @pytest.fixture(scope="session")
 def sample_inbox(tmp_path_factory) -> Path:
     """A small synthetic sample (6 metrics, every council, 2010/11-2024/25), generated once."""

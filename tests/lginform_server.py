@@ -43,7 +43,7 @@ class Metric:
     def value(self, code: str, period: str) -> float | None:
         if code == "E09000001" and period == "fin_2022_23":
             return None  # suppressed
-        return round(int(self.identifier) % 97 + COUNCILS.index(next(c for c in COUNCILS if c[0] == code)) * 1000.5
+        return round(sum(map(ord, self.identifier)) % 97 + COUNCILS.index(next(c for c in COUNCILS if c[0] == code)) * 1000.5
                      + PERIODS.index(next(p for p in PERIODS if p[0] == period)), 3)
 
 

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import BIN, REPO, sli
+from conftest import airflow_env, sli
 
 MARTS = ["dim_council", "dim_metric", "fct_council_metric_values", "fct_poll_answers", "fct_resident_satisfaction",
          "fct_ope_outputs", "mart_metric_direction_of_travel", "mart_shared_services_savings", "mart_sector_overview"]
 
 
-def _airflow_env(home):
-    return {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
-
-
 def _run_dags(home):
-    env = {**os.environ, "SLI_HOME": str(home), **_airflow_env(home)}
-    migrate = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True, cwd=REPO)
-    assert migrate.returncode == 0, migrate.stderr[-2000:]
-    return sli(home, "run-dags", env=_airflow_env(home))
+    return sli(home, "run-dags", env=airflow_env(home))
 
 
 def _marts(home) -> dict[str, list[tuple]]:

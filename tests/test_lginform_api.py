@@ -3,11 +3,12 @@ incremental fetches, the usage-limit stop and resume, 401s, 500s and slow answer
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
 import pytest
-from conftest import sli
+from conftest import airflow_env, sli
 from lginform_server import FakeLgInform, Metric
 
 from ingestion.ledger import Ledger
@@ -151,3 +152,18 @@ def test_cli_fetches_with_env_credentials_and_exits_75_on_the_usage_limit(tmp_pa
         resumed = sli(tmp_path, "ingest", "lginform", env=env)
     assert resumed.returncode == 0 and "data_metricType-102.json" in resumed.stdout
     assert server.secret not in stopped.stdout + stopped.stderr + resumed.stdout + resumed.stderr
+
+
+def test_airflow_ingest_dag_takes_the_credentials_from_its_connection(tmp_path):
+    with FakeLgInform(metrics=[Metric("S9001", "Basket metric one"), Metric("S9002", "Basket metric two")]) as server:
+        port = server.base_url.rsplit(":", 1)[1]
+        env = {**airflow_env(tmp_path), "SLI_LGINFORM_KEY": "",
+               "AIRFLOW_CONN_SLI_LGINFORM": json.dumps({"conn_type": "http", "host": "127.0.0.1", "port": int(port),
+                                                        "login": server.key, "password": server.secret})}
+        result = sli(tmp_path, "run-dags", "sli_ingest_lginform", env=env)
+    assert "sli_ingest_lginform: success (ingest=success)" in result.stdout
+    assert [params["metricType"] for params in server.calls_to("/data")] == ["S9001", "S9002"]
+    paths = get_paths(tmp_path)
+    assert duckdb.execute(f"select count(*) from read_parquet('{paths.raw}/lginform/values/*.parquet')").fetchone() == (16,)
+    logs = "".join(p.read_text(errors="replace") for p in (tmp_path / "airflow").rglob("*.log"))
+    assert server.secret not in logs + result.stdout + result.stderr

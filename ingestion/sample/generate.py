@@ -189,6 +189,12 @@ def _money(value: float, rng: random.Random) -> str:
     return f"{value / 1e6:.1f}m" if rng.random() < 0.2 else f"£{value:,.0f}"
 
 
+def _as_published(council: dict, rng: random.Random) -> str:
+    """The map names councils as people write them: a code, or a name in one of its usual spellings."""
+    name = council["council_name"]
+    return rng.choice([council["council_code"], name, f"{name} Council", name.replace(" and ", " & ").upper()])
+
+
 def write_shared_services(out: Path, councils: list[dict], rng: random.Random, editions=(2017, 2018, 2019)) -> int:
     out.mkdir(parents=True, exist_ok=True)
     pool = []
@@ -225,7 +231,7 @@ def write_shared_services(out: Path, councils: list[dict], rng: random.Random, e
             sheet.write_row(row, 0, [
                 f"{region} {p['category'].lower()} partnership {p['number']}",
                 f"Shared {p['category'].lower()} service (synthetic)",
-                "; ".join(m["council_code"] for m in members),
+                "; ".join(_as_published(m, local) for m in members),
                 "NHS trust" if local.random() < 0.15 else "",
                 region, p["category"], "Live",
                 savings, ("Actual" if rng.random() < 0.7 else "Expected") if savings else "",
@@ -255,7 +261,15 @@ def write_ope(out: Path, rng: random.Random, last_year: int) -> int:
         writer.writerow([f"One Public Estate programme outputs ({SYNTHETIC_NOTE})"])
         writer.writerow(["Measure", "Value", "Unit", "Basis", "Scope", "As of date"])
         writer.writerows(rows)
-    return len(rows)
+    awards = [[f"Synthetic OPE partnership {number}", f"OPE {funding_round}", "One Public Estate",
+               f"£{round(rng.uniform(50_000, 500_000), -3):,.0f}"]
+              for funding_round in range(1, 8) for number in range(1, rng.randint(20, 40))]
+    with (out / "one_public_estate_awards.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([f"One Public Estate funding awards ({SYNTHETIC_NOTE})"])
+        writer.writerow(["Partnership", "Round", "Fund", "Award (£)"])
+        writer.writerows(awards)
+    return len(rows) + len(awards)
 
 
 def generate(inbox: Path, spec: SampleSpec = SampleSpec()) -> dict[str, int]:
