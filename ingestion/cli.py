@@ -200,7 +200,8 @@ def sql(query: str, fmt: str) -> None:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        # Booleans as SQL and DuckDB's own CSV write them, not as Python's True/False.
+        writer.writerows([["true" if v is True else "false" if v is False else v for v in row] for row in rows])
     else:
         _print_table(columns, rows)
 

@@ -1,4 +1,4 @@
-"""Row checks on a parsed file before it reaches raw: duplicate keys, then the contract's GX suite.
+"""Row checks on parsed files before they reach raw: duplicate keys, then the contract's GX suite.
 
 The suite is built from the contract (``ingestion.contracts``), so a rule is written once. GX runs
 on the pandas frame with the COMPLETE result format, which names every failing row; those rows go
@@ -17,7 +17,7 @@ from ingestion.contracts import Table
 from ingestion.sources.common import Reject
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
@@ -33,7 +33,7 @@ def split_duplicates(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, l
         involved = frame[frame.duplicated(content, keep=False)]
         first = involved.groupby(content, dropna=False, sort=False)["_source_row"].transform("min")
         rejects += [Reject(row["_source_row"], ", ".join(key), f"duplicate of row {int(original)}", row)
-                    for row, original in zip(_records(frame[repeats]), first.loc[frame.index[repeats]])]
+                    for row, original in zip(records(frame[repeats]), first.loc[frame.index[repeats]])]
     distinct = frame[~repeats]
     conflicting = distinct.duplicated(key, keep=False)
     if conflicting.any():
@@ -42,21 +42,29 @@ def split_duplicates(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, l
             lambda rows: ", ".join(str(int(r)) for r in sorted(rows)))
         rejects += [Reject(row["_source_row"], ", ".join(key),
                            f"rows {rows} share this key with different values: cannot tell which is right", row)
-                    for row, rows in zip(_records(clashes), rows_of_key)]
+                    for row, rows in zip(records(clashes), rows_of_key)]
     return distinct[~conflicting], rejects
 
 
-@lru_cache(maxsize=None)
-def _validation(table: Table):
+@lru_cache(maxsize=1)
+def _context():
     # GX logs every class it registers at import and would send usage statistics; neither is wanted.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
-    import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+@lru_cache(maxsize=None)
+def _validation(table: Table):
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    context = _context()
     expectations = []
     for column in table.columns:
         if column.required:
@@ -89,15 +97,19 @@ def _reason(config) -> str:
     return f"{config.type}({detail})" if detail else config.type
 
 
-def run_suite(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Reject]]:
-    """Validate with the contract's suite; return (rows that pass, one reject per failing row)."""
+def failures(table: Table, frame: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """Validate with the contract's suite: {row position: (column, reason)} for each failing row.
+
+    One call may hold the rows of many files (a column outside the contract says which), because
+    each GX run has a fixed cost of about a tenth of a second.
+    """
     if frame.empty:
-        return frame, []
+        return {}
     frame = frame.reset_index(drop=True)
     # GX's pandas engine wants plain object/float columns, not pandas' nullable extension types.
     plain = frame.astype({name: "float64" for name, dtype in frame.dtypes.items() if str(dtype) == "Int64"})
     plain = plain.astype({name: object for name, dtype in plain.dtypes.items() if str(dtype) == "string"})
-    plain = plain.where(plain.notna(), None) if len(plain.columns) else plain
+    plain = plain.where(plain.notna(), None)
     result = _validation(table).run(batch_parameters={"dataframe": plain}, result_format={"result_format": "COMPLETE"})
     failing: dict[int, tuple[str, str]] = {}
     for outcome in result.results:
@@ -111,15 +123,4 @@ def run_suite(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rej
                 value = frame.at[position, column]
                 value = None if pd.isna(value) else value.item() if hasattr(value, "item") else value
                 failing[position] = (column, f"{_reason(config)}: got {value!r}")
-    if not failing:
-        return frame, []
-    rejected = frame.loc[sorted(failing)]
-    rejects = [Reject(int(row["_source_row"]), *failing[position], row)
-               for position, row in zip(sorted(failing), _records(rejected))]
-    return frame.drop(index=sorted(failing)), rejects
-
-
-def check(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Reject]]:
-    kept, duplicates = split_duplicates(table, frame)
-    passed, broken = run_suite(table, kept)
-    return passed, duplicates + broken
+    return failing

@@ -7,12 +7,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+import pandas as pd
+
 from ingestion import input_checks, landing, raw_zone
 from ingestion.contracts import TABLES
 from ingestion.errors import InputError, SliError
 from ingestion.ledger import Ledger
 from ingestion.settings import SOURCES, Paths
 from ingestion.sources import lginform, ope, polls, shared_services
+from ingestion.sources.common import Parsed, Reject
 
 PARSERS = {
     "lginform": lginform.parse,
@@ -58,55 +61,108 @@ def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
     return files
 
 
+@dataclass
+class _Pending:
+    """A file landed and parsed, waiting for the contract checks of its batch."""
+
+    source: str
+    name: str
+    landed: Path
+    load_id: str
+    started: datetime
+    parsed: Parsed
+    tables: dict[str, pd.DataFrame]
+    rejects: list[Reject]
+
+    @property
+    def rows(self) -> int:
+        return sum(len(frame) for frame in self.tables.values())
+
+
+def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> LoadResult | _Pending:
+    """Record the load, parse the file and conform it to the contract; reject it whole if it cannot be read."""
+    started = datetime.now(timezone.utc)
+    load_id = f"{source}-{started:%Y%m%dT%H%M%S%fZ}-{sha[:12]}"
+    ledger.start(load_id, source, name, sha, str(landed), started.isoformat())
+    try:
+        parsed = PARSERS[source](landed)
+    except InputError as exc:
+        # Name the file as the user gave it, not its hash-prefixed landing copy.
+        message = str(InputError(name, exc.reason, exc.row, exc.column))
+        ledger.finish(load_id, "rejected", _now(), message=message)
+        return LoadResult(source, name, "rejected", message=message)
+    except Exception as exc:
+        ledger.finish(load_id, "failed", _now(), message=repr(exc))
+        raise
+    pending = _Pending(source, name, landed, load_id, started, parsed, {}, list(parsed.rejects))
+    for table, frame in parsed.tables.items():
+        contract = TABLES[(source, table)]
+        pending.tables[table], duplicates = input_checks.split_duplicates(contract, contract.conform(frame))
+        pending.rejects += duplicates
+    return pending
+
+
+def _check(batch: list[_Pending]) -> None:
+    """Run each table's GX suite once over the whole batch, moving failing rows to their file's rejects."""
+    for table in {name for pending in batch for name in pending.tables}:
+        owners = [pending for pending in batch if table in pending.tables]
+        combined = pd.concat([pending.tables[table].assign(_file=i) for i, pending in enumerate(owners)],
+                             ignore_index=True)
+        failing = input_checks.failures(TABLES[(owners[0].source, table)], combined)
+        if not failing:
+            continue
+        bad = combined.loc[sorted(failing)]
+        for position, row in zip(bad.index, input_checks.records(bad.drop(columns="_file"))):
+            owners[int(combined.at[position, "_file"])].rejects.append(Reject(int(row["_source_row"]), *failing[position], row))
+        kept = combined.drop(index=bad.index)
+        for i, pending in enumerate(owners):
+            pending.tables[table] = kept[kept["_file"] == i].drop(columns="_file")
+
+
+def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
+    """Write quarantine and raw, then record the load: a load is in the ledger as loaded only when whole."""
+    source, rejects = pending.source, pending.rejects
+    quarantined = paths.quarantine / source / f"{pending.load_id}.csv"
+    if rejects:
+        raw_zone.write_quarantine(rejects, quarantined, pending.name)
+    for table, frame in pending.tables.items():
+        if len(frame):
+            raw_zone.write_table(TABLES[(source, table)], frame,
+                                 paths.raw / source / table / f"{pending.load_id}.parquet",
+                                 pending.load_id, pending.landed.name, pending.started)
+    # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
+    accepted = len(next(iter(pending.tables.values())))
+    first = min(rejects, key=lambda r: r.row) if rejects else None
+    message = f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}" if first else ""
+    warnings = pending.parsed.warnings
+    ledger.finish(pending.load_id, "loaded", _now(), pending.parsed.rows_read, accepted, len(rejects),
+                  message="; ".join([message, *warnings]).strip("; ") or None)
+    return LoadResult(source, pending.name, "loaded", pending.parsed.rows_read, accepted, len(rejects), message,
+                      warnings=tuple(warnings))
+
+
+def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger) -> LoadResult:
+    if ledger.is_loaded(source, sha):
+        return LoadResult(source, name, "skipped", message="already loaded (same content hash)")
+    pending = _begin(source, name, landed, sha, ledger)
+    if isinstance(pending, LoadResult):
+        return pending
+    _check([pending])
+    return _finish(pending, paths, ledger)
+
+
 def load_file(source: str, path: Path, paths: Paths, ledger: Ledger) -> LoadResult:
     sha = landing.sha256_of(path)
-    if ledger.is_loaded(source, sha):
-        return LoadResult(source, path.name, "skipped", message="already loaded (same content hash)")
-    return _load_landed(source, path, landing.land(path, paths.landing / source, sha), sha, paths, ledger)
+    return _one(source, path.name, landing.land(path, paths.landing / source, sha), sha, paths, ledger)
 
 
 def load_bytes(source: str, name: str, data: bytes, paths: Paths, ledger: Ledger) -> LoadResult:
     """Land a response as received, then load it like a file."""
     landed, sha = landing.land_bytes(data, name, paths.landing / source)
-    if ledger.is_loaded(source, sha):
-        return LoadResult(source, name, "skipped", message="already loaded (same content hash)")
-    return _load_landed(source, Path(name), landed, sha, paths, ledger)
+    return _one(source, name, landed, sha, paths, ledger)
 
 
-def _load_landed(source: str, path: Path, landed: Path, sha: str, paths: Paths, ledger: Ledger) -> LoadResult:
-    started = datetime.now(timezone.utc)
-    load_id = f"{source}-{started:%Y%m%dT%H%M%S%fZ}-{sha[:12]}"
-    ledger.start(load_id, source, path.name, sha, str(landed), started.isoformat())
-    try:
-        parsed = PARSERS[source](landed)
-    except InputError as exc:
-        # Name the file as the user gave it, not its hash-prefixed landing copy.
-        message = str(InputError(path.name, exc.reason, exc.row, exc.column))
-        ledger.finish(load_id, "rejected", _now(), message=message)
-        return LoadResult(source, path.name, "rejected", message=message)
-    except Exception as exc:
-        ledger.finish(load_id, "failed", _now(), message=repr(exc))
-        raise
-    tables, rejects = {}, list(parsed.rejects)
-    for name, frame in parsed.tables.items():
-        contract = TABLES[(source, name)]
-        tables[name], failed = input_checks.check(contract, contract.conform(frame))
-        rejects += failed
-    quarantined = paths.quarantine / source / f"{load_id}.csv"
-    if rejects:
-        raw_zone.write_quarantine(rejects, quarantined, path.name)
-    for name, frame in tables.items():
-        if len(frame):
-            raw_zone.write_table(TABLES[(source, name)], frame, paths.raw / source / name / f"{load_id}.parquet",
-                                 load_id, landed.name, started)
-    # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
-    accepted = len(next(iter(tables.values())))
-    first = min(rejects, key=lambda r: r.row) if rejects else None
-    message = f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}" if first else ""
-    ledger.finish(load_id, "loaded", _now(), parsed.rows_read, accepted, len(rejects),
-                  message="; ".join([message, *parsed.warnings]).strip("; ") or None)
-    return LoadResult(source, path.name, "loaded", parsed.rows_read, accepted, len(rejects), message,
-                      warnings=tuple(parsed.warnings))
+BATCH_ROWS = 500_000  # parsed rows checked together: bounds memory, amortises each GX run's fixed cost
 
 
 def ingest(
@@ -115,13 +171,31 @@ def ingest(
     paths: Paths,
     on_file: Callable[[LoadResult], None] | None = None,
 ) -> list[LoadResult]:
+    """Load each file; files are parsed in batches whose rows are checked together, and reported in order."""
     ledger = Ledger(paths.ledger)
-    results = []
+    results: list[LoadResult] = []
+    waiting: list[LoadResult | _Pending] = []
+    seen: set[str] = set()  # hashes begun in this run: the ledger marks them loaded only at the flush
+
+    def flush() -> None:
+        _check([item for item in waiting if isinstance(item, _Pending)])
+        for item in waiting:
+            result = _finish(item, paths, ledger) if isinstance(item, _Pending) else item
+            results.append(result)
+            if on_file:
+                on_file(result)
+        waiting.clear()
+
     for path in find_files(source, inputs):
-        result = load_file(source, path, paths, ledger)
-        results.append(result)
-        if on_file:
-            on_file(result)
+        sha = landing.sha256_of(path)
+        if sha in seen or ledger.is_loaded(source, sha):
+            waiting.append(LoadResult(source, path.name, "skipped", message="already loaded (same content hash)"))
+        else:
+            seen.add(sha)
+            waiting.append(_begin(source, path.name, landing.land(path, paths.landing / source, sha), sha, ledger))
+        if sum(item.rows for item in waiting if isinstance(item, _Pending)) >= BATCH_ROWS:
+            flush()
+    flush()
     return results
 
 

@@ -124,3 +124,16 @@ def test_report_shows_shares_as_percent_and_points_as_points(published_home):
     assert lines["Share of metrics improving since the baseline"].endswith("%")
     assert not lines["  change since previous round (points)"].endswith("%")
     assert not lines["  margin of error, 95% (points)"].endswith("%")
+
+
+def test_long_format_measures_enter_the_catalogue_but_not_the_headline(published_home):
+    catalogue = sli(published_home, "sql", "select metric_id, polarity, in_basket from dim_metric"
+                    " where metric_id like 'SX%' order by 1", "--format", "csv").stdout
+    assert catalogue.splitlines() == ["metric_id,polarity,in_basket", "SX01,low_is_good,false",
+                                      "SX02,high_is_good,false"]
+    counted = sli(published_home, "sql", "select count(*) from fct_council_metric_values where metric_id = 'SX01'"
+                  " and value is not null", "--format", "csv").stdout.splitlines()[1]
+    assert int(counted) > 1000
+    headline = sli(published_home, "sql", "select count(*) from mart_metric_direction_of_travel"
+                   " where metric_id like 'SX%'", "--format", "csv").stdout.splitlines()[1]
+    assert headline == "0"

@@ -113,6 +113,30 @@ def write_lginform(out: Path, councils: list[dict], spec: SampleSpec, rng: rando
     return written
 
 
+EXPLORER_MEASURES = [("SX01", "Synthetic explorer measure: households in temporary accommodation per 1,000", "asc"),
+                     ("SX02", "Synthetic explorer measure: planning applications decided on time (%)", "DESC")]
+
+
+def write_explorer(out: Path, councils: list[dict], spec: SampleSpec, rng: random.Random) -> int:
+    """A long-format download of a government data explorer: one row per council, year and measure."""
+    rows = []
+    for code, measure, rank_order in EXPLORER_MEASURES:
+        typical = rng.uniform(20, 80)
+        for year in range(spec.first_year, spec.last_year + 1):
+            for council in councils:
+                if council["council_type"] == "district" or not _exists(council, date(year, 4, 1)):
+                    continue
+                value = "" if rng.random() < 0.02 else f"{max(typical + rng.gauss(0, typical * 0.2), 0):.1f}"
+                rows.append([council["council_code"], council["council_name"], council["region_name"],
+                             f"{year}-{(year + 1) % 100:02d}", measure, code, value, rank_order, "synthetic"])
+    with (out / "government_data_explorer_long_format.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["Local authority code", "Local authority name", "Region", "Financial year", "Measure",
+                         "Code", "Value", "rank_order", "Grouping"])
+        writer.writerows(rows)
+    return len(rows)
+
+
 OPTION_SETS = {
     "satisfaction": ["Very satisfied", "Fairly satisfied", "Neither satisfied nor dissatisfied",
                      "Fairly dissatisfied", "Very dissatisfied", "Don't know"],
@@ -283,7 +307,8 @@ def generate(inbox: Path, spec: SampleSpec = SampleSpec()) -> dict[str, int]:
         encoding="utf-8")
     last = date(spec.last_year + 2, 10, 31)  # polls run to the October after the latest data year
     return {
-        "lginform": write_lginform(inbox / "lginform", councils, spec, rng),
+        "lginform": write_lginform(inbox / "lginform", councils, spec, rng)
+        + write_explorer(inbox / "lginform", councils, spec, rng),
         "polls": write_polls(inbox / "polls", rng, last),
         "shared_services": write_shared_services(inbox / "shared_services", councils, rng),
         "ope": write_ope(inbox / "ope", rng, spec.last_year + 2),
