@@ -17,6 +17,7 @@ select
     l.quarter_id,
     l.metric_id,
     d.polarity,
+    d.in_basket,
     b.period_id as baseline_period_id,
     l.period_id as latest_period_id,
     b.median_value as baseline_median,
@@ -25,4 +26,4 @@ select
 from latest_by_quarter as l
 inner join baseline as b on b.metric_id = l.metric_id
 inner join {{ ref('int_metrics__catalogue') }} as d on d.metric_id = l.metric_id
-where l.period_id <> b.period_id and d.in_basket
+where l.period_id <> b.period_id

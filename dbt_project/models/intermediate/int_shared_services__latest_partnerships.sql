@@ -1,5 +1,4 @@
+-- An edition is one workbook: a re-published workbook replaces the earlier load of that edition whole.
 select *
 from {{ ref('stg_shared_services__partnerships') }}
-qualify row_number() over (
-    partition by edition_year, partnership_name order by loaded_at desc, load_id desc
-) = 1
+qualify load_id = arg_max(load_id, loaded_at) over (partition by edition_year)

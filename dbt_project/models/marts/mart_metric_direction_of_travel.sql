@@ -1,14 +1,36 @@
--- Each metric's direction of travel as of the newest quarter.
+-- Direction of travel since the baseline period, for the sector (each metric's median over every
+-- council reporting it, as of the newest quarter) and for each council (its own series).
 select
+    'sector' as level,
+    cast(null as varchar) as council_code,
     d.metric_id,
     m.metric_label,
     m.service_area,
+    m.in_basket,
     d.polarity,
     d.baseline_period_id,
     d.latest_period_id,
-    d.baseline_median,
-    d.latest_median,
+    d.baseline_median as baseline_value,
+    d.latest_median as latest_value,
     d.direction
 from {{ ref('int_metrics__direction_by_quarter') }} as d
 inner join {{ ref('dim_metric') }} as m on m.metric_id = d.metric_id
 where d.quarter_id = (select max(quarter_id) from {{ ref('int_calendar__quarters') }})
+
+union all
+
+select
+    'council' as level,
+    d.council_code,
+    d.metric_id,
+    m.metric_label,
+    m.service_area,
+    m.in_basket,
+    d.polarity,
+    d.baseline_period_id,
+    d.latest_period_id,
+    d.baseline_value,
+    d.latest_value,
+    d.direction
+from {{ ref('int_council_metrics__direction') }} as d
+inner join {{ ref('dim_metric') }} as m on m.metric_id = d.metric_id

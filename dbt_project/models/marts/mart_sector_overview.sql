@@ -30,13 +30,20 @@ metrics as (
         count(*) filter (where direction in ('improving', 'worsening', 'no_change')) as metrics_with_polarity,
         count(*) filter (where direction = 'improving') as metrics_improving
     from {{ ref('int_metrics__direction_by_quarter') }}
+    where in_basket
     group by quarter_id
+),
+
+editions as (
+    select edition_year, cast(sum(partnerships) as bigint) as partnerships, sum(savings_gbp) as total_savings_gbp
+    from {{ ref('mart_shared_services_savings') }}
+    group by edition_year
 ),
 
 shared_services as (
     select q.quarter_id, s.*
     from quarters as q
-    inner join {{ ref('mart_shared_services_savings') }} as s on make_date(s.edition_year, 4, 1) <= q.quarter_end
+    inner join editions as s on make_date(s.edition_year, 4, 1) <= q.quarter_end
     qualify row_number() over (partition by q.quarter_id order by s.edition_year desc) = 1
 ),
 
@@ -53,6 +60,14 @@ ope as (
         on o.as_of_date <= q.quarter_end and o.basis = 'achieved' and o.scope = 'programme'
     group by q.quarter_id, o.as_of_date
     qualify row_number() over (partition by q.quarter_id order by o.as_of_date desc) = 1
+),
+
+at_risk as (
+    -- Flags describe the warehouse as built now, so they sit on the newest quarter only.
+    select
+        (select max(quarter_id) from quarters) as quarter_id,
+        count(*) filter (where is_at_risk) as councils_at_risk
+    from {{ ref('mart_councils_at_risk') }}
 ),
 
 freshness as (
@@ -83,6 +98,7 @@ select
     m.metrics_with_polarity,
     m.metrics_improving,
     m.metrics_improving / nullif(m.metrics_with_polarity, 0) as share_metrics_improving,
+    r.councils_at_risk,
     s.edition_year as shared_services_edition,
     s.partnerships as shared_services_partnerships,
     s.total_savings_gbp as shared_services_savings_gbp,
@@ -98,3 +114,4 @@ left join polls as p on p.quarter_id = q.quarter_id
 left join metrics as m on m.quarter_id = q.quarter_id
 left join shared_services as s on s.quarter_id = q.quarter_id
 left join ope as o on o.quarter_id = q.quarter_id
+left join at_risk as r on r.quarter_id = q.quarter_id

@@ -1,22 +1,29 @@
--- Savings are cumulative within an edition: figures are per edition and never summed across them.
+-- Savings are cumulative within an edition: figures are per edition and never summed across editions.
+-- Within an edition, partnerships and savings add up across regions and categories; councils do not.
 with partnerships as (
-    select edition_year, partnership_name, council_codes, savings_gbp
-    from {{ ref('int_shared_services__latest_partnerships') }}
+    select * from {{ ref('int_shared_services__latest_partnerships') }}
 ),
 
 members as (
-    select edition_year, count(distinct trim(council_code)) as councils_involved
-    from partnerships, unnest(string_split(council_codes, ';')) as t(council_code)
-    group by edition_year
+    select edition_year, region_name, service_category, count(distinct council_code) as councils_involved
+    from {{ ref('int_shared_services__council_memberships') }}
+    group by all
 )
 
 select
     p.edition_year,
+    coalesce(p.region_name, 'Not stated') as region_name,
+    coalesce(p.service_category, 'Not stated') as service_category,
     count(*) as partnerships,
     count(p.savings_gbp) as partnerships_reporting_savings,
     count(*) - count(p.savings_gbp) as partnerships_without_savings,
-    m.councils_involved,
-    coalesce(sum(p.savings_gbp), 0) as total_savings_gbp
+    coalesce(any_value(m.councils_involved), 0) as councils_involved,
+    sum(p.savings_gbp) as savings_gbp,
+    sum(p.savings_gbp) filter (where p.savings_basis = 'actual') as savings_actual_gbp,
+    sum(p.savings_gbp) filter (where p.savings_basis = 'expected') as savings_expected_gbp
 from partnerships as p
-inner join members as m on m.edition_year = p.edition_year
-group by p.edition_year, m.councils_involved
+left join members as m
+    on m.edition_year = p.edition_year
+    and m.region_name is not distinct from p.region_name
+    and m.service_category is not distinct from p.service_category
+group by p.edition_year, coalesce(p.region_name, 'Not stated'), coalesce(p.service_category, 'Not stated')

@@ -1,0 +1,32 @@
+-- Each council's own series: its first value on or after the baseline date against its latest value.
+-- A successor council's baseline is therefore its own first period, never a predecessor's.
+with reported as (
+    select council_code, metric_id, period_id, period_start, value
+    from {{ ref('int_council_metrics__latest_revision') }}
+    where value is not null and period_start >= date '{{ var("baseline_period_start") }}'
+),
+
+ends as (
+    select
+        council_code,
+        metric_id,
+        arg_min(period_id, period_start) as baseline_period_id,
+        arg_min(value, period_start) as baseline_value,
+        arg_max(period_id, period_start) as latest_period_id,
+        arg_max(value, period_start) as latest_value
+    from reported
+    group by council_code, metric_id
+)
+
+select
+    e.council_code,
+    e.metric_id,
+    m.polarity,
+    e.baseline_period_id,
+    e.latest_period_id,
+    e.baseline_value,
+    e.latest_value,
+    {{ direction_of_travel('e.baseline_value', 'e.latest_value', 'm.polarity') }} as direction
+from ends as e
+inner join {{ ref('int_metrics__catalogue') }} as m on m.metric_id = e.metric_id
+where e.baseline_period_id <> e.latest_period_id

@@ -1,0 +1,38 @@
+-- Every loaded value of a registered council, with when it was loaded and when a later load replaced it.
+-- Reorganisations: a value counts only for periods that start while the council existed, so an abolished
+-- council's series stays under its own code and a successor's history starts at its start date.
+with loaded as (
+    select
+        v.council_code,
+        v.metric_id,
+        v.period_id,
+        {{ period_start('v.period_id') }} as period_start,
+        {{ period_end('v.period_id') }} as period_end,
+        v.value,
+        v.value_status,
+        v.loaded_at,
+        v.load_id,
+        v.source_file,
+        cast(c.start_date as date) as council_start_date,
+        cast(c.end_date as date) as council_end_date
+    from {{ ref('stg_lginform__metric_values') }} as v
+    inner join {{ ref('council_register') }} as c on c.council_code = v.council_code
+)
+
+select
+    council_code,
+    metric_id,
+    period_id,
+    period_start,
+    period_end,
+    value,
+    value_status,
+    loaded_at,
+    lead(loaded_at) over (
+        partition by council_code, metric_id, period_id order by loaded_at, load_id
+    ) as superseded_at,
+    load_id,
+    source_file
+from loaded
+where period_start >= coalesce(council_start_date, date '1900-01-01')
+    and period_start <= coalesce(council_end_date, date '9999-12-31')

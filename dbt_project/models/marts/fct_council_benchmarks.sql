@@ -1,0 +1,69 @@
+-- Each council's value against its comparator groups: like with like, within the council types the
+-- metric applies to. Statistics are over councils with a value; a NULL value gets NULL statistics.
+with applicable as (
+    select
+        v.council_code,
+        v.metric_id,
+        v.period_id,
+        v.period_start,
+        v.period_end,
+        v.value,
+        c.council_type,
+        c.region_name,
+        m.polarity
+    from {{ ref('fct_council_metric_values') }} as v
+    inner join {{ ref('dim_council') }} as c on c.council_code = v.council_code
+    inner join {{ ref('dim_metric') }} as m on m.metric_id = v.metric_id
+    where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)
+),
+
+grouped as (
+    select *, 'england' as comparator_group, 'England' as comparator_group_value from applicable
+    union all
+    select *, 'council_type', council_type from applicable
+    union all
+    select *, 'region', region_name from applicable
+),
+
+centred as (
+    select
+        *,
+        count(value) over by_group as n_in_group,
+        median(value) over by_group as group_median,
+        rank() over (
+            partition by comparator_group, comparator_group_value, metric_id, period_id
+            order by case when polarity = 'low_is_good' then value else -value end asc nulls last
+        ) as value_rank
+    from grouped
+    window by_group as (partition by comparator_group, comparator_group_value, metric_id, period_id)
+),
+
+spread as (
+    select
+        *,
+        median(abs(value - group_median)) over (
+            partition by comparator_group, comparator_group_value, metric_id, period_id
+        ) as group_mad
+    from centred
+)
+
+select
+    council_code,
+    metric_id,
+    period_id,
+    period_start,
+    period_end,
+    comparator_group,
+    comparator_group_value,
+    polarity,
+    value,
+    case when value is not null then n_in_group end as n_in_group,
+    case when value is not null then group_median end as median_value,
+    case when value is not null then group_mad end as mad_value,
+    case when value is not null then (value - group_median) / nullif(group_mad, 0) end as mads_from_median,
+    case
+        when value is not null and polarity <> 'not_applicable'
+            then cast(least(4, 1 + floor(4.0 * (value_rank - 1) / n_in_group)) as integer)
+    end as quartile,
+    case when value is not null and polarity <> 'not_applicable' then cast(value_rank as integer) end as rank_in_group
+from spread

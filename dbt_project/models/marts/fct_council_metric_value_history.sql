@@ -1,0 +1,14 @@
+-- Every revision, so an analyst can see what the warehouse said after any earlier load.
+select
+    council_code,
+    metric_id,
+    period_id,
+    period_start,
+    period_end,
+    value,
+    value_status,
+    loaded_at,
+    superseded_at,
+    load_id,
+    source_file
+from {{ ref('int_council_metrics__revisions') }}
