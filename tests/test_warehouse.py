@@ -1,0 +1,115 @@
+"""The warehouse's figures, checked from outside dbt: benchmarks recomputed in pandas, the oversight
+questions answered from the marts alone, and revisions kept."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import numpy as np
+import pandas as pd
+from conftest import sli
+
+
+def _frame(home, query: str) -> pd.DataFrame:
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        return con.execute(query).df()
+
+
+def _expected_england_benchmarks(values: pd.DataFrame) -> pd.DataFrame:
+    """The england statistics written out in pandas, independently of the SQL."""
+    reported = values.dropna(subset=["value"])
+    groups = reported.groupby(["metric_id", "period_id"])["value"]
+    stats = pd.DataFrame({"n": groups.count(), "median": groups.median()})
+    reported = reported.join(stats, on=["metric_id", "period_id"])
+    reported["deviation"] = (reported["value"] - reported["median"]).abs()
+    stats["mad"] = reported.groupby(["metric_id", "period_id"])["deviation"].median()
+    out = values.join(stats, on=["metric_id", "period_id"])
+    signed = np.where(out["polarity"] == "low_is_good", out["value"], -out["value"])
+    out["rank"] = pd.Series(signed, index=out.index).groupby([out["metric_id"], out["period_id"]]).rank(method="min")
+    out["quartile"] = np.minimum(4, 1 + np.floor(4 * (out["rank"] - 1) / out["n"]))
+    with_polarity = out["polarity"] != "not_applicable"
+    out.loc[~with_polarity, ["rank", "quartile"]] = np.nan
+    out.loc[out["value"].isna(), ["n", "median", "mad"]] = np.nan
+    return out
+
+
+def test_england_benchmarks_agree_with_an_independent_computation(published_home):
+    values = _frame(published_home, """
+        select v.council_code, v.metric_id, v.period_id, v.value, m.polarity
+        from fct_council_metric_values v
+        join dim_council c using (council_code)
+        join dim_metric m using (metric_id)
+        where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)""")
+    expected = _expected_england_benchmarks(values).set_index(["council_code", "metric_id", "period_id"]).sort_index()
+    actual = _frame(published_home, """
+        select council_code, metric_id, period_id, n_in_group, median_value, mad_value, rank_in_group, quartile
+        from fct_council_benchmarks where comparator_group = 'england'""").set_index(
+        ["council_code", "metric_id", "period_id"]).sort_index()
+    assert len(actual) == len(expected) > 10_000
+    assert actual.index.equals(expected.index)
+    for ours, theirs in [("n_in_group", "n"), ("median_value", "median"), ("mad_value", "mad"),
+                         ("rank_in_group", "rank"), ("quartile", "quartile")]:
+        np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), rtol=1e-12,
+                                   err_msg=ours)
+
+
+def _csv(home, query: str) -> list[list[str]]:
+    return [line.split(",") for line in sli(home, "sql", query, "--format", "csv").stdout.splitlines()]
+
+
+def test_the_oversight_questions_are_answered_from_the_marts_alone(published_home):
+    flagged = _csv(published_home, "select council_name, bottom_quartile_since, metrics_bottom_quartile,"
+                                   " metrics_worsening from mart_councils_at_risk where is_at_risk order by 1")
+    assert len(flagged) > 1 and all(row[2] != "" for row in flagged[1:])
+    why = _frame(published_home, "select * from mart_councils_at_risk where is_at_risk")
+    assert (why["bottom_quartile_metrics"].notna() | why["worsening_metrics"].notna()).all()
+    assert (why["is_flagged_bottom_quartile"] == why["bottom_quartile_since"].notna()).all()
+
+    share = _csv(published_home, """
+        select round(avg((direction = 'improving')::int), 6) from mart_metric_direction_of_travel
+        where level = 'sector' and in_basket and polarity <> 'not_applicable'""")[1][0]
+    headline = _csv(published_home, "select round(share_metrics_improving, 6) from mart_sector_overview"
+                                    " order by quarter_start desc limit 1")[1][0]
+    assert share == headline and 0 <= float(share) <= 1
+
+    trend = _frame(published_home, "select round_number, pct_satisfied, margin_of_error_pp, change_pp,"
+                                   " is_significant_change from fct_resident_satisfaction"
+                                   " where indicator_code = 'council_satisfaction' order by round_number")
+    assert len(trend) > 40 and trend["is_significant_change"].iloc[1:].notna().all()
+    assert (trend["margin_of_error_pp"].between(0.5, 3.2)).all()  # at most about 3.1 points for ~1,000 people
+
+    regions = _frame(published_home, """
+        select region_name, sum(savings_gbp) as savings from mart_shared_services_savings
+        where edition_year = (select max(edition_year) from mart_shared_services_savings) group by 1""")
+    total = _frame(published_home, "select shared_services_savings_gbp from mart_sector_overview"
+                                    " order by quarter_start desc limit 1").iloc[0, 0]
+    assert len(regions) == 9 and regions["savings"].sum() == total
+
+
+def test_a_revised_value_replaces_the_old_one_which_stays_in_the_history(tmp_path, published_home):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    source = home / "inbox" / "lginform" / "data_S9001.json"
+    document = json.loads(source.read_text(encoding="utf-8"))
+    row = next(r for r in document["rows"] if r["values"][0]["value"] is not None)
+    old_value = row["values"][0]["value"]
+    row["values"][0] = {"value": old_value + 1000, "formatted": "revised"}
+    revised = home / "inbox" / "lginform" / "data_S9001_revised.json"
+    revised.write_text(json.dumps(document), encoding="utf-8")
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [before] = con.execute("select max(loaded_at) from fct_council_metric_value_history").fetchone()
+    sli(home, "refresh")
+
+    key = (row["area"]["identifier"], "S9001", row["period"]["identifier"])
+    where = "council_code = ? and metric_id = ? and period_id = ?"
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        current = con.execute(f"select value from fct_council_metric_values where {where}", key).fetchall()
+        history = con.execute(f"select value, superseded_at is null from fct_council_metric_value_history"
+                              f" where {where} order by loaded_at", key).fetchall()
+        as_of_before = con.execute(f"""select value from fct_council_metric_value_history where {where}
+            and loaded_at <= ? and (superseded_at is null or superseded_at > ?)""", [*key, before, before]).fetchall()
+    assert current == [(old_value + 1000,)]
+    assert history == [(old_value, False), (old_value + 1000, True)]
+    assert as_of_before == [(old_value,)]
