@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -46,10 +48,19 @@ def build(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
     raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     discard_candidate(paths)
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--project-dir", str(DBT_PROJECT_DIR), "--warn-error"]
+    try:
+        _dbt(["build", "--warn-error"], paths, paths.candidate, on_line)
+    except BuildError:
+        discard_candidate(paths)
+        raise
+    return paths.candidate
+
+
+def _dbt(arguments: list[str], paths: Paths, database: Path, on_line: Callable[[str], None]) -> None:
+    """Run one dbt command as a subprocess, streaming its output; raise with the failing lines."""
+    command = [str(Path(sys.executable).with_name("dbt")), *arguments, "--project-dir", str(DBT_PROJECT_DIR)]
     failures: list[str] = []
-    with subprocess.Popen(command, env=dbt_env(paths, paths.candidate), stdout=subprocess.PIPE,
+    with subprocess.Popen(command, env=dbt_env(paths, database), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, cwd=DBT_PROJECT_DIR) as process:
         for line in process.stdout:
             line = line.rstrip()
@@ -57,7 +68,20 @@ def build(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
             if " ERROR " in line or " FAIL " in line or "Error in" in line or "Failure in" in line:
                 failures.append(line.split("  ", 1)[-1].strip())
     if process.returncode != 0:
-        discard_candidate(paths)
         detail = "; ".join(failures[:10]) or "see the dbt output above"
-        raise BuildError(f"dbt build failed (exit {process.returncode}): {detail}")
-    return paths.candidate
+        raise BuildError(f"dbt {arguments[0]} failed (exit {process.returncode}): {detail}")
+
+
+def docs(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
+    """The dbt docs site of the published warehouse, as one self-contained page (no network needed).
+
+    dbt reads the catalogue from a copy, so the published file is never opened for writing.
+    """
+    if not paths.published.exists():
+        raise BuildError(f"no published warehouse at {paths.published}: run `sli refresh` first")
+    target = paths.home / "docs" / "dbt"
+    with tempfile.TemporaryDirectory(dir=paths.warehouse_dir) as scratch:
+        copy = Path(scratch) / "docs.duckdb"
+        shutil.copyfile(paths.published, copy)
+        _dbt(["docs", "generate", "--static", "--target-path", str(target)], paths, copy, on_line)
+    return target / "static_index.html"

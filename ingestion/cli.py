@@ -125,6 +125,14 @@ def build() -> None:
 
 
 @main.command()
+def docs() -> None:
+    """Write the dbt docs site of the published warehouse (one self-contained HTML page)."""
+    from ingestion.build import docs as build_docs
+
+    click.echo(f"dbt docs written to {build_docs(_paths(), on_line=lambda line: None)}")
+
+
+@main.command()
 def audit() -> None:
     """Run the Great Expectations suites on the candidate; errors block the publish."""
     from ingestion.audit import audit as run_audit

@@ -113,3 +113,23 @@ def test_a_revised_value_replaces_the_old_one_which_stays_in_the_history(tmp_pat
     assert current == [(old_value + 1000,)]
     assert history == [(old_value, False), (old_value + 1000, True)]
     assert as_of_before == [(old_value,)]
+
+
+def test_dbt_docs_site_documents_every_mart(published_home, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    published = (home / "warehouse" / "sli.duckdb").read_bytes()
+    out = sli(home, "docs").stdout
+    page = home / "docs" / "dbt" / "static_index.html"
+    assert str(page) in out and page.stat().st_size > 100_000
+    catalog = json.loads((home / "docs" / "dbt" / "catalog.json").read_text(encoding="utf-8"))
+    manifest = json.loads((home / "docs" / "dbt" / "manifest.json").read_text(encoding="utf-8"))
+    marts = {node["name"]: node for node in manifest["nodes"].values()
+             if node["resource_type"] == "model" and node["name"].startswith(("dim_", "fct_", "mart_"))}
+    assert len(marts) == 13
+    for name, node in marts.items():
+        assert node["description"].startswith("Grain: "), name
+        documented = {column for column, spec in node["columns"].items() if spec["description"]}
+        built = {column.lower() for column in catalog["nodes"][node["unique_id"]]["columns"]}
+        assert built == documented, name
+    assert (home / "warehouse" / "sli.duckdb").read_bytes() == published  # docs never write the warehouse
