@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 from ingestion.orchestration import PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL, raw_asset
 
 DOC = """
@@ -12,7 +12,8 @@ Runs when any source's raw zone has new rows (assets `sli_raw_*`) and at 06:00 o
 of each quarter. One `dbt build` writes a candidate DuckDB file (models and dbt tests); the Great
 Expectations suites audit it; only an audited candidate replaces `SLI_HOME/warehouse/sli.duckdb`,
 by atomic rename. A failure at any step leaves the published warehouse as it was.
-Same steps as `sli build`, `sli audit`, `sli publish`, `sli report`.
+Same steps as `sli build`, `sli audit`, `sli publish`, `sli report`. A manual run may set
+`full_refresh` (dbt's `--full-refresh`).
 """
 
 
@@ -28,13 +29,15 @@ Same steps as `sli build`, `sli audit`, `sli publish`, `sli report`.
     default_args=WAREHOUSE_ARGS,
     tags=["sli", "warehouse"],
     doc_md=DOC,
+    params={"full_refresh": Param(False, type="boolean",
+                                  description="Pass dbt's --full-refresh: rebuild incremental models from scratch.")},
 )
 def sli_warehouse():
     @task(pool=WRITER_POOL)
-    def build() -> str:
+    def build(params=None) -> str:
         from ingestion.airflow_tasks import build_task
 
-        return build_task()
+        return build_task(full_refresh=bool(params.get("full_refresh")))
 
     @task
     def audit() -> list:

@@ -29,11 +29,12 @@ def lginform_api() -> ApiSettings | None:
     return ApiSettings(host or DEFAULT_BASE_URL, Credentials(connection.login, connection.password or None))
 
 
-def ingest_task(source: str, inputs: list[str]) -> dict:
+def ingest_task(source: str, inputs: list[str], api_options: dict | None = None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
     api = lginform_api() if source == "lginform" and not inputs else None
-    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None, api=api)
+    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None, api=api,
+                            api_options=api_options)
     for result in results:
         log.info("%s %s: %s rows accepted, %s quarantined %s", result.status, result.file,
                  result.rows_accepted, result.rows_rejected, result.message)
@@ -49,8 +50,8 @@ def ingest_task(source: str, inputs: list[str]) -> dict:
     return {"loaded": len(loaded), "rows": sum(r.rows_accepted for r in loaded)}
 
 
-def build_task() -> str:
-    return str(build.build(get_paths(), on_line=log.info))
+def build_task(full_refresh: bool = False) -> str:
+    return str(build.build(get_paths(), on_line=log.info, full_refresh=full_refresh))
 
 
 def audit_task() -> list:

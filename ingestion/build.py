@@ -40,8 +40,11 @@ def discard_candidate(paths: Paths) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def build(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
-    """Run `dbt build` (models, seeds and dbt tests) into a new candidate file; return its path."""
+def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bool = False) -> Path:
+    """Run `dbt build` (models, seeds and dbt tests) into a new candidate file; return its path.
+
+    `full_refresh` passes dbt's `--full-refresh`, which rebuilds incremental models from scratch.
+    """
     missing = _missing_sources(paths)
     if missing:
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
@@ -49,7 +52,8 @@ def build(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     discard_candidate(paths)
     try:
-        _dbt(["build", "--warn-error"], paths, paths.candidate, on_line)
+        _dbt(["build", "--warn-error", *(["--full-refresh"] if full_refresh else [])], paths, paths.candidate,
+             on_line)
     except BuildError:
         discard_candidate(paths)
         raise

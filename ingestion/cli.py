@@ -117,11 +117,12 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
 
 
 @main.command()
-def build() -> None:
+@click.option("--full-refresh", is_flag=True, help="Pass dbt's --full-refresh (rebuild incremental models).")
+def build(full_refresh: bool) -> None:
     """Build a candidate warehouse from the raw zone with one `dbt build` (models and dbt tests)."""
     from ingestion.build import build as run_build
 
-    click.echo(f"candidate written to {run_build(_paths(), on_line=click.echo)}")
+    click.echo(f"candidate written to {run_build(_paths(), on_line=click.echo, full_refresh=full_refresh)}")
 
 
 @main.command()

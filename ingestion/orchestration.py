@@ -50,7 +50,7 @@ INGEST_ARGS = {
 WAREHOUSE_ARGS = {"owner": "sli", "retries": 0, "on_failure_callback": log_failure}
 
 
-def ingest_dag(source: str, what: str, cron: str, more_doc: str = ""):
+def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params: bool = False):
     """The DAG that ingests one source: a single task, emitting the source's raw asset."""
     from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
@@ -69,14 +69,21 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = ""):
             f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
             f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`.{more_doc}"
         ),
-        params={"paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox.")},
+        params={
+            "paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox."),
+            **({
+                "metrics": Param([], type="array", description="API: only these metric ids (empty: the basket)."),
+                "period": Param("", type="string", description="API: period ids or latest:N (empty: latest:20)."),
+            } if api_params else {}),
+        },
     )
     def ingest_source():
         @task(outlets=[raw_asset(source)])
         def ingest(params=None) -> dict:
             from ingestion.airflow_tasks import ingest_task
 
-            return ingest_task(source, params.get("paths") or [])
+            options = {key: params[key] for key in ("metrics", "period") if params.get(key)}
+            return ingest_task(source, params.get("paths") or [], options)
 
         ingest()
 

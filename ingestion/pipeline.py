@@ -18,10 +18,13 @@ from ingestion.settings import SOURCES, Paths
 
 def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = None,
                   on_file: Callable[[LoadResult], None] | None = None,
-                  api: ApiSettings | None = None) -> list[LoadResult]:
-    """Ingest the given files or folders; without any, LG Inform's API when `api` is given, else the inbox."""
+                  api: ApiSettings | None = None, api_options: dict | None = None) -> list[LoadResult]:
+    """Ingest the given files or folders; without any, LG Inform's API when `api` is given, else the inbox.
+
+    `api_options` (metrics, area, period, csv_format) narrow an API fetch.
+    """
     if source == "lginform" and not inputs and api is not None:
-        return fetch_lginform(paths, api, on_file)
+        return fetch_lginform(paths, api, on_file, **(api_options or {}))
     inbox = paths.source_inbox(source)
     chosen = list(inputs) if inputs else ([inbox] if inbox.exists() else [])
     return ingest(source, chosen, paths, on_file)

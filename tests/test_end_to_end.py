@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from pathlib import Path
 
 import duckdb
@@ -30,10 +31,18 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _asset_events(home) -> dict[str, int]:
+    with sqlite3.connect(home / "airflow" / "airflow.db") as db:
+        return dict(db.execute("select a.name, count(*) from asset_event e join asset a on a.id = e.asset_id"
+                               " group by a.name").fetchall())
+
+
 def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     first = _run_dags(fresh_home)
     assert "sli_warehouse: success" in first.stdout
     assert "publish=success" in first.stdout
+    assert _asset_events(fresh_home) == {"sli_raw_lginform": 1, "sli_raw_polls": 1, "sli_raw_shared_services": 1,
+                                         "sli_raw_ope": 1, "sli_published_warehouse": 1}
 
     with duckdb.connect(str(fresh_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         quarters = con.execute("select quarter_id, quarter_start from mart_sector_overview order by quarter_start").fetchall()
@@ -50,6 +59,7 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     before, ledger_before = _marts(fresh_home), sli(fresh_home, "status").stdout
     second = _run_dags(fresh_home)
     assert second.stdout.count("ingest=skipped") == 4  # nothing new: no ingest DAG emits its asset
+    assert _asset_events(fresh_home)["sli_raw_polls"] == 1
     assert sli(fresh_home, "status").stdout == ledger_before
     assert _marts(fresh_home) == before
     assert list((fresh_home / "reports").glob("*/sector_overview.md"))
@@ -75,16 +85,20 @@ def test_poll_percentage_of_140_is_rejected_at_ingest_and_keeps_the_published_wa
     assert not (home / "warehouse" / "candidate.duckdb").exists()
 
 
+def _poison_raw_poll(home) -> None:
+    """Rows that reached raw without today's input checks (e.g. an older release's load) still meet the audit."""
+    [answers] = [p for p in (home / "raw" / "polls" / "answers").glob("polls-*.parquet")][-1:]
+    duckdb.execute(f"copy (select * replace (case when _source_row = 4 then 140.0 else percent end as percent)"
+                   f" from '{answers}') to '{answers}.tmp' (format parquet)")
+    Path(f"{answers}.tmp").replace(answers)
+
+
 def test_bad_rows_already_in_raw_stop_at_audit_and_keep_the_published_warehouse(tmp_path, published_home):
     home = tmp_path / "home"
     shutil.copytree(published_home, home)
     published = home / "warehouse" / "sli.duckdb"
     digest = _sha(published)
-    # Rows that reached raw without today's input checks (e.g. loaded by an older release) still meet the audit.
-    [answers] = [p for p in (home / "raw" / "polls" / "answers").glob("polls-*.parquet")][-1:]
-    duckdb.execute(f"copy (select * replace (case when _source_row = 4 then 140.0 else percent end as percent)"
-                   f" from '{answers}') to '{answers}.tmp' (format parquet)")
-    Path(f"{answers}.tmp").replace(answers)
+    _poison_raw_poll(home)
 
     result = sli(home, "refresh", check=False)
     assert result.returncode == 1
@@ -92,6 +106,18 @@ def test_bad_rows_already_in_raw_stop_at_audit_and_keep_the_published_warehouse(
     assert "fct_poll_answers.percent" in result.stderr and "140" in result.stderr
     assert _sha(published) == digest
     assert not (home / "warehouse" / "candidate.audit.json").exists()
+
+
+def test_failing_audit_fails_the_warehouse_dag_run_and_keeps_the_published_warehouse(tmp_path, published_home):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    digest = _sha(home / "warehouse" / "sli.duckdb")
+    _poison_raw_poll(home)
+    result = sli(home, "run-dags", "sli_warehouse", env=airflow_env(home), check=False)
+    assert result.returncode == 1
+    assert "DAG sli_warehouse ended failed; failed task(s): audit" in result.stderr
+    assert _sha(home / "warehouse" / "sli.duckdb") == digest
+    assert "sli_published_warehouse" not in _asset_events(home)
 
 
 def test_sql_prints_tables_csv_and_json(published_home):
