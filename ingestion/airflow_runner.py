@@ -41,12 +41,15 @@ def run_dag(dag, run_conf: dict | None = None) -> DagOutcome:
     return DagOutcome(dag.dag_id, str(run.state), states)
 
 
-def run_refresh(dag_ids: list[str] = REFRESH_DAGS) -> list[DagOutcome]:
-    """Run each ingest DAG, then the warehouse DAG; stop at the first failed run."""
+def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> list[DagOutcome]:
+    """Run each ingest DAG, then the warehouse DAG (with `conf` as the runs' params); stop at the first failure."""
     dags = load_dags()
+    unknown = [dag_id for dag_id in dag_ids if dag_id not in dags]
+    if unknown:
+        raise SliError(f"no such DAG: {', '.join(unknown)}; expected one of: {', '.join(sorted(dags))}")
     outcomes = []
     for dag_id in dag_ids:
-        outcome = run_dag(dags[dag_id])
+        outcome = run_dag(dags[dag_id], conf)
         outcomes.append(outcome)
         if outcome.state != "success":
             failed = [task for task, state in outcome.task_states.items() if state == "failed"]

@@ -261,7 +261,8 @@ def contracts() -> None:
 
 @main.command("run-dags")
 @click.argument("dag_ids", nargs=-1)
-def run_dags(dag_ids: tuple[str, ...]) -> None:
+@click.option("--conf", "conf", default=None, help='Params for the runs as JSON, e.g. \'{"metrics": ["1234"]}\'.')
+def run_dags(dag_ids: tuple[str, ...], conf: str | None) -> None:
     """Run the refresh through the Airflow DAGs with Airflow's test runner (no scheduler needed).
 
     Default: every ingest DAG, then sli_warehouse. Needs AIRFLOW_HOME with a migrated database
@@ -270,7 +271,11 @@ def run_dags(dag_ids: tuple[str, ...]) -> None:
     from ingestion.airflow_runner import REFRESH_DAGS, run_refresh
 
     started = time.perf_counter()
-    for outcome in run_refresh(list(dag_ids) or REFRESH_DAGS):
+    try:
+        params = json.loads(conf) if conf else None
+    except json.JSONDecodeError as exc:
+        raise SliError(f"--conf is not JSON: {exc}") from exc
+    for outcome in run_refresh(list(dag_ids) or REFRESH_DAGS, params):
         tasks = ", ".join(f"{task}={state}" for task, state in outcome.task_states.items())
         click.echo(f"  {outcome.dag_id}: {outcome.state} ({tasks})")
     click.echo(f"DAG runs finished in {time.perf_counter() - started:.1f}s")

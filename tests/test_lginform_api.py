@@ -167,3 +167,13 @@ def test_airflow_ingest_dag_takes_the_credentials_from_its_connection(tmp_path):
     assert duckdb.execute(f"select count(*) from read_parquet('{paths.raw}/lginform/values/*.parquet')").fetchone() == (16,)
     logs = "".join(p.read_text(errors="replace") for p in (tmp_path / "airflow").rglob("*.log"))
     assert server.secret not in logs + result.stdout + result.stderr
+
+
+def test_manual_run_params_choose_the_metrics_and_period(tmp_path):
+    with FakeLgInform(metrics=[Metric("S9001", "one"), Metric("S9002", "two"), Metric("S9003", "three")]) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        env = {**airflow_env(tmp_path), "AIRFLOW_CONN_SLI_LGINFORM": json.dumps(
+            {"conn_type": "http", "host": "127.0.0.1", "port": port, "login": server.key, "password": server.secret})}
+        sli(tmp_path, "run-dags", "sli_ingest_lginform", "--conf", '{"metrics": ["S9003"], "period": "fin_2022_23"}',
+            env=env)
+    assert [(p["metricType"], p["period"]) for p in server.calls_to("/data")] == [("S9003", "fin_2022_23")]
