@@ -79,6 +79,7 @@ class Table:
     columns: tuple[Column, ...]
     formats: tuple[FileFormat, ...] = field(default=())
     file_rules: tuple[str, ...] = ()  # rules that reject the whole file, enforced by the parser
+    whole_file: bool = False  # published as a whole: one row breaking the contract rejects the file
 
     @property
     def column_names(self) -> list[str]:
@@ -196,7 +197,10 @@ POLL_ANSWERS = Table(
                          " `Proportion` / `Percent (0-1)` column (`0.87`): one of them is required."),
     ),
     file_rules=("every question's answer options sum to 100 ± 2 percentage points",
-                "one round per file", "fieldwork start on or before fieldwork end"),
+                "one round per file", "fieldwork start on or before fieldwork end",
+                "every row meets the contract: a round's figures only add up whole, so one bad row rejects"
+                " the file instead of being quarantined"),
+    whole_file=True,
 )
 
 SHARED_SERVICES_PARTNERSHIPS = Table(

@@ -102,13 +102,13 @@ def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> Lo
     return pending
 
 
-def _check(batch: list[_Pending]) -> None:
+def _check(batch: list[_Pending], paths: Paths) -> None:
     """Run each table's GX suite once over the whole batch, moving failing rows to their file's rejects."""
     for table in {name for pending in batch for name in pending.tables}:
         owners = [pending for pending in batch if table in pending.tables]
         combined = pd.concat([pending.tables[table].assign(_file=i) for i, pending in enumerate(owners)],
                              ignore_index=True)
-        failing = input_checks.failures(TABLES[(owners[0].source, table)], combined)
+        failing = input_checks.failures(TABLES[(owners[0].source, table)], combined, paths)
         if not failing:
             continue
         bad = combined.loc[sorted(failing)]
@@ -122,6 +122,12 @@ def _check(batch: list[_Pending]) -> None:
 def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
     """Write quarantine and raw, then record the load: a load is in the ledger as loaded only when whole."""
     source, rejects = pending.source, pending.rejects
+    if rejects and any(TABLES[(source, table)].whole_file for table in pending.tables):
+        first = min(rejects, key=lambda r: r.row)
+        message = str(InputError(pending.name, f"{len(rejects)} row(s) break the contract, so the file is rejected"
+                                               f" whole; first: {first.reason}", first.row, first.column))
+        ledger.finish(pending.load_id, "rejected", _now(), pending.parsed.rows_read, 0, len(rejects), message=message)
+        return LoadResult(source, pending.name, "rejected", pending.parsed.rows_read, 0, len(rejects), message)
     quarantined = paths.quarantine / source / f"{pending.load_id}.csv"
     if rejects:
         raw_zone.write_quarantine(rejects, quarantined, pending.name)
@@ -147,7 +153,7 @@ def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: L
     pending = _begin(source, name, landed, sha, ledger)
     if isinstance(pending, LoadResult):
         return pending
-    _check([pending])
+    _check([pending], paths)
     return _finish(pending, paths, ledger)
 
 
@@ -178,7 +184,7 @@ def ingest(
     seen: set[str] = set()  # hashes begun in this run: the ledger marks them loaded only at the flush
 
     def flush() -> None:
-        _check([item for item in waiting if isinstance(item, _Pending)])
+        _check([item for item in waiting if isinstance(item, _Pending)], paths)
         for item in waiting:
             result = _finish(item, paths, ledger) if isinstance(item, _Pending) else item
             results.append(result)

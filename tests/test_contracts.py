@@ -3,6 +3,7 @@ documented required column is one whose absence rejects the file."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,3 +45,20 @@ def test_each_documented_required_column_is_enforced(tmp_path, source, fmt):
     for missing in fmt.columns:
         with pytest.raises(InputError, match=f"{name}.*missing column.*{re.escape(missing)}"):
             PARSERS[source](_header_only(tmp_path / name, [c for c in fmt.columns if c != missing] + extra))
+
+
+def _rules(expectations: list[dict]) -> list[tuple]:
+    return sorted((e["type"], json.dumps({k: v for k, v in e["kwargs"].items() if v is not None}, sort_keys=True),
+                   e.get("severity", "critical")) for e in expectations)
+
+
+def test_input_suites_in_the_gx_context_are_generated_from_the_contracts():
+    from ingestion.gx import expectations_for, input_suite_name
+
+    for table in TABLES.values():
+        name = input_suite_name(table)
+        stored = json.loads((REPO / "expectations" / "gx" / "expectations" / f"{name}.json").read_text())
+        generated = [e.configuration.to_json_dict() for e in expectations_for(table)]
+        assert _rules(stored["expectations"]) == _rules(generated), f"{name}: run `sli contracts --sync-gx`"
+        checkpoint = json.loads((REPO / "expectations" / "gx" / "checkpoints" / f"{name}.json").read_text())
+        assert checkpoint["result_format"] == {"result_format": "COMPLETE"}  # names every failing row

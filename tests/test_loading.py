@@ -36,15 +36,20 @@ def _quarantine(paths, source) -> list[dict]:
     return rows
 
 
+OPE_HEADER = "Measure,Value,Unit,Basis,Scope,As of date"
+
+
 def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     paths = get_paths(tmp_path / "home")
-    source_file = _poll_file(tmp_path / "round1.csv", base="12")  # a base of 12 people is not a poll
-    [result] = ingest("polls", [source_file], paths)
-    assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("loaded", 6, 0, 6)
-    [first, *_] = _quarantine(paths, "polls")
-    assert (first["file"], first["row"], first["column"]) == ("round1.csv", "2", "base_n")
-    assert "expect_column_values_to_be_between" in first["reason"] and "got 12" in first["reason"]
-    assert json.loads(first["raw"])["base_n"] == 12
+    outputs = tmp_path / "outputs.csv"
+    outputs.write_text(f"{OPE_HEADER}\njobs_created,100,jobs,achieved,programme,2019-03-31\n"
+                       "homes,-5,homes,achieved,programme,2019-03-31\n", encoding="utf-8")
+    [result] = ingest("ope", [outputs], paths)
+    assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("loaded", 2, 1, 1)
+    [bad] = _quarantine(paths, "ope")
+    assert (bad["file"], bad["row"], bad["column"]) == ("outputs.csv", "3", "value")
+    assert bad["reason"] == "input_ope_outputs: expect_column_values_to_be_between(min_value=0): got -5.0"
+    assert json.loads(bad["raw"])["measure"] == "homes"
 
     good = _poll_file(tmp_path / "round2.csv", round_number=2)
     [result] = ingest("polls", [good], paths)
@@ -52,18 +57,29 @@ def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     row = duckdb.execute(f"select percent, _source_row, _source_file, _load_id, round_number"
                          f" from '{paths.raw}/polls/answers/polls-*.parquet' where _source_row = 2").fetchone()
     assert row[0] == 20.0 and row[1] == 2 and row[2].endswith("round2.csv") and row[3].startswith("polls-")
-    landed = sorted(p.read_bytes() for p in (paths.landing / "polls").iterdir())
-    assert landed == sorted([source_file.read_bytes(), good.read_bytes()])
+    landed = sorted(p.read_bytes() for p in [*(paths.landing / "polls").iterdir(), *(paths.landing / "ope").iterdir()])
+    assert landed == sorted([outputs.read_bytes(), good.read_bytes()])
     records = Ledger(paths.ledger).records()
     assert [(r.status, r.rows_read, r.rows_accepted, r.rows_rejected) for r in records] == [
-        ("loaded", 6, 0, 6), ("loaded", 6, 6, 0)]
-    assert "quarantined in" in records[0].message and "base_n" in records[0].message
+        ("loaded", 2, 1, 1), ("loaded", 6, 6, 0)]
+    assert "quarantined in" in records[0].message and "value" in records[0].message
+
+
+def test_a_poll_round_with_a_bad_row_is_rejected_whole_naming_suite_expectation_and_value(tmp_path):
+    paths = get_paths(tmp_path / "home")
+    small_base = _poll_file(tmp_path / "round1.csv", base="12")  # a base of 12 people is not a poll
+    [result] = ingest("polls", [small_base], paths)
+    assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("rejected", 6, 0, 6)
+    assert result.message == ("file round1.csv, row 2, column 'base_n': 6 row(s) break the contract, so the file is"
+                              " rejected whole; first: input_polls_answers: expect_column_values_to_be_between("
+                              "min_value=100, max_value=100000): got 12")
+    assert not (paths.raw / "polls").exists() and Ledger(paths.ledger).records()[0].status == "rejected"
 
 
 def test_duplicate_rows_keep_the_first_and_conflicting_rows_are_all_quarantined(tmp_path):
     paths = get_paths(tmp_path / "home")
     ope = tmp_path / "ope.csv"
-    ope.write_text("Measure,Value,Unit,Basis,Scope,As of date\n"
+    ope.write_text(f"{OPE_HEADER}\n"
                    "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
                    "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
                    "homes,5,homes,achieved,programme,2019-03-31\n"
@@ -75,7 +91,7 @@ def test_duplicate_rows_keep_the_first_and_conflicting_rows_are_all_quarantined(
     assert reasons == {("3", "duplicate of row 2"),
                        ("4", "rows 4, 5 share this key with different values"),
                        ("5", "rows 4, 5 share this key with different values"),
-                       ("6", "expect_column_values_to_be_between(min_value=0)")}
+                       ("6", "input_ope_outputs")}  # the suite, then its expectation, as above
 
 
 def test_unknown_and_retired_council_codes_are_kept_and_flagged(tmp_path):
@@ -139,6 +155,7 @@ def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path)
     assert result.returncode == 1
     assert lines[0].startswith("loaded   polls/round01.csv: 6 rows")
     assert lines[1].startswith("rejected polls/round02.csv") and "council_satisfaction sums to 107" in lines[1]
-    assert lines[2].startswith("loaded   polls/round03.csv: 6 rows, 2 quarantined") and "row 8" in lines[2]
+    assert lines[2].startswith("rejected polls/round03.csv") and "row 8" in lines[2]
+    assert "input_polls_answers: expect_column_values_to_be_between" in lines[2] and "got 140.0" in lines[2]
     assert lines[3].startswith("rejected polls/round04.csv") and "Question code" in lines[3]
-    assert lines[4] == "2 loaded, 2 rejected"
+    assert lines[4] == "1 loaded, 3 rejected"

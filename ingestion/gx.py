@@ -1,0 +1,136 @@
+"""The Great Expectations file context in `expectations/gx`: suites, validation definitions and checkpoints
+as files; results and Data Docs under `SLI_HOME/quality`. GX is imported only by the steps that validate.
+
+Input suites (`input_<source>_<table>`) are generated from the contracts by `sync_input_suites`
+(`sli contracts --sync-gx`); warehouse suites (one per mart or quality view) are written by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from ingestion.contracts import TABLES, Table
+from ingestion.settings import GX_PROJECT_DIR, Paths
+
+INPUT_DATASOURCE = "inputs"
+WAREHOUSE_DATASOURCE = "warehouse"
+
+
+def input_suite_name(table: Table) -> str:
+    return f"input_{table.source}_{table.name}"
+
+
+@lru_cache(maxsize=4)
+def _context(home: str):
+    # GX logs every class it registers at import and would send usage statistics; neither is wanted.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ["SLI_HOME"] = home  # great_expectations.yml writes results and Data Docs under SLI_HOME
+    import great_expectations as gx
+
+    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+
+
+def context(paths: Paths):
+    return _context(str(paths.home))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result: what failed, how badly, and examples."""
+
+    suite: str
+    expectation: str
+    kwargs: dict
+    column: str | None
+    severity: str
+    success: bool
+    unexpected_count: int | None
+    sample_values: list
+    unexpected_index_list: list
+
+    def describe(self) -> str:
+        detail = ", ".join(f"{k}={v}" for k, v in self.kwargs.items())
+        count = f"{self.unexpected_count} unexpected value(s)" if self.unexpected_count is not None else "failed"
+        return f"suite {self.suite!r}: {self.expectation}({detail}) on {self.column}: {count}, e.g. {self.sample_values[:5]}"
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def run_checkpoint(paths: Paths, name: str, frame: pd.DataFrame) -> list[Outcome]:
+    """Run the checkpoint NAME on FRAME; results are stored under SLI_HOME/quality/validations.
+
+    Input checkpoints use the COMPLETE result format (every failing row's index); warehouse ones SUMMARY.
+    """
+    result = context(paths).checkpoints.get(name).run(batch_parameters={"dataframe": frame})
+    outcomes = []
+    for validation in result.run_results.values():
+        for outcome in validation.results:
+            config, details = outcome.expectation_config, outcome.result or {}
+            kwargs = {k: _plain(v) for k, v in config.kwargs.items() if k not in ("column", "batch_id") and v is not None}
+            outcomes.append(Outcome(
+                suite=validation.suite_name, expectation=config.type, kwargs=kwargs,
+                column=config.kwargs.get("column"), severity=str(getattr(config.severity, "value", config.severity)),
+                success=bool(outcome.success), unexpected_count=details.get("unexpected_count"),
+                sample_values=[_plain(v) for v in details.get("partial_unexpected_list") or []],
+                unexpected_index_list=list(details.get("unexpected_index_list") or []),
+            ))
+    return outcomes
+
+
+def build_docs(paths: Paths) -> None:
+    """Rebuild Data Docs from every stored result: the index lists each suite's runs."""
+    context(paths).build_data_docs()
+
+
+def expectations_for(table: Table) -> list:
+    """The contract's column rules as GX expectations (all critical: a failing row is quarantined)."""
+    import great_expectations.expectations as gxe
+
+    out = []
+    for column in table.columns:
+        if column.required:
+            out.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name))
+        if column.allowed:
+            out.append(gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed)))
+        if column.minimum is not None or column.maximum is not None:
+            out.append(gxe.ExpectColumnValuesToBeBetween(column=column.name, min_value=column.minimum,
+                                                         max_value=column.maximum))
+        if column.pattern:
+            out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=column.pattern))
+    return out
+
+
+def sync_input_suites(paths: Paths) -> list[str]:
+    """(Re)write the input suites, their validation definitions and checkpoints from the contracts."""
+    import great_expectations as gx
+
+    ctx = context(paths)
+    try:
+        source = ctx.data_sources.get(INPUT_DATASOURCE)
+    except (KeyError, ValueError):
+        source = ctx.data_sources.add_pandas(INPUT_DATASOURCE)
+    names = []
+    for table in TABLES.values():
+        name = input_suite_name(table)
+        names.append(name)
+        try:
+            asset = source.get_asset(name)
+        except LookupError:
+            asset = source.add_dataframe_asset(name)
+        try:
+            batch = asset.get_batch_definition("parsed file")
+        except (KeyError, ValueError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe("parsed file")
+        suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations_for(table)))
+        definition = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        ctx.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[definition],
+                                                    result_format={"result_format": "COMPLETE"}))
+    return names
