@@ -145,6 +145,29 @@ def audit() -> None:
 
 
 @main.command()
+def quality() -> None:
+    """The latest result of every Great Expectations suite: pass, warn or fail, with what failed."""
+    from ingestion.gx import build_docs, latest_summaries
+
+    paths = _paths()
+    summaries = latest_summaries(paths)
+    if not summaries:
+        click.echo("no validation results yet: run `sli ingest` or `sli refresh`")
+        return
+    colours = {"pass": "green", "warn": "yellow", "fail": "red"}
+    for summary in summaries:
+        click.echo(f"{click.style(summary['status'].upper().ljust(4), fg=colours[summary['status']])}  "
+                   f"{summary['suite']:<36} {summary['run_at']}  {summary['rows']:,} rows,"
+                   f" {summary['expectations']} expectations")
+        for failed in summary["failed"]:
+            detail = ", ".join(f"{k}={v}" for k, v in failed["kwargs"].items())
+            count = failed["unexpected_count"]
+            click.echo(f"      {failed['severity']}: {failed['expectation']}({detail}) on {failed['column']}:"
+                       f" {count if count is not None else '?'} unexpected, e.g. {failed['sample_values'][:3]}")
+    click.echo(f"Data Docs: {build_docs(paths)}")
+
+
+@main.command()
 def publish() -> None:
     """Replace the published warehouse with the audited candidate (atomic rename)."""
     from ingestion.publish import publish as run_publish

@@ -224,6 +224,9 @@ SHARED_SERVICES_PARTNERSHIPS = Table(
         Column("savings_status", "string", "`ok`, or `not_reported` for a blank.", required=True,
                allowed=("ok", "not_reported", "suppressed")),
         Column("savings_basis", "string", "Actual or expected.", allowed=("actual", "expected")),
+        Column("stated_total_savings_gbp", "float", "The edition's total savings as the workbook states it (a"
+               " `Total savings to date: £...` row above or below the table); reconciled against the rows.",
+               minimum=0),
     ),
     formats=(
         FileFormat("Shared Services Map edition workbook", (".xlsx",),
@@ -231,7 +234,8 @@ SHARED_SERVICES_PARTNERSHIPS = Table(
                    optional=("Description", "Other public bodies", "Region", "Service category", "Status",
                              "Savings basis"),
                    notes="The edition year is read from a title row (`Shared Services Map, 2019 edition`) or the"
-                         " file name. Councils by name or code, separated by `;` (names are resolved through the"
+                         " file name; an optional `Total savings to date: £...` row above or below the table is kept"
+                         " for reconciliation. Councils by name or code, separated by `;` (names are resolved through the"
                          " council register: `&`/`and`, `Borough Council`, `City of`, case and spacing). Savings as"
                          " `£1,234,000`, `1.2m` or blank."),
     ),

@@ -7,15 +7,18 @@ Input suites (`input_<source>_<table>`) are generated from the contracts by `syn
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 
 import pandas as pd
 
 from ingestion.contracts import TABLES, Table
 from ingestion.settings import GX_PROJECT_DIR, Paths
+from pathlib import Path
 
 INPUT_DATASOURCE = "inputs"
 WAREHOUSE_DATASOURCE = "warehouse"
@@ -57,7 +60,8 @@ class Outcome:
     def describe(self) -> str:
         detail = ", ".join(f"{k}={v}" for k, v in self.kwargs.items())
         count = f"{self.unexpected_count} unexpected value(s)" if self.unexpected_count is not None else "failed"
-        return f"suite {self.suite!r}: {self.expectation}({detail}) on {self.column}: {count}, e.g. {self.sample_values[:5]}"
+        return (f"suite {self.suite!r}, expectation {self.expectation}({detail}) on {self.suite}.{self.column}: {count},"
+                f" e.g. {self.sample_values[:5]}")
 
 
 def _plain(value):
@@ -65,7 +69,8 @@ def _plain(value):
 
 
 def run_checkpoint(paths: Paths, name: str, frame: pd.DataFrame) -> list[Outcome]:
-    """Run the checkpoint NAME on FRAME; results are stored under SLI_HOME/quality/validations.
+    """Run the checkpoint NAME on FRAME; GX stores the result under SLI_HOME/quality/validations, and
+    a summary goes to SLI_HOME/quality/latest/NAME.json for `sli quality`.
 
     Input checkpoints use the COMPLETE result format (every failing row's index); warehouse ones SUMMARY.
     """
@@ -82,12 +87,38 @@ def run_checkpoint(paths: Paths, name: str, frame: pd.DataFrame) -> list[Outcome
                 sample_values=[_plain(v) for v in details.get("partial_unexpected_list") or []],
                 unexpected_index_list=list(details.get("unexpected_index_list") or []),
             ))
+    _write_summary(paths, name, len(frame), outcomes)
     return outcomes
 
 
-def build_docs(paths: Paths) -> None:
+def status_of(outcomes: list[Outcome]) -> str:
+    failed = {o.severity for o in outcomes if not o.success}
+    return "fail" if "critical" in failed else "warn" if failed else "pass"
+
+
+def _write_summary(paths: Paths, name: str, rows: int, outcomes: list[Outcome]) -> None:
+    summary = {
+        "suite": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rows": rows,
+        "status": status_of(outcomes), "expectations": len(outcomes),
+        "failed": [{k: v for k, v in asdict(o).items() if k != "unexpected_index_list"}
+                   for o in outcomes if not o.success],
+    }
+    target = paths.home / "quality" / "latest" / f"{name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
+    os.replace(partial, target)
+
+
+def latest_summaries(paths: Paths) -> list[dict]:
+    folder = paths.home / "quality" / "latest"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+
+
+def build_docs(paths: Paths) -> Path:
     """Rebuild Data Docs from every stored result: the index lists each suite's runs."""
     context(paths).build_data_docs()
+    return paths.home / "quality" / "data_docs" / "index.html"
 
 
 def expectations_for(table: Table) -> list:

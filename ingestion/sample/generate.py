@@ -195,7 +195,8 @@ def write_polls(out: Path, rng: random.Random, last: date) -> int:
                              "Answer", "Percent"])
             for q in questions:
                 if not (q["first_round"] and round_number < int(q["first_round"])):
-                    level[q["question_code"]] += rng.gauss(-0.05, 1.2)
+                    # A random walk, kept where real polling sits, so every option's share stays positive.
+                    level[q["question_code"]] = min(88.0, max(15.0, level[q["question_code"]] + rng.gauss(-0.05, 1.2)))
                     options = OPTION_SETS[q["answer_scale"]]
                     for option, pct in zip(options, _split(level[q["question_code"]], len(options), rng)):
                         writer.writerow([round_number, start.isoformat(), end.isoformat(), base,
@@ -209,8 +210,11 @@ CATEGORIES = ["Back office", "Waste", "Legal", "Revenues and benefits", "ICT", "
               "Children's services", "Public health", "Leisure", "Senior management"]
 
 
-def _money(value: float, rng: random.Random) -> str:
-    return f"{value / 1e6:.1f}m" if rng.random() < 0.2 else f"£{value:,.0f}"
+def _money(value: float, rng: random.Random) -> tuple[str, float]:
+    """Savings as the map prints them, and the amount that text stands for."""
+    if rng.random() < 0.2:
+        return f"{value / 1e6:.1f}m", round(value / 1e6, 1) * 1e6
+    return f"£{value:,.0f}", float(round(value))
 
 
 def _as_published(council: dict, rng: random.Random) -> str:
@@ -243,7 +247,7 @@ def write_shared_services(out: Path, councils: list[dict], rng: random.Random, e
         sheet.write_row(1, 0, [SYNTHETIC_NOTE])
         sheet.write_row(3, 0, ["Partnership name", "Description", "Councils involved", "Other public bodies",
                                "Region", "Service category", "Status", "Savings to date (£)", "Savings basis"])
-        row = 4
+        row, total = 4, 0.0
         for p in pool:
             if not p["first"] <= edition <= max(p["first"], p["last"]):
                 continue
@@ -251,7 +255,8 @@ def write_shared_services(out: Path, councils: list[dict], rng: random.Random, e
             region = local.choice(sorted(by_region))
             members = local.sample(by_region[region], k=min(len(by_region[region]), local.randint(2, 4)))
             years = edition - p["first"] + 1
-            savings = _money(p["annual"] * years, rng) if p["reports"] else ""
+            savings, amount = _money(p["annual"] * years, rng) if p["reports"] else ("", 0.0)
+            total += amount
             sheet.write_row(row, 0, [
                 f"{region} {p['category'].lower()} partnership {p['number']}",
                 f"Shared {p['category'].lower()} service (synthetic)",
@@ -262,6 +267,7 @@ def write_shared_services(out: Path, councils: list[dict], rng: random.Random, e
             ])
             row += 1
             written += 1
+        sheet.write_row(row + 1, 0, [f"Total savings to date: £{total:,.0f}"])
         book.close()
     return written
 

@@ -11,11 +11,12 @@ import pandas as pd
 from ingestion.contracts import GSS_ANY, SHARED_SERVICES_PARTNERSHIPS
 from ingestion.council_lookup import register
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, parse_number, read_table
+from ingestion.sources.common import Parsed, Reject, parse_number, read_table, title_values
 
 _EDITION = re.compile(r"\bedition\b\D{0,5}((?:19|20)\d{2})|((?:19|20)\d{2})\D{0,5}\bedition\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[;\n|]")
 SAVINGS = "savings to date (£)"
+TOTAL = "Total savings to date"
 
 
 def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
@@ -53,6 +54,11 @@ def parse(path: Path) -> Parsed:
         raise InputError(path.name, "a Shared Services Map edition must be an .xlsx workbook")
     table = read_table(path, SHARED_SERVICES_PARTNERSHIPS.formats[0])
     edition = _edition_year(path, table.title_rows)
+    stated = title_values(table.title_rows + [[note] for note in table.notes], [TOTAL]).get(TOTAL.lower())
+    try:
+        stated_total = parse_number(stated)[0] if stated else None
+    except ValueError as exc:
+        raise InputError(path.name, f"cannot read the stated total ({exc})", column=TOTAL) from exc
     records, rejects, warnings = [], [], []
     for number, raw in table.records:
         named = raw["councils involved"]
@@ -81,6 +87,7 @@ def parse(path: Path) -> Parsed:
             "savings_gbp": savings,
             "savings_status": "not_reported" if status == "missing" else status,
             "savings_basis": (raw.get("savings basis") or "").lower() or None,
+            "stated_total_savings_gbp": stated_total,
             "_source_row": number,
         })
     frame = pd.DataFrame.from_records(records, columns=SHARED_SERVICES_PARTNERSHIPS.column_names + ["_source_row"])

@@ -12,6 +12,7 @@ select
     savings_gbp,
     savings_status,
     savings_basis,
+    stated_total_savings_gbp,
     _load_id as load_id,
     _source_file as source_file,
     _source_row as source_row,

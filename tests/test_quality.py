@@ -1,0 +1,91 @@
+"""Data quality gates, poisoned one way per check: errors stop the publish and leave the published
+warehouse byte-identical; warnings let it through and show in `sli quality`; Data Docs list every suite."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import xlsxwriter
+from conftest import sli
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def home(tmp_path, published_home):
+    copy = tmp_path / "home"
+    shutil.copytree(published_home, copy)
+    return copy
+
+
+def _refresh_fails(home, *needles: str) -> str:
+    published = home / "warehouse" / "sli.duckdb"
+    digest = _sha(published)
+    result = sli(home, "refresh", check=False)
+    assert result.returncode == 1, result.stdout
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+    assert _sha(published) == digest
+    return result.stderr
+
+
+def test_a_percentage_of_140_rejects_the_round_naming_suite_expectation_and_value(home):
+    rows = [[20, "2026-10-20", "2026-10-23", 1000, "council_satisfaction", "Q", answer, pct]
+            for answer, pct in [("Very satisfied", 140), ("Fairly satisfied", 30), ("Neither satisfied nor dissatisfied", 10),
+                                ("Fairly dissatisfied", 10), ("Very dissatisfied", -100), ("Don't know", 10)]]
+    frame = pd.DataFrame(rows, columns=["Round", "Fieldwork start", "Fieldwork end", "Base", "Question code",
+                                        "Question", "Answer", "Percent"])
+    frame.to_csv(home / "inbox" / "polls" / "round_99.csv", index=False)
+    _refresh_fails(home, "round_99.csv", "input_polls_answers", "expect_column_values_to_be_between", "got 140.0")
+
+
+def test_a_savings_total_that_does_not_reconcile_stops_the_publish(home):
+    edition = pd.read_excel(home / "inbox" / "shared_services" / "shared_services_map_2019.xlsx", header=None,
+                            dtype=object, engine="calamine")
+    path = home / "inbox" / "shared_services" / "shared_services_map_2019_republished.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for index, row in enumerate(edition.itertuples(index=False)):
+        cells = ["" if pd.isna(cell) else cell for cell in row]
+        if str(cells[0]).startswith("Total savings to date"):
+            cells[0] = "Total savings to date: £1,340,000,000"  # a headline figure, not these rows' sum
+        sheet.write_row(index, 0, cells)
+    book.close()
+    stderr = _refresh_fails(home, "audit failed", "qa_reconciliation", "expect_column_values_to_be_null",
+                            "shared services 2019 edition: stated total against its partnerships: expected 1340000000")
+    assert "qa_reconciliation.mismatch" in stderr
+
+
+def test_a_metric_whose_reporting_councils_halve_stops_the_publish(home):
+    document = json.loads((home / "inbox" / "lginform" / "data_S9001.json").read_text(encoding="utf-8"))
+    latest = max(row["period"]["identifier"] for row in document["rows"])
+    rows = [row for row in document["rows"] if row["period"]["identifier"] == latest]
+    for row in rows:
+        row["period"] = {"identifier": "fin_2025_26", "label": "2025/26"}
+    (home / "inbox" / "lginform" / "data_S9001_2025_26.json").write_text(json.dumps({"rows": rows[::2]}))
+    _refresh_fails(home, "audit failed", "qa_metric_completeness", "S9001 fin_2025_26")
+
+
+def test_a_stale_source_is_a_warning_shown_by_sli_quality_and_data_docs(tmp_path, sample_inbox):
+    home = tmp_path / "home"
+    shutil.copytree(sample_inbox, home / "inbox")
+    for old in sorted((home / "inbox" / "polls").glob("*.csv"))[20:]:  # only rounds up to about 2018 remain
+        old.unlink()
+    result = sli(home, "refresh")
+    assert "warning: suite 'qa_source_freshness'" in result.stdout and "polls: newest data" in result.stdout
+    assert (home / "warehouse" / "sli.duckdb").exists()
+
+    quality = sli(home, "quality").stdout
+    lines = {line.split()[1]: line.split()[0] for line in quality.splitlines() if line[:4] in ("PASS", "WARN", "FAIL")}
+    assert lines["qa_source_freshness"] == "WARN" and lines["qa_reconciliation"] == "PASS"
+    assert "warning: expect_column_values_to_be_null() on stale_source" in quality and "polls: newest data" in quality
+
+    index = (home / "quality" / "data_docs" / "index.html").read_text(encoding="utf-8")
+    suites = sorted(lines)
+    assert len(suites) >= 14 and all(suite in index for suite in suites)
