@@ -185,11 +185,22 @@ def rollback() -> None:
 
 @main.command()
 @click.option("--quarter", help="Quarter to report, e.g. 2026-Q3 (default: the latest).")
-def report(quarter: str | None) -> None:
+@click.option("--council", help="Council to highlight in the distribution chart (default: the first flagged).")
+@click.option("--metric", help="Metric for the distribution chart (default: one the council is in the bottom quartile on).")
+def report(quarter: str | None, council: str | None, metric: str | None) -> None:
     """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
     from ingestion.report import render
 
-    click.echo(f"report written to {render(_paths(), quarter)}")
+    click.echo(f"report written to {render(_paths(), quarter, council, metric) / 'index.html'}")
+
+
+@main.command()
+def export() -> None:
+    """Write every mart as Parquet and CSV, and the overview tables as one Excel workbook."""
+    from ingestion.export import export as run_export
+
+    folder = run_export(_paths())
+    click.echo(f"exports written to {folder} (parquet/, csv/ and {next(folder.glob('*.xlsx')).name})")
 
 
 @main.command()
@@ -205,7 +216,7 @@ def refresh() -> None:
         click.secho(f"  warning: {finding.describe()}", fg="yellow")
     click.echo(f"refresh finished in {time.perf_counter() - started:.1f}s")
     click.echo(f"warehouse: {result.published}")
-    click.echo(f"report:    {result.report_dir}")
+    click.echo(f"report:    {result.report_dir / 'index.html'}")
 
 
 @main.command()

@@ -1,54 +1,108 @@
-"""Report: the sector overview of the latest quarter, written from the published warehouse."""
+"""Report: the quarterly sector overview as HTML pages, written from the published warehouse.
+
+`SLI_HOME/reports/<quarter>/index.html` is the overview; `councils/<code>.html` a page per current
+council; `plotly.min.js` is shipped beside them, so the pages open with no network. The overview
+rows are also written as `sector_overview.csv`.
+"""
 
 from __future__ import annotations
 
-import csv
+from datetime import datetime, timezone
 from pathlib import Path
 
-from ingestion import warehouse
+from ingestion import report_charts as charts
+from ingestion import report_data, warehouse
+from ingestion.errors import SliError
+from ingestion.report_data import OPE_MEASURES
 from ingestion.settings import Paths
 
-HEADLINES = [
-    ("pct_satisfied_council", "Residents satisfied with their council (%)"),
-    ("council_margin_of_error_pp", "  margin of error, 95% (points)"),
-    ("council_change_pp", "  change since previous round (points)"),
-    ("council_change_significant", "  change significant at 95%"),
-    ("share_metrics_improving", "Share of metrics improving since the baseline"),
-    ("shared_services_savings_gbp", "Shared services: savings reported in the latest edition (£)"),
-    ("shared_services_partnerships", "Shared services: partnerships in the latest edition"),
-    ("ope_capital_receipts_gbp", "One Public Estate: capital receipts achieved (£)"),
-    ("ope_homes_land_released", "One Public Estate: land released for homes, achieved"),
-]
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def render(paths: Paths, quarter: str | None = None) -> Path:
-    """Write the overview rows to CSV and the chosen quarter's headlines to Markdown; return the folder."""
-    with warehouse.connect(paths) as connection:
-        cursor = connection.execute("select * from mart_sector_overview order by quarter_id")
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    if not rows:
-        raise ValueError("mart_sector_overview is empty")
-    by_quarter = {row[0]: dict(zip(columns, row)) for row in rows}
-    chosen = by_quarter[quarter] if quarter else by_quarter[max(by_quarter)]
-    folder = paths.reports / chosen["quarter_id"]
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "sector_overview.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    lines = [f"# Sector overview, {chosen['quarter_id']}", ""]
-    lines += [f"- {label}: {_format(key, chosen[key])}" for key, label in HEADLINES]
-    lines += ["", f"Poll round {chosen['poll_round_number']} (fieldwork ended {chosen['poll_fieldwork_end']});"
-              f" Shared Services Map {chosen['shared_services_edition']} edition;"
-              f" One Public Estate figures as of {chosen['ope_as_of_date']}.", ""]
-    (folder / "sector_overview.md").write_text("\n".join(lines), encoding="utf-8")
-    return folder
-
-
-def _format(key: str, value) -> str:
+def _shown(value, kind: str) -> str:
     if value is None:
         return "n/a"
-    if key.startswith("share_"):  # shares are 0-1; everything else is shown in its own unit
-        return f"{value:.1%}"
-    return f"{value:,.1f}" if isinstance(value, float) else str(value)
+    if kind == "share":
+        return f"{value:.0%}"
+    if kind == "pct":
+        return f"{value:.0f}%"
+    if kind == "pp":
+        return f"{value:+.1f} points"
+    if kind == "gbp":
+        return f"£{value / 1e6:,.0f}m"
+    return f"{value:,.0f}"
+
+
+def _facts(q: dict) -> list[dict]:
+    significant = {True: "significant at 95%", False: "not significant", None: "no previous round"}
+    polls = f"LGA resident satisfaction polling, round {q['poll_round_number']}, fieldwork ended {q['poll_fieldwork_end']}; loaded {q['polls_last_loaded_at']}"
+    lginform = f"LG Inform basket metrics, latest period ending {q['lginform_latest_period_end']}; loaded {q['lginform_last_loaded_at']}"
+    shared = f"Shared Services Map, {q['shared_services_edition']} edition; loaded {q['shared_services_last_loaded_at']}"
+    ope = f"One Public Estate, achieved outputs as of {q['ope_as_of_date']}; loaded {q['ope_last_loaded_at']}"
+    moe = q["council_margin_of_error_pp"]
+    facts = [
+        ("pct_satisfied_council", "pct", "residents satisfied with the way their council runs things"
+         + (f" (± {moe:.1f} points)" if moe is not None else ""), polls),
+        ("council_change_pp", "pp", f"change since the previous round: {significant[q['council_change_significant']]}", polls),
+        ("share_metrics_improving", "share", f"of {q['metrics_with_polarity']} basket metrics improving since the baseline", lginform),
+        ("shared_services_savings_gbp", "gbp", "savings reported by shared-service partnerships", shared),
+        ("shared_services_partnerships", "num", "shared-service partnerships", shared),
+        ("councils_at_risk", "num", "councils flagged at risk", lginform),
+    ]
+    facts += [(key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}", ope)
+              for key, label in OPE_MEASURES.items()]
+    return [{"key": key, "raw": "" if q[key] is None else q[key], "shown": _shown(q[key], kind), "label": label,
+             "source": source} for key, kind, label, source in facts]
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
+                       undefined=StrictUndefined)
+
+
+def render(paths: Paths, quarter: str | None = None, council: str | None = None, metric: str | None = None) -> Path:
+    """Write the overview of QUARTER (default: the latest) and the council pages; return the folder."""
+    from markupsafe import Markup
+    from plotly.offline import get_plotlyjs
+
+    with warehouse.connect(paths) as connection:
+        overview_rows = report_data.quarters(connection)
+        if overview_rows.empty:
+            raise SliError("mart_sector_overview is empty: nothing to report")
+        known = list(overview_rows["quarter_id"])
+        if quarter and quarter not in known:
+            raise SliError(f"no quarter {quarter!r} in the warehouse; it holds {known[0]} to {known[-1]}")
+        chosen = report_data.quarter_row(connection, quarter or known[-1])
+        data = report_data.overview(connection, chosen, council, metric)
+        pages = report_data.council_pages(connection)
+
+    folder = paths.reports / chosen["quarter_id"]
+    (folder / "councils").mkdir(parents=True, exist_ok=True)
+    (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    overview_rows.to_csv(folder / "sector_overview.csv", index=False)
+    common = {"synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(), "warehouse": paths.published,
+              "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    environment = _environment()
+    page = environment.get_template("overview.html.j2").render(
+        **common, root="", q=chosen, facts=_facts(chosen), baseline="2010/11", chosen=data.distribution_title,
+        charts={name: Markup(charts.fragment(figure, f"chart-{name}")) for name, figure in {
+            "trend": charts.satisfaction_trend(data.trend),
+            "direction": charts.direction_by_service_area(data.direction),
+            "distribution": charts.distribution(data.distribution, data.distribution_title["council"]),
+            "savings": charts.savings_by_region(data.savings),
+        }.items()},
+        at_risk=data.at_risk.to_dict("records"), councils=data.councils.to_dict("records"))
+    (folder / "index.html").write_text(page, encoding="utf-8")
+
+    template = environment.get_template("council.html.j2")
+    for row in data.councils.to_dict("records"):
+        rows = pages.get(row["council_code"])
+        chart = (Markup(charts.fragment(charts.council_position(rows), "chart-position"))
+                 if rows is not None else Markup("<p>No benchmarked metrics.</p>"))
+        (folder / "councils" / f"{row['council_code']}.html").write_text(template.render(
+            **common, root="../", council=row, quarter_id=chosen["quarter_id"], chart=chart,
+            rows=[] if rows is None else rows.to_dict("records"), loaded_at=chosen["lginform_last_loaded_at"],
+        ), encoding="utf-8")
+    return folder

@@ -62,7 +62,7 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     assert _asset_events(fresh_home)["sli_raw_polls"] == 1
     assert sli(fresh_home, "status").stdout == ledger_before
     assert _marts(fresh_home) == before
-    assert list((fresh_home / "reports").glob("*/sector_overview.md"))
+    assert list((fresh_home / "reports").glob("*/index.html"))
 
 
 def test_poll_percentage_of_140_is_rejected_at_ingest_and_keeps_the_published_warehouse(tmp_path, published_home):
@@ -144,14 +144,6 @@ def test_status_lists_every_load(published_home):
         assert source in out
     rows = out.splitlines()[2:-1]
     assert rows and all(row.split()[2] == "loaded" for row in rows)
-
-
-def test_report_shows_shares_as_percent_and_points_as_points(published_home):
-    [report] = (published_home / "reports").glob("*/sector_overview.md")
-    lines = dict(line[2:].split(": ", 1) for line in report.read_text().splitlines() if line.startswith("- "))
-    assert lines["Share of metrics improving since the baseline"].endswith("%")
-    assert not lines["  change since previous round (points)"].endswith("%")
-    assert not lines["  margin of error, 95% (points)"].endswith("%")
 
 
 def test_long_format_measures_enter_the_catalogue_but_not_the_headline(published_home):

@@ -1,0 +1,88 @@
+"""Exports for analysts: every mart as Parquet and CSV, and the overview tables in one Excel workbook.
+
+Written to `SLI_HOME/exports/<quarter>/` from the published warehouse (read-only). The workbook has a
+sheet per overview table and a `Notes` sheet: what each sheet holds, each column's definition (from
+the dbt docs), and each source's newest data and last load. Text is never written as a formula.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion import warehouse
+from ingestion.errors import SliError
+from ingestion.settings import Paths
+
+WORKBOOK_SHEETS = {
+    "Overview": "mart_sector_overview",
+    "Satisfaction": "fct_resident_satisfaction",
+    "Direction of travel": "mart_metric_direction_of_travel",
+    "Councils at risk": "mart_councils_at_risk",
+    "Shared services": "mart_shared_services_savings",
+    "One Public Estate": "fct_ope_outputs",
+}
+
+
+def _descriptions(paths: Paths) -> dict[str, dict]:
+    """Model and column descriptions from the manifest of the build that made the warehouse."""
+    manifest = paths.home / "dbt" / "target" / "manifest.json"
+    if not manifest.exists():
+        raise SliError(f"no dbt manifest at {manifest}: run `sli build` (or `sli refresh`) first")
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return {node["name"]: node for node in nodes if node["resource_type"] == "model"}
+
+
+def _frame(connection, query: str) -> pd.DataFrame:
+    cursor = connection.execute(query)
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
+    synthetic = (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists()
+    rows = [("About", "", "SLI warehouse export from " + str(paths.published)
+             + (". SYNTHETIC SAMPLE DATA: no figure is real." if synthetic else "."))]
+    rows += [("Sheet", sheet, models[table]["description"]) for sheet, table in WORKBOOK_SHEETS.items()]
+    freshness = _frame(connection, "select source, latest_data_date, last_loaded_at from quality.qa_source_freshness")
+    rows += [("Source", row.source, f"newest data {row.latest_data_date}; last loaded {row.last_loaded_at}")
+             for row in freshness.itertuples()]
+    for sheet, table in WORKBOOK_SHEETS.items():
+        rows += [(f"Column ({sheet})", name, spec["description"]) for name, spec in models[table]["columns"].items()]
+    return pd.DataFrame(rows, columns=["kind", "name", "definition"])
+
+
+def export(paths: Paths) -> Path:
+    models = _descriptions(paths)
+    with warehouse.connect(paths) as connection:
+        [quarter] = connection.execute("select max(quarter_id) from mart_sector_overview").fetchone()
+        folder = paths.home / "exports" / quarter
+        for kind in ("parquet", "csv"):
+            (folder / kind).mkdir(parents=True, exist_ok=True)
+        marts = [name for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+            " and table_type = 'BASE TABLE' order by 1").fetchall()]
+        for mart in marts:
+            connection.execute(f"copy {mart} to '{folder / 'parquet' / mart}.parquet' (format parquet)")
+            connection.execute(f"copy {mart} to '{folder / 'csv' / mart}.csv' (format csv, header)")
+        # Rows in a stable order (by every column, left to right), so an export can be compared with the last one.
+        sheets = {sheet: _frame(connection, f"select * from {table} order by all")
+                  for sheet, table in WORKBOOK_SHEETS.items()}
+        notes = _notes(paths, connection, models)
+    workbook = folder / f"sli_overview_{quarter}.xlsx"
+    options = {"strings_to_formulas": False, "strings_to_urls": False}  # '=HYPERLINK(...)' stays text
+    with pd.ExcelWriter(workbook, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        notes.to_excel(writer, sheet_name="Notes", index=False)
+        for sheet, frame in sheets.items():
+            _excel_ready(frame).to_excel(writer, sheet_name=sheet, index=False)
+    return folder
+
+
+def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel has no time zones: timestamps are written in UTC without one."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    return out

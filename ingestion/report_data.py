@@ -1,0 +1,115 @@
+"""What the sector overview shows, read from the published warehouse (read-only) as pandas frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timezone
+
+import pandas as pd
+
+OPE_MEASURES = {
+    "ope_capital_receipts_gbp": "capital receipts (£)",
+    "ope_running_cost_savings_gbp": "running-cost savings (£)",
+    "ope_jobs_created": "jobs created",
+    "ope_homes_land_released": "land released for homes",
+}
+
+
+@dataclass
+class OverviewData:
+    quarter: dict  # the chosen row of mart_sector_overview
+    trend: pd.DataFrame  # key indicators per round, with margins of error
+    direction: pd.DataFrame  # basket metrics per service area and direction
+    distribution: pd.DataFrame  # one metric's values in one comparator group, latest period
+    distribution_title: dict
+    savings: pd.DataFrame  # latest edition, by region and category
+    at_risk: pd.DataFrame
+    councils: pd.DataFrame  # current councils, for the selector
+
+
+def _df(connection, query: str, params: list | None = None) -> pd.DataFrame:
+    cursor = connection.execute(query, params or [])
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+def quarters(connection) -> pd.DataFrame:
+    return _df(connection, "select * from mart_sector_overview order by quarter_start")
+
+
+def quarter_row(connection, quarter_id: str) -> dict:
+    """One overview row with plain Python values (None for NULL), load times to the minute."""
+    cursor = connection.execute("select * from mart_sector_overview where quarter_id = ?", [quarter_id])
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    return {key: (value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                  if key.endswith("_loaded_at") and value is not None else value) for key, value in row.items()}
+
+
+def overview(connection, quarter: dict, council: str | None, metric: str | None) -> OverviewData:
+    trend = _df(connection, """
+        select round_number, fieldwork_end, indicator_code, indicator_label, pct_satisfied, margin_of_error_pp,
+               change_pp, is_significant_change
+        from fct_resident_satisfaction
+        where question_group = 'key_indicator' and fieldwork_end <= ?
+        order by indicator_code, round_number""", [quarter["quarter_end"]])
+    direction = _df(connection, """
+        select coalesce(service_area, 'Other') as service_area, direction, count(*) as metrics
+        from mart_metric_direction_of_travel
+        where level = 'sector' and in_basket group by all order by all""")
+    at_risk = _df(connection, """
+        select council_code, council_name, council_type, region_name, metrics_assessed, metrics_bottom_quartile,
+               metrics_with_direction, metrics_worsening, bottom_quartile_since, is_flagged_bottom_quartile,
+               is_flagged_worsening
+        from mart_councils_at_risk where is_at_risk order by council_name""")
+    councils = _df(connection, "select council_code, council_name, council_type, region_name from mart_councils_at_risk"
+                               " order by council_name")
+    council = council or (at_risk["council_code"].iloc[0] if len(at_risk) else councils["council_code"].iloc[0])
+    metric = metric or _default_metric(connection, council)
+    distribution = _df(connection, """
+        select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id,
+               b.comparator_group_value, m.metric_label, m.polarity
+        from fct_council_benchmarks b
+        join dim_council c using (council_code)
+        join dim_metric m using (metric_id)
+        where b.metric_id = ? and b.comparator_group = 'council_type' and b.value is not null
+          and b.comparator_group_value = (select council_type from dim_council where council_code = ?)
+          and b.period_id = (select max_by(period_id, period_start) from fct_council_benchmarks
+                             where metric_id = ? and council_code = ? and value is not null)
+        order by b.value""", [metric, council, metric, council])
+    savings = _df(connection, """
+        select region_name, service_category, partnerships, savings_gbp
+        from mart_shared_services_savings where edition_year = ? order by region_name, service_category""",
+                  [quarter["shared_services_edition"]])
+    title = {"council": council, "metric": metric,
+             "council_name": councils.set_index("council_code")["council_name"].get(council, council)}
+    return OverviewData(quarter, trend, direction, distribution, title, savings, at_risk, councils)
+
+
+def _default_metric(connection, council: str) -> str:
+    """The council's first bottom-quartile basket metric, else the first basket metric with a polarity."""
+    row = connection.execute("""
+        select b.metric_id from fct_council_benchmarks b join dim_metric m using (metric_id)
+        where b.council_code = ? and b.comparator_group = 'council_type' and m.in_basket
+          and m.polarity <> 'not_applicable' and b.value is not null
+        order by (b.quartile = 4) desc, b.period_start desc, b.metric_id limit 1""", [council]).fetchone()
+    return row[0]
+
+
+def council_pages(connection) -> dict[str, pd.DataFrame]:
+    """Per current council: each metric's latest value against its council-type group, and its direction."""
+    frame = _df(connection, """
+        with latest as (
+            select * from fct_council_benchmarks
+            where comparator_group = 'council_type' and value is not null
+            qualify row_number() over (partition by council_code, metric_id order by period_start desc) = 1
+        )
+        select l.council_code, l.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area,
+               m.polarity, l.period_id, l.value, l.median_value, l.mads_from_median, l.quartile, l.n_in_group,
+               d.baseline_period_id, d.direction
+        from latest l
+        join dim_metric m using (metric_id)
+        join mart_councils_at_risk r using (council_code)
+        left join mart_metric_direction_of_travel d
+            on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
+        order by l.council_code, service_area, l.metric_id""")
+    frame = frame.astype(object).where(frame.notna(), None)  # templates test for None, not NaN
+    return {code: rows.reset_index(drop=True) for code, rows in frame.groupby("council_code", sort=True)}

@@ -1,0 +1,134 @@
+"""The sector overview as people read it: rendered in headless Chromium, offline, with every chart
+drawn and every key fact equal to the marts; and the exports analysts open in Excel."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import REPO, sli
+
+from ingestion.export import WORKBOOK_SHEETS
+
+# Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
+ARTEFACTS = Path(os.environ.get("SLI_TEST_ARTIFACTS", REPO / "test-artifacts"))
+CHARTS = ["chart-trend", "chart-direction", "chart-distribution", "chart-savings"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed here when missing; skipped only where it cannot be installed."""
+    found = shutil.which("chromium")
+    if not found and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"], capture_output=True,
+                       timeout=900)
+        found = shutil.which("chromium")
+    if not found:
+        pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get)")
+    return found
+
+
+def _open(chromium: str, page: Path, screenshot: Path | None = None) -> tuple[str, list[str]]:
+    """The page's DOM after its scripts ran, and every console message it logged."""
+    flags = [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=20000", "--window-size=1280,2400"]
+    run = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr[-2000:]
+    if screenshot:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([*flags, f"--screenshot={screenshot}", page.as_uri()], capture_output=True, timeout=180,
+                       check=True)
+        assert screenshot.stat().st_size > 10_000
+    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+    return run.stdout, console
+
+
+def _chart_drawn(dom: str, chart_id: str) -> bool:
+    start = dom.index(f'id="{chart_id}"')
+    section = dom[start:start + 400_000]
+    return 'class="main-svg"' in section and re.search(r"<path[^>]+d=\"M", section) is not None
+
+
+@pytest.fixture(scope="module")
+def report_home(tmp_path_factory, published_home) -> Path:
+    home = tmp_path_factory.mktemp("report") / "home"
+    shutil.copytree(published_home, home)
+    return home
+
+
+def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(chromium, report_home):
+    [page] = report_home.glob("reports/*/index.html")
+    html = page.read_text(encoding="utf-8")
+    assert not re.findall(r"""(?:src|href)=["']https?:""", html)  # nothing fetched from the network
+    dom, console = _open(chromium, page, ARTEFACTS / "overview.png")
+    assert console == [], console
+    assert all(_chart_drawn(dom, chart) for chart in CHARTS)
+    assert 'id="synthetic"' in dom
+
+    facts = dict(re.findall(r'data-fact="([a-z_]+)" data-value="([^"]*)"', dom))
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        cursor = con.execute("select * from mart_sector_overview order by quarter_start desc limit 1")
+        latest = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    assert len(facts) == 10
+    for key, shown in facts.items():
+        assert (float(shown) if shown else None) == pytest.approx(latest[key]), key
+    assert re.search(r'data-fact="share_metrics_improving" data-value="[^"]*">\d+%<', dom)
+    assert re.search(r'data-fact="council_change_pp" data-value="[^"]*">[+-]\d+\.\d points<', dom)
+
+
+def test_a_council_page_renders_with_its_position_chart(chromium, report_home):
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        code, name, metrics = con.execute("""
+            select c.council_code, c.council_name, count(distinct b.metric_id)
+            from mart_councils_at_risk c join fct_council_benchmarks b using (council_code)
+            where b.comparator_group = 'council_type' and b.value is not null
+            group by all order by 1 limit 1""").fetchone()
+    [page] = report_home.glob(f"reports/*/councils/{code}.html")
+    dom, console = _open(chromium, page, ARTEFACTS / "council.png")
+    assert console == [] and _chart_drawn(dom, "chart-position")
+    assert name in dom and dom.count("<tr>") == metrics + 1  # a row per benchmarked metric, and the header
+    assert len(list(page.parent.glob("*.html"))) == 317  # a page per current council
+
+
+def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home):
+    out = sli(report_home, "export").stdout
+    [folder] = report_home.glob("exports/*/")
+    assert str(folder) in out
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        marts = [name for (name,) in con.execute("select table_name from information_schema.tables"
+                                                 " where table_schema = 'main' and table_type = 'BASE TABLE'").fetchall()]
+        counts = {mart: con.execute(f"select count(*) from {mart}").fetchone()[0] for mart in marts}
+        overview = con.execute("select * from mart_sector_overview order by quarter_start").df()
+        at_risk = con.execute("select * from mart_councils_at_risk").df()
+    assert len(marts) == 13
+    for mart, rows in counts.items():
+        assert duckdb.execute(f"select count(*) from '{folder}/parquet/{mart}.parquet'").fetchone()[0] == rows
+        assert duckdb.execute(f"select count(*) from read_csv('{folder}/csv/{mart}.csv')").fetchone()[0] == rows
+
+    [workbook] = folder.glob("*.xlsx")
+    sheets = pd.read_excel(workbook, sheet_name=None, engine="calamine")
+    assert list(sheets) == ["Notes", *WORKBOOK_SHEETS]
+    notes = sheets["Notes"]
+    assert set(notes["kind"]) >= {"About", "Sheet", "Source"} and "SYNTHETIC" in notes["definition"].iloc[0]
+    assert set(notes.loc[notes["kind"] == "Source", "name"]) == {"lginform", "polls", "shared_services", "ope"}
+    for column in ("pct_satisfied_council", "share_metrics_improving", "shared_services_savings_gbp",
+                   "ope_capital_receipts_gbp"):
+        pd.testing.assert_series_equal(sheets["Overview"][column].astype(float), overview[column].astype(float),
+                                       check_names=False)
+    assert sheets["Councils at risk"]["is_at_risk"].sum() == at_risk["is_at_risk"].sum()
+
+
+def test_the_readme_example_queries_run_on_the_published_warehouse(published_home):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Five oversight questions", 1)[1].split("\n### ", 1)[0]
+    queries = re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
+    assert len(queries) == 5
+    for query in queries:
+        rows = sli(published_home, "sql", query, "--format", "csv").stdout.splitlines()
+        assert len(rows) > 1, query  # a header and at least one answer
