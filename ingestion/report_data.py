@@ -62,7 +62,7 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
         from mart_councils_at_risk where is_at_risk order by council_name""")
     councils = _df(connection, "select council_code, council_name, council_type, region_name from mart_councils_at_risk"
                                " order by council_name")
-    council = council or (at_risk["council_code"].iloc[0] if len(at_risk) else councils["council_code"].iloc[0])
+    council = council or _default_council(connection)
     metric = metric or _default_metric(connection, council)
     distribution = _df(connection, """
         select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id,
@@ -84,14 +84,27 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
     return OverviewData(quarter, trend, direction, distribution, title, savings, at_risk, councils)
 
 
-def _default_metric(connection, council: str) -> str:
-    """The council's first bottom-quartile basket metric, else the first basket metric with a polarity."""
-    row = connection.execute("""
-        select b.metric_id from fct_council_benchmarks b join dim_metric m using (metric_id)
-        where b.council_code = ? and b.comparator_group = 'council_type' and m.in_basket
-          and m.polarity <> 'not_applicable' and b.value is not null
-        order by (b.quartile = 4) desc, b.period_start desc, b.metric_id limit 1""", [council]).fetchone()
-    return row[0]
+_BENCHMARKED = """
+    from fct_council_benchmarks b
+    join dim_metric m using (metric_id)
+    join mart_councils_at_risk r using (council_code)
+    where b.comparator_group = 'council_type' and m.in_basket and m.polarity <> 'not_applicable'
+      and b.value is not null"""
+
+
+def _default_council(connection) -> str | None:
+    """The first council flagged at risk that has a benchmarked basket metric, else the first such council."""
+    row = connection.execute(f"select b.council_code {_BENCHMARKED} order by r.is_at_risk desc, r.council_name"
+                             " limit 1").fetchone()
+    return row[0] if row else None
+
+
+def _default_metric(connection, council: str | None) -> str | None:
+    """The council's first bottom-quartile basket metric, else its first basket metric with a polarity."""
+    row = connection.execute(f"select b.metric_id {_BENCHMARKED} and b.council_code = ?"
+                             " order by (b.quartile = 4) desc, b.period_start desc, b.metric_id limit 1",
+                             [council]).fetchone()
+    return row[0] if row else None
 
 
 def council_pages(connection) -> dict[str, pd.DataFrame]:
