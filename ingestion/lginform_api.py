@@ -87,7 +87,6 @@ def _redact(url: str) -> str:
 class Response:
     url: str  # redacted
     body: bytes
-    content_type: str
 
 
 class Client:
@@ -108,7 +107,7 @@ class Client:
             try:
                 self.calls += 1
                 with urlopen(Request(url, headers={"Accept": "*/*"}), timeout=self.timeout) as reply:
-                    return Response(shown, reply.read(), reply.headers.get("Content-Type", ""))
+                    return Response(shown, reply.read())
             except HTTPError as exc:
                 text = exc.read().decode("utf-8", "replace")
                 if exc.code == 401 and "usage limit" in text.lower():
