@@ -54,16 +54,30 @@ def _summarise(results) -> None:
 
 
 @main.command()
-@click.option("--metrics", type=int, default=None, help="Only the first N basket metrics (default: all 97).")
+@click.option("--metrics", type=int, default=None,
+              help="The first N basket metrics (default: all 97); past 97, synthetic metrics outside the basket.")
 @click.option("--first-year", type=int, default=2010, show_default=True, help="First financial year (2010 = 2010/11).")
 @click.option("--last-year", type=int, default=2024, show_default=True, help="Last financial year.")
-def sample(metrics: int | None, first_year: int, last_year: int) -> None:
+@click.option("--quarterly", is_flag=True, help="Quarterly periods instead of years.")
+@click.option("--first-quarter", type=click.IntRange(1, 4), default=1, show_default=True,
+              help="With --quarterly: the first quarter of the first year.")
+@click.option("--last-quarter", type=click.IntRange(1, 4), default=4, show_default=True,
+              help="With --quarterly: the last quarter of the last year.")
+@click.option("--lginform-format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="LG Inform values as /data JSON responses or as /data.csv downloads.")
+@click.option("--only", "sources", multiple=True, type=click.Choice(["lginform", "explorer", *SOURCES[1:]]),
+              help="Write only these (repeatable; default: everything).")
+def sample(metrics: int | None, first_year: int, last_year: int, quarterly: bool, first_quarter: int,
+           last_quarter: int, lginform_format: str, sources: tuple[str, ...]) -> None:
     """Write the SYNTHETIC sample inputs of all four sources into SLI_HOME/inbox."""
     from ingestion.sample.generate import SampleSpec, generate
 
     paths = _paths()
     started = time.perf_counter()
-    counts = generate(paths.inbox, SampleSpec(first_year=first_year, last_year=last_year, metrics=metrics))
+    spec = SampleSpec(first_year=first_year, last_year=last_year, metrics=metrics, quarterly=quarterly,
+                      first_quarter=first_quarter, last_quarter=last_quarter, lginform_format=lginform_format,
+                      **({"sources": sources} if sources else {}))
+    counts = generate(paths.inbox, spec)
     for source, rows in counts.items():
         click.echo(f"  {source}: {rows:,} rows written to {paths.source_inbox(source)}")
     click.echo(f"sample written in {time.perf_counter() - started:.1f}s (synthetic data, not real figures)")

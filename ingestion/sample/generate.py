@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import xlsxwriter
 
 from ingestion.settings import DBT_PROJECT_DIR
@@ -27,8 +28,17 @@ TYPE_CODES = {"unitary": "E06", "district": "E07", "metropolitan district": "E08
 class SampleSpec:
     first_year: int = 2010  # first financial year (2010 = 2010/11)
     last_year: int = 2024
-    metrics: int | None = None  # None: the whole basket
+    metrics: int | None = None  # None: the basket; more than the basket adds synthetic metrics outside it
     seed: int = 2014
+    quarterly: bool = False  # quarterly periods (q1_2019_20 = April-June 2019) instead of years
+    first_quarter: int = 1  # with quarterly: the first quarter written of first_year ...
+    last_quarter: int = 4  # ... and the last of last_year
+    lginform_format: str = "json"  # json: /data responses; csv: /data.csv downloads (areas x periods)
+    # What to write: the four sources, and the long-format explorer download that loads into lginform.
+    sources: tuple[str, ...] = ("lginform", "explorer", "polls", "shared_services", "ope")
+
+
+ORIGIN_YEAR = 2000  # values are drawn per period from here, so any range of periods gets the same values
 
 
 def _read_seed(name: str) -> list[dict]:
@@ -42,19 +52,44 @@ def _exists(council: dict, on: date) -> bool:
     return start <= on <= end
 
 
-def _periods(metric: dict, spec: SampleSpec) -> list[tuple[str, str, date]]:
-    """(identifier, label, start) per period; economy metrics are calendar years, the rest financial."""
+@dataclass(frozen=True)
+class Period:
+    identifier: str
+    label: str
+    start: date
+    index: int  # periods since ORIGIN_YEAR: where the value model draws this period's values
+
+
+def _periods(metric: dict, spec: SampleSpec) -> list[Period]:
+    """Quarters, or years: economy metrics are calendar years, the rest financial."""
     out = []
     for year in range(spec.first_year, spec.last_year + 1):
-        if metric["service_area"] == "Economy":
-            out.append((f"cal_{year}", str(year), date(year, 1, 1)))
+        yy = f"{(year + 1) % 100:02d}"
+        if spec.quarterly:
+            first = spec.first_quarter if year == spec.first_year else 1
+            last = spec.last_quarter if year == spec.last_year else 4
+            out += [Period(f"q{q}_{year}_{yy}", f"{year}/{yy} Q{q}", date(year + q // 4, (3 * q) % 12 + 1, 1),
+                           4 * (year - ORIGIN_YEAR) + q - 1) for q in range(first, last + 1)]
+        elif metric["service_area"] == "Economy":
+            out.append(Period(f"cal_{year}", str(year), date(year, 1, 1), year - ORIGIN_YEAR))
         else:
-            out.append((f"fin_{year}_{(year + 1) % 100:02d}", f"{year}/{(year + 1) % 100:02d}", date(year, 4, 1)))
+            out.append(Period(f"fin_{year}_{yy}", f"{year}/{yy}", date(year, 4, 1), year - ORIGIN_YEAR))
     return out
 
 
-def _metric_type(metric: dict) -> dict:
-    period = "calendarYear" if metric["service_area"] == "Economy" else "financialYear"
+def _metric_list(spec: SampleSpec) -> list[dict]:
+    """The basket, then (past 97) synthetic metrics outside it, modelled on the basket's in turn."""
+    basket = _read_seed("metric_basket.csv")
+    if spec.metrics is None or spec.metrics <= len(basket):
+        return basket[: spec.metrics]
+    extra = [{**basket[i % len(basket)], "metric_id": f"S{9001 + i}",
+              "metric_label": f"Synthetic metric {9001 + i} (outside the basket)"}
+             for i in range(len(basket), spec.metrics)]
+    return basket + extra
+
+
+def _metric_type(metric: dict, spec: SampleSpec) -> dict:
+    period = "quarter" if spec.quarterly else "calendarYear" if metric["service_area"] == "Economy" else "financialYear"
     polarity = {"high_is_good": "High value is good", "low_is_good": "Low value is good"}.get(
         metric["polarity"], "Not applicable")
     return {
@@ -63,7 +98,8 @@ def _metric_type(metric: dict) -> dict:
         "shortLabel": metric["metric_label"][:40],
         "helpText": SYNTHETIC_NOTE,
         "measure": {"measurementUnit": {"identifier": metric["unit"].replace(" ", "_"), "label": metric["unit"]}},
-        "dataset": {"periodType": {"identifier": period, "label": period, "frequency": "annual"}},
+        "dataset": {"periodType": {"identifier": period, "label": period,
+                                   "frequency": "quarterly" if spec.quarterly else "annual"}},
         "outputPrecision": 1,
         "polarity": polarity,
         "nullAsZero": False,
@@ -72,45 +108,87 @@ def _metric_type(metric: dict) -> dict:
     }
 
 
-def write_lginform(out: Path, councils: list[dict], spec: SampleSpec, rng: random.Random) -> int:
-    basket = _read_seed("metric_basket.csv")[: spec.metrics]
+def _lifetimes(councils: list[dict], field: str, default: date) -> np.ndarray:
+    return np.array([date.fromisoformat(c[field]).toordinal() if c[field] else default.toordinal() for c in councils])
+
+
+def _metric_values(number: int, metric: dict, councils: list[dict], periods: list[Period], spec: SampleSpec):
+    """(values, markers) as periods x councils arrays; NaN where the council did not exist or the metric
+    does not apply. Markers are '' for a value, '-' (missing) or '[c]' (suppressed).
+
+    Each metric has its own seeded generators and each period its row of draws, so a value never
+    depends on which other metrics or periods are written.
+    """
+    shape = np.random.default_rng([spec.seed, number, 0])
+    percent = metric["unit"] == "percent"
+    typical = shape.uniform(20, 85) if percent else shape.uniform(5, 500)
+    spread = typical * shape.uniform(0.08, 0.25)
+    # About three quarters of metrics drift the good way, as the 2014 SLI evaluation found.
+    good = 1 if metric["polarity"] != "low_is_good" else -1
+    drift = good * shape.choice([1, 1, 1, -1]) * typical * shape.uniform(0.005, 0.02) / (4 if spec.quarterly else 1)
+    effects = shape.normal(0, spread, len(councils))
+    rows = max(p.index for p in periods) + 1
+    draws = np.random.default_rng([spec.seed, number, 1]).random((rows, len(councils)))
+    noise = np.random.default_rng([spec.seed, number, 2]).normal(0, spread * 0.15, (rows, len(councils)))
+    index = np.array([p.index for p in periods])
+    since_2010 = index[:, None] - (2010 - ORIGIN_YEAR) * (4 if spec.quarterly else 1)
+    values = typical + effects + drift * since_2010 + noise[index]
+    values = np.round(np.clip(values, 0.0, 100.0 if percent else None), 3)
+    applies = np.isin(np.array([c["council_code"][:3] for c in councils]),
+                      [TYPE_CODES[t] for t in metric["applies_to"].split("|")])
+    starts = np.array([p.start.toordinal() for p in periods])[:, None]
+    present = applies & (_lifetimes(councils, "start_date", date.min) <= starts) & (
+        starts <= _lifetimes(councils, "end_date", date.max))
+    draws = draws[index]
+    markers = np.where(draws < 0.015, "-", np.where(draws < 0.02, "[c]", ""))
+    values = np.where(present & (markers == ""), values, np.nan)
+    return values, np.where(present, markers, None)
+
+
+def write_lginform(out: Path, councils: list[dict], spec: SampleSpec) -> int:
     out.mkdir(parents=True, exist_ok=True)
+    metrics = _metric_list(spec)
     (out / "metricTypes.json").write_text(
-        json.dumps({"metricTypes": [_metric_type(m) for m in basket]}, indent=1), encoding="utf-8")
+        json.dumps({"metricTypes": [_metric_type(m, spec) for m in metrics]}, indent=1), encoding="utf-8")
+    write = _write_data_json if spec.lginform_format == "json" else _write_data_csv
     written = 0
-    for metric in basket:
-        applies = {TYPE_CODES[t] for t in metric["applies_to"].split("|")}
-        percent = metric["unit"] == "percent"
-        typical = rng.uniform(20, 85) if percent else rng.uniform(5, 500)
-        spread = typical * rng.uniform(0.08, 0.25)
-        # About three quarters of metrics drift the good way, as the 2014 SLI evaluation found.
-        good = 1 if metric["polarity"] != "low_is_good" else -1
-        drift = good * rng.choice([1, 1, 1, -1]) * typical * rng.uniform(0.005, 0.02)
-        effects = {c["council_code"]: rng.gauss(0, spread) for c in councils}
-        rows = []
-        for index, (period_id, label, start) in enumerate(_periods(metric, spec)):
-            for council in councils:
-                code = council["council_code"]
-                if code[:3] not in applies or not _exists(council, start):
-                    continue
-                draw = rng.random()
-                if draw < 0.015:
-                    value, formatted = None, "-"
-                elif draw < 0.02:
-                    value, formatted = None, "[c]"
-                else:
-                    value = typical + effects[code] + drift * index + rng.gauss(0, spread * 0.15)
-                    value = round(min(max(value, 0.0), 100.0) if percent else max(value, 0.0), 3)
-                    formatted = f"{value:,.1f}"
-                rows.append({
-                    "area": {"identifier": code, "label": council["council_name"]},
-                    "metricType": {"identifier": metric["metric_id"], "label": metric["metric_label"]},
-                    "period": {"identifier": period_id, "label": label},
-                    "values": [{"value": value, "formatted": formatted}],
-                })
-        (out / f"data_{metric['metric_id']}.json").write_text(json.dumps({"rows": rows}), encoding="utf-8")
-        written += len(rows)
+    for number, metric in enumerate(metrics):
+        periods = _periods(metric, spec)
+        values, markers = _metric_values(number, metric, councils, periods, spec)
+        written += write(out / f"data_{metric['metric_id']}", metric, councils, periods, values, markers)
     return written
+
+
+def _formatted(value: float, marker: str) -> str:
+    return marker or f"{value:,.1f}"
+
+
+def _write_data_json(stem: Path, metric, councils, periods, values, markers) -> int:
+    rows = [{"area": {"identifier": council["council_code"], "label": council["council_name"]},
+             "metricType": {"identifier": metric["metric_id"], "label": metric["metric_label"]},
+             "period": {"identifier": period.identifier, "label": period.label},
+             "values": [{"value": None if marker else float(values[p, c]),
+                         "formatted": _formatted(values[p, c], marker)}]}
+            for p, period in enumerate(periods) for c, council in enumerate(councils)
+            if (marker := markers[p, c]) is not None]
+    stem.with_suffix(".json").write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    return len(rows)
+
+
+def _write_data_csv(stem: Path, metric, councils, periods, values, markers) -> int:
+    """LG Inform's /data.csv: a row per area, a column per period, with its stray second header row."""
+    header = ["area", "area label", "area long label", *[p.identifier for p in periods]]
+    with stem.with_name(f"{stem.name.replace('data_', 'data_metricType-', 1)}.csv").open(
+            "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerows([header, header])
+        for c, council in enumerate(councils):
+            cells = markers[:, c]
+            if all(cell is None for cell in cells):
+                continue
+            writer.writerow([council["council_code"], council["council_name"], f"{council['council_name']} (council)",
+                             *["" if m is None else _formatted(v, m) for v, m in zip(values[:, c], cells)]])
+    return int((markers != None).sum())  # noqa: E711 (an element-wise comparison)
 
 
 EXPLORER_MEASURES = [("SX01", "Synthetic explorer measure: households in temporary accommodation per 1,000", "asc"),
@@ -119,6 +197,7 @@ EXPLORER_MEASURES = [("SX01", "Synthetic explorer measure: households in tempora
 
 def write_explorer(out: Path, councils: list[dict], spec: SampleSpec, rng: random.Random) -> int:
     """A long-format download of a government data explorer: one row per council, year and measure."""
+    out.mkdir(parents=True, exist_ok=True)
     rows = []
     for code, measure, rank_order in EXPLORER_MEASURES:
         typical = rng.uniform(20, 80)
@@ -312,10 +391,15 @@ def generate(inbox: Path, spec: SampleSpec = SampleSpec()) -> dict[str, int]:
         "Council names and codes are the real ONS ones; metric identifiers S9001-S9097 are not LG Inform's.\n",
         encoding="utf-8")
     last = date(spec.last_year + 2, 10, 31)  # polls run to the October after the latest data year
-    return {
-        "lginform": write_lginform(inbox / "lginform", councils, spec, rng)
-        + write_explorer(inbox / "lginform", councils, spec, rng),
-        "polls": write_polls(inbox / "polls", rng, last),
-        "shared_services": write_shared_services(inbox / "shared_services", councils, rng),
-        "ope": write_ope(inbox / "ope", rng, spec.last_year + 2),
+    writers = {
+        "lginform": lambda: write_lginform(inbox / "lginform", councils, spec),
+        "explorer": lambda: write_explorer(inbox / "lginform", councils, spec, rng),
+        "polls": lambda: write_polls(inbox / "polls", rng, last),
+        "shared_services": lambda: write_shared_services(inbox / "shared_services", councils, rng),
+        "ope": lambda: write_ope(inbox / "ope", rng, spec.last_year + 2),
     }
+    counts: dict[str, int] = {}
+    for name in spec.sources:  # in this order, so the shared generator gives each source the same draws
+        source = "lginform" if name == "explorer" else name
+        counts[source] = counts.get(source, 0) + writers[name]()
+    return counts

@@ -27,6 +27,7 @@ SUPPRESSION_MARKERS = {
     "[c]": "suppressed",
 }
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER_WITH_COMMAS = r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?"  # what the fast path of parse_numbers takes
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "bn": 1e9}
 
 
@@ -67,6 +68,33 @@ def parse_number(text: object) -> tuple[float | None, str]:
     if not _NUMBER.match(cleaned):
         raise ValueError(f"not a number: {text!r}")
     return float(cleaned) * multiplier, "ok"
+
+
+def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """`parse_number` over a column: (values, statuses, errors), errors holding the reason or None.
+
+    Plain numbers and markers (most cells) are handled in vectorised passes; only the rest (£, %,
+    1.2m, and anything unreadable) go through `parse_number` one by one.
+    """
+    text = cells.astype("string").str.strip()
+    plain = text.str.fullmatch(_NUMBER_WITH_COMMAS).fillna(False).astype(bool)
+    values = pd.to_numeric(text.str.replace(",", "", regex=False).where(plain), errors="coerce").astype("float64")
+    statuses = text.str.lower().map(SUPPRESSION_MARKERS).fillna("ok").astype(object)
+    statuses[text.isna()] = "missing"
+    errors = pd.Series(None, index=cells.index, dtype=object)
+    rest = ~plain & (statuses == "ok")
+    if rest.any():
+        parsed = []
+        for cell in cells[rest]:
+            try:
+                parsed.append((*parse_number(cell), None))
+            except ValueError as exc:
+                parsed.append((None, "ok", str(exc)))
+        found = pd.DataFrame(parsed, index=cells.index[rest], columns=["value", "status", "error"])
+        values[rest] = found["value"].astype("float64")
+        statuses[rest] = found["status"]
+        errors[rest] = found["error"]
+    return values, statuses, errors
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S")

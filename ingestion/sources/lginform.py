@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES, PERIOD_ID
 from ingestion.council_lookup import register
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, Table, parse_number, read_table
+from ingestion.sources.common import Parsed, Reject, Table, parse_number, parse_numbers, read_table
 
 POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
             "Not applicable": "not_applicable"}
@@ -95,30 +97,41 @@ def _parse_metric_types(path: Path, items: list) -> Parsed:
     return Parsed({"metric_types": frame}, rejects, rows_read=len(items))
 
 
+def _first_value(row) -> dict:
+    values = _get(row, "values")
+    return values[0] if isinstance(values, list) and values and isinstance(values[0], dict) else {}
+
+
 def _parse_data(path: Path, rows: list) -> Parsed:
     if not isinstance(rows, list):
         raise InputError(path.name, "'rows' is not a list", column="rows")
-    records, rejects = [], []
-    for index, row in enumerate(rows, start=1):
-        values = _get(row, "values") or [{}]
-        first = values[0] if isinstance(values, list) and isinstance(values[0], dict) else {}
-        raw_value, formatted = first.get("value"), first.get("formatted")
-        try:
-            value, status = parse_number(raw_value if raw_value is not None else formatted)
-        except ValueError as exc:
-            rejects.append(Reject(index, "values[0].value", str(exc), row))
-            continue
-        records.append({
-            "area_code": _text(_get(row, "area", "identifier")),
-            "area_label": _get(row, "area", "label"),
-            "metric_id": _text(_get(row, "metricType", "identifier")),
-            "period_id": _text(_get(row, "period", "identifier")),
-            "period_label": _get(row, "period", "label"),
-            "value": value, "value_formatted": formatted, "value_status": status,
-            "source_format": "api_json", "_source_row": index,
-        })
-    frame = pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS)
-    return Parsed({"values": _with_area_status(frame)}, rejects, rows_read=len(rows))
+    # Column by column: a /data response holds tens of thousands of rows.
+    firsts = [_first_value(row) for row in rows]
+    raw_values = pd.Series([first.get("value") for first in firsts], dtype="object")
+    formatted = pd.Series([first.get("formatted") for first in firsts], dtype="object")
+    frame = pd.DataFrame({
+        "area_code": [_text(_get(row, "area", "identifier")) for row in rows],
+        "area_label": [_get(row, "area", "label") for row in rows],
+        "metric_id": [_text(_get(row, "metricType", "identifier")) for row in rows],
+        "period_id": [_text(_get(row, "period", "identifier")) for row in rows],
+        "period_label": [_get(row, "period", "label") for row in rows],
+        "value_formatted": formatted,
+        "source_format": "api_json",
+        "_source_row": range(1, len(rows) + 1),
+    })
+    return _with_values(frame, raw_values.where(raw_values.notna(), formatted), "values[0].value",
+                        lambda i: rows[i], len(rows))
+
+
+def _with_values(frame: pd.DataFrame, cells: pd.Series, column: str | Callable[[int], str], raw_of: Callable[[int], dict],
+                 rows_read: int) -> Parsed:
+    """Parse the value cells; a row whose cell is not a number goes to rejects with RAW_OF(position)."""
+    frame["value"], frame["value_status"], errors = parse_numbers(cells)
+    bad = errors.notna().to_numpy()
+    rejects = [Reject(int(frame["_source_row"].iat[i]), column if isinstance(column, str) else column(i), errors.iat[i],
+                      raw_of(i)) for i in bad.nonzero()[0]]
+    frame = frame[~bad].reset_index(drop=True)
+    return Parsed({"values": _with_area_status(frame)[_VALUE_COLUMNS]}, rejects, rows_read=rows_read)
 
 
 def _text(value) -> str | None:
@@ -130,30 +143,29 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
     if not match:
         raise InputError(path.name, "a /data.csv download holds one metric: name the file after it,"
                                     " e.g. data_metricType-1234.csv")
-    metric_id = match.group(1)
     fixed = {"area", "area label", "area long label"}
     periods = {column: period_from_label(column) for column in table.header if column and column not in fixed}
     unknown = [column for column, period in periods.items() if period is None]
     if unknown:
         raise InputError(path.name, f"period column(s) not recognised: {', '.join(unknown)}", row=1, column=unknown[0])
-    records, rejects, read = [], [], 0
-    for number, raw in table.records:
-        if raw["area"].lower() == "area":  # the stray header-like row of LG Inform's CSV
-            continue
-        for column, period_id in periods.items():
-            read += 1
-            try:
-                value, status = parse_number(raw[column])
-            except ValueError as exc:
-                rejects.append(Reject(number, column, str(exc), raw))
-                continue
-            records.append({
-                "area_code": raw["area"] or None, "area_label": raw["area label"], "metric_id": metric_id,
-                "period_id": period_id, "period_label": column, "value": value, "value_formatted": raw[column],
-                "value_status": status, "source_format": "api_csv", "_source_row": number,
-            })
-    frame = pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS)
-    return Parsed({"values": _with_area_status(frame)}, rejects, rows_read=read)
+    # The stray header-like row of LG Inform's CSV is not an area.
+    records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
+    labels = list(periods)
+    per_row = len(labels)
+    cells = np.array([raw[label] for _, raw in records for label in labels], dtype=object)
+    long = pd.DataFrame({  # row-major, as the file reads: a row, then its periods
+        "area_code": np.repeat([raw["area"] or None for _, raw in records], per_row),
+        "area_label": np.repeat([raw["area label"] for _, raw in records], per_row),
+        "metric_id": match.group(1),
+        "period_id": np.tile([periods[label] for label in labels], len(records)),
+        "period_label": np.tile(labels, len(records)),
+        "value_formatted": cells,
+        "source_format": "api_csv",
+        "_source_row": np.repeat([number for number, _ in records], per_row),
+    })
+    by_row = dict(records)
+    return _with_values(long, long["value_formatted"], lambda i: long["period_label"].iat[i],
+                        lambda i: by_row[int(long["_source_row"].iat[i])], len(long))
 
 
 def _parse_long(table: Table) -> Parsed:
