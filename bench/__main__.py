@@ -1,10 +1,12 @@
-"""Time every stage of a refresh at a chosen scale: wall time, CPU time and peak memory per stage.
+"""Time a quarterly refresh stage by stage at a chosen scale, against DuckDB alone and pandas + SQLite.
 
-    .venv/bin/python -m bench                 # the sample at real size (97 metrics, 2010/11-2024/25)
-    .venv/bin/python -m bench --metrics 6     # smaller
+    .venv/bin/python -m bench                  # the `real` and `large` scales
+    .venv/bin/python -m bench --lginform       # ... and `lginform` (about 100 million values; long)
+    .venv/bin/python -m bench --scale small    # one scale only
 
-Each stage runs as its own `sli` process in a fresh SLI_HOME, so peak memory is that stage's own.
-Results go to bench/results/<timestamp>.json and .md.
+Each stage runs as its own `sli` process in a fresh temporary SLI_HOME, so its peak memory is its
+own. After the full refresh one new quarter is added and refreshed again (the incremental run).
+Results go to bench/results/<timestamp>.json and .md; see bench/README.md for what each figure means.
 """
 
 from __future__ import annotations
@@ -13,86 +15,182 @@ import argparse
 import json
 import os
 import platform
-import subprocess
-import sys
+import statistics
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.references import REFERENCES, run_reference
+from bench.stages import run_stage
+
 RESULTS = Path(__file__).resolve().parent / "results"
-SLI = Path(sys.executable).with_name("sli")
-STAGES = [
-    ("land+load", ["ingest-all"]),
-    ("build", ["build"]),
-    ("audit", ["audit"]),
-    ("publish", ["publish"]),
-    ("report", ["report"]),
-    ("query", ["sql", "select * from mart_sector_overview"]),
-]
 
 
-def run_stage(home: Path, args: list[str]) -> dict:
-    """Run one `sli` command; return wall seconds, CPU seconds and peak RSS of that process tree."""
-    commands = ([["ingest", s] for s in ("lginform", "polls", "shared_services", "ope")]
-                if args == ["ingest-all"] else [args])
-    wall = cpu = 0.0
-    peak_kb = 0
-    for command in commands:
+@dataclass(frozen=True)
+class Scale:
+    metrics: int
+    first_year: int = 2010
+    last_year: int = 2025  # quarterly to Q4 2025/26; the incremental run adds Q1 2026/27
+
+    def sample_args(self) -> list[str]:
+        return ["sample", "--metrics", str(self.metrics), "--quarterly", "--lginform-format", "csv",
+                "--first-year", str(self.first_year), "--last-year", str(self.last_year)]
+
+    def next_quarter_args(self) -> list[str]:
+        year = str(self.last_year + 1)
+        return ["sample", "--metrics", str(self.metrics), "--quarterly", "--lginform-format", "csv", "--only",
+                "lginform", "--first-year", year, "--last-year", year, "--last-quarter", "1"]
+
+
+SCALES = {
+    "small": Scale(metrics=2, first_year=2023),  # the test suite's smoke run
+    "real": Scale(metrics=97),  # the basket: every council, 2010/11 to 2025/26, quarterly
+    "large": Scale(metrics=970),
+    "lginform": Scale(metrics=6_700),  # about as many metrics as LG Inform holds
+}
+REFRESH = ("load lginform", "load others", "build", "audit", "publish", "report")
+TARGETS = {
+    "load within 2x of DuckDB alone": ("load_vs_duckdb_alone", "<=", 2.0),
+    "load at least 10x faster than pandas + SQLite": ("pandas_sqlite_vs_load", ">=", 10.0),
+    "incremental quarter under 15% of a full refresh": ("incremental_share", "<", 0.15),
+    "select * from mart_sector_overview under 100 ms": ("query_ms", "<", 100.0),
+}
+SCALE_TARGETS = {"real": ("refresh_wall_s", "<", 60.0), "lginform": ("refresh_wall_s", "<", 900.0)}
+
+
+def _query_ms(database: Path, runs: int = 7) -> dict:
+    """`select * from mart_sector_overview` on a read-only connection, as an analyst's client runs it."""
+    import duckdb
+
+    timings = []
+    for _ in range(runs):
         started = time.perf_counter()
-        process = subprocess.Popen([str(SLI), *command], env={**os.environ, "SLI_HOME": str(home)},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall += time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"sli {' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
-        cpu += usage.ru_utime + usage.ru_stime
-        peak_kb = max(peak_kb, usage.ru_maxrss)  # children's peak, in KiB on Linux
-    return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mb": round(peak_kb / 1024, 1)}
+        with duckdb.connect(str(database), read_only=True) as con:
+            con.execute("select * from mart_sector_overview").fetchall()
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"first_ms": round(timings[0], 2), "median_ms": round(statistics.median(timings), 2)}
+
+
+def _count(database: Path, sql: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def run_scale(name: str, scale: Scale, scratch: Path) -> dict:
+    home, later = scratch / name, scratch / f"{name}-next-quarter"
+    stages = {"sample": run_stage(home, scale.sample_args())}
+    print(f"[{name}] sample {stages['sample']}", flush=True)
+    files = str(home / "inbox" / "lginform" / "data_metricType-*.csv")
+    references = {ref: run_reference(ref, files, scratch) for ref in REFERENCES}
+    print(f"[{name}] references {references}", flush=True)
+    plan = [("load lginform", [["ingest", "lginform"]]),
+            ("load others", [["ingest", s] for s in ("polls", "shared_services", "ope")]),
+            ("build", [["build"]]), ("audit", [["audit"]]), ("publish", [["publish"]]), ("report", [["report"]]),
+            ("query", [["sql", "select * from mart_sector_overview"]])]
+    for stage, commands in plan:
+        stages[stage] = run_stage(home, *commands)
+        print(f"[{name}] {stage} {stages[stage]}", flush=True)
+    database = home / "warehouse" / "sli.duckdb"
+    raw_values = _count(database, "select count(*) from staging.stg_lginform__metric_values")
+    query = _query_ms(database)
+
+    run_stage(later, scale.next_quarter_args())
+    incremental = {"load lginform": run_stage(home, ["ingest", "lginform", str(later / "inbox" / "lginform")])}
+    for stage in ("build", "audit", "publish", "report"):
+        incremental[stage] = run_stage(home, [stage])
+    print(f"[{name}] incremental {incremental}", flush=True)
+
+    load = stages["load lginform"]["wall_s"]
+    full = sum(stages[s]["wall_s"] for s in REFRESH)
+    added = sum(f["wall_s"] for f in incremental.values())
+    return {
+        "scale": {**asdict(scale), "raw_values": raw_values,
+                  "council_metric_values": _count(database, "select count(*) from fct_council_metric_values"),
+                  "warehouse_mb": round(database.stat().st_size / 2**20, 1)},
+        "stages": stages,
+        "references": references,
+        "refresh_wall_s": round(full, 2),
+        "refresh_peak_rss_mb": max(stages[s]["peak_rss_mb"] for s in REFRESH),
+        "load_rows_per_s": round(raw_values / load),
+        "load_vs_duckdb_alone": round(load / references["duckdb_alone"]["wall_s"], 2),
+        "pandas_sqlite_vs_load": round(references["pandas_sqlite"]["wall_s"] / load, 2),
+        "query_ms": query["median_ms"],
+        "query": query,
+        "incremental": {"stages": incremental, "wall_s": round(added, 2)},
+        "incremental_share": round(added / full, 3),
+    }
+
+
+def _holds(value: float, op: str, limit: float) -> bool:
+    return {"<": value < limit, "<=": value <= limit, ">=": value >= limit}[op]
+
+
+def targets(name: str, figures: dict) -> dict[str, dict]:
+    checks = dict(TARGETS)
+    if name in SCALE_TARGETS:
+        limit = SCALE_TARGETS[name][2]
+        checks[f"{name} full refresh under {limit:g} s"] = SCALE_TARGETS[name]
+    if name == "lginform":
+        checks["lginform peak memory under 4 GB"] = ("refresh_peak_rss_mb", "<", 4096.0)
+    return {label: {"figure": figures[key], "target": f"{op} {limit:g}", "holds": _holds(figures[key], op, limit)}
+            for label, (key, op, limit) in checks.items()}
+
+
+def markdown(result: dict) -> str:
+    machine = result["machine"]
+    lines = [f"Measured {result['measured_at']} on {machine['cpus']} cores, {machine['memory_gib']} GiB,"
+             f" {machine['platform']}, Python {machine['python']}.", ""]
+    for name, figures in result["scales"].items():
+        scale = figures["scale"]
+        lines += [f"### {name}: {scale['metrics']:,} metrics, {scale['raw_values']:,} values loaded,"
+                  f" warehouse {scale['warehouse_mb']:,} MB", "",
+                  "| stage | wall s | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
+        lines += [f"| {stage} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
+                  for stage, f in figures["stages"].items()]
+        lines += [f"| *reference: {ref.replace('_', ' ')}* | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
+                  for ref, f in figures["references"].items()]
+        lines += [f"| *incremental: {stage}* | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
+                  for stage, f in figures["incremental"]["stages"].items()]
+        lines += ["", f"Full refresh {figures['refresh_wall_s']} s; one more quarter {figures['incremental']['wall_s']} s"
+                      f" ({figures['incremental_share']:.0%} of it). Load: {figures['load_rows_per_s']:,} values/s,"
+                      f" {figures['load_vs_duckdb_alone']}x DuckDB alone, {figures['pandas_sqlite_vs_load']}x faster"
+                      f" than pandas + SQLite. Query {figures['query']['median_ms']} ms (first {figures['query']['first_ms']} ms).",
+                  "", "| target | figure | holds |", "| --- | ---: | --- |"]
+        lines += [f"| {label} | {t['figure']} ({t['target']}) | {'yes' if t['holds'] else '**no**'} |"
+                  for label, t in figures["targets"].items()]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--metrics", type=int, default=None, help="basket metrics (default: all 97)")
-    parser.add_argument("--first-year", type=int, default=2010)
-    parser.add_argument("--last-year", type=int, default=2024)
+    parser.add_argument("--scale", choices=SCALES, action="append", help="run only this scale (repeatable)")
+    parser.add_argument("--lginform", action="store_true", help="add the lginform scale (about 100M values)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--scratch", type=Path, default=None, help="where the temporary homes go (default: TMPDIR)")
     options = parser.parse_args()
+    names = options.scale or ["real", "large", *(["lginform"] if options.lginform else [])]
 
-    with tempfile.TemporaryDirectory(prefix="sli-bench-") as folder:
-        home = Path(folder)
-        sample = ["sample", "--first-year", str(options.first_year), "--last-year", str(options.last_year)]
-        if options.metrics:
-            sample += ["--metrics", str(options.metrics)]
-        figures = {"sample": run_stage(home, sample)}
-        for name, args in STAGES:
-            figures[name] = run_stage(home, args)
-            print(f"{name:<10} {figures[name]}", flush=True)
-        import duckdb
-
-        with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
-            values = con.execute("select count(*) from fct_council_metric_values").fetchone()[0]
-        size_mb = (home / "warehouse" / "sli.duckdb").stat().st_size / 2**20
-
-    refresh = ("land+load", "build", "audit", "publish", "report")
     result = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-        "scale": {"metrics": options.metrics or 97, "first_year": options.first_year, "last_year": options.last_year,
-                  "metric_values": values},
-        "warehouse_mb": round(size_mb, 1),
-        "refresh_wall_s": round(sum(figures[s]["wall_s"] for s in refresh), 2),
-        "load_rows_per_s": round(values / figures["land+load"]["wall_s"]),
-        "stages": figures,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+        "scales": {},
     }
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix=f"sli-bench-{name}-", dir=options.scratch) as folder:
+            figures = run_scale(name, SCALES[name], Path(folder))
+        figures["targets"] = targets(name, figures)
+        result["scales"][name] = figures
     options.out.mkdir(parents=True, exist_ok=True)
     stamp = result["measured_at"].replace(":", "")
     (options.out / f"{stamp}.json").write_text(json.dumps(result, indent=1))
-    lines = [f"Scale: {values:,} metric values; warehouse {size_mb:.1f} MB; refresh {result['refresh_wall_s']} s",
-             "", "| stage | wall s | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {name} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |" for name, f in figures.items()]
-    (options.out / f"{stamp}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    (options.out / f"{stamp}.md").write_text(markdown(result))
+    print(markdown(result))
 
 
 if __name__ == "__main__":

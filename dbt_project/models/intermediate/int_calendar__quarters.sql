@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by several models: computed once per build
 -- Calendar quarters from the first financial year covered to the quarter of the newest data.
 with latest as (
     select greatest(

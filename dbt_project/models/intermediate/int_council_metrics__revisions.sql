@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by several models: computed once per build
 -- Every loaded value of a registered council, with when it was loaded and when a later load replaced it.
 -- Reorganisations: a value counts only for periods that start while the council existed, so an abolished
 -- council's series stays under its own code and a successor's history starts at its start date.

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by several models: computed once per build
 -- For each quarter, each metric's latest published period so far against its baseline period.
 with baseline as (
     select metric_id, period_id, median_value

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- read by several models: computed once per build
 -- The sector median of each metric and period, over councils that reported a value.
 select
     metric_id,

@@ -1,0 +1,50 @@
+"""What loading the same files costs without us: DuckDB alone, and pandas + SQLite.
+
+Both read every LG Inform `/data.csv` download of the scale (the bulk of any refresh) into one
+table and do nothing else: no landing copy, contract, checks or ledger. DuckDB's `read_csv` is the
+practical limit for loading CSV on this machine; pandas `read_csv` + `to_sql` is what a hand-written
+ETL does. Each runs in its own process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DUCKDB_ALONE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[2])
+con.execute("create table data_csv as select * from read_csv(?, union_by_name = true, all_varchar = true)",
+            [sys.argv[1]])
+print(con.execute("select count(*) from data_csv").fetchone()[0])
+"""
+
+PANDAS_SQLITE = """
+import glob, sqlite3, sys
+import pandas as pd
+con = sqlite3.connect(sys.argv[2])
+rows = 0
+for path in sorted(glob.glob(sys.argv[1])):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.to_sql("data_csv", con, if_exists="append", index=False)
+    rows += len(frame)
+con.commit()
+print(rows)
+"""
+
+REFERENCES = {"duckdb_alone": DUCKDB_ALONE, "pandas_sqlite": PANDAS_SQLITE}
+
+
+def run_reference(name: str, files_glob: str, scratch: Path) -> dict:
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", REFERENCES[name], files_glob, str(scratch / f"{name}.db")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"reference {name} failed: {process.stderr.read().decode()[-2000:]}")
+    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "csv_rows": int(process.stdout.read())}
