@@ -17,6 +17,7 @@ from pathlib import Path
 DUCKDB_ALONE = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[2])
+con.execute("set enable_progress_bar = false")
 con.execute("create table data_csv as select * from read_csv(?, union_by_name = true, all_varchar = true)",
             [sys.argv[1]])
 print(con.execute("select count(*) from data_csv").fetchone()[0])

@@ -1,7 +1,15 @@
-"""Build: one `dbt build` process, the only writer, makes a fresh candidate warehouse from raw."""
+"""Build: one `dbt build` process, the only writer, makes a candidate warehouse from raw.
+
+Incremental by default: when the published warehouse was built by the same project (models, macros,
+seeds, settings) from the same metric metadata, the candidate starts as a copy of it and dbt's
+incremental models add only what later loads changed. Anything else, or `full_refresh`, builds the
+candidate from nothing.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -36,14 +44,38 @@ def _missing_sources(paths: Paths) -> list[str]:
 
 
 def discard_candidate(paths: Paths) -> None:
-    for leftover in (paths.candidate, paths.candidate.with_name(paths.candidate.name + ".wal"), paths.audit_stamp):
+    for leftover in (paths.candidate, paths.candidate.with_name(paths.candidate.name + ".wal"),
+                     paths.candidate.with_name(paths.candidate.name + ".partial"), paths.audit_stamp):
         leftover.unlink(missing_ok=True)
+
+
+def fingerprint(paths: Paths) -> str:
+    """What the warehouse's incremental tables depend on beyond the values themselves: the dbt project's
+    files, and which metric metadata loads exist (a metric's polarity or council types ranks every period)."""
+    digest = hashlib.sha256()
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".sql", ".yml", ".csv", ".md"):
+            digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted((paths.raw / "lginform" / "metric_types").glob("*.parquet")):
+        digest.update(path.name.encode())
+    return digest.hexdigest()
+
+
+def _published_fingerprint(paths: Paths) -> str | None:
+    import duckdb
+
+    try:
+        with duckdb.connect(str(paths.published), read_only=True) as con:
+            return con.execute("select fingerprint from meta.build_info").fetchone()[0]
+    except duckdb.Error:  # an older warehouse without build_info, or none: build from nothing
+        return None
 
 
 def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bool = False) -> Path:
     """Run `dbt build` (models, seeds and dbt tests) into a new candidate file; return its path.
 
-    `full_refresh` passes dbt's `--full-refresh`, which rebuilds incremental models from scratch.
+    The candidate starts from a copy of the published warehouse when that was built with the same
+    fingerprint, unless `full_refresh`, which builds from nothing with dbt's `--full-refresh`.
     """
     missing = _missing_sources(paths)
     if missing:
@@ -51,9 +83,18 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
     raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     discard_candidate(paths)
+    current = fingerprint(paths)
+    incremental = not full_refresh and paths.published.exists() and _published_fingerprint(paths) == current
+    on_line("building incrementally on a copy of the published warehouse" if incremental else
+            "building the whole warehouse" + (" (--full-refresh)" if full_refresh else
+                                              ": the project or the metric metadata changed, or nothing is published"))
     try:
-        _dbt(["build", "--warn-error", *(["--full-refresh"] if full_refresh else [])], paths, paths.candidate,
-             on_line)
+        if incremental:
+            partial = paths.candidate.with_name(paths.candidate.name + ".partial")
+            shutil.copyfile(paths.published, partial)
+            os.replace(partial, paths.candidate)
+        _dbt(["build", "--warn-error", "--vars", json.dumps({"build_fingerprint": current}),
+              *([] if incremental else ["--full-refresh"])], paths, paths.candidate, on_line)
     except BuildError:
         discard_candidate(paths)
         raise

@@ -41,6 +41,25 @@ def airflow_env(home: Path) -> dict[str, str]:
     return env
 
 
+def mart_frames(database: Path) -> dict[str, "pd.DataFrame"]:
+    """Every table and view analysts query (schema main), rows sorted, to compare two warehouses."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        names = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        frames = {name: con.sql(f'select * from "{name}"').df() for name in names}
+    return {name: frame.sort_values(list(frame.columns), ignore_index=True) for name, frame in frames.items()}
+
+
+def assert_same_marts(left: dict, right: dict) -> None:
+    import pandas as pd
+
+    assert left.keys() == right.keys()
+    for name in left:
+        pd.testing.assert_frame_equal(left[name], right[name], check_exact=False, rtol=1e-9, obj=name)
+
+
 @pytest.fixture(scope="session")
 def sample_inbox(tmp_path_factory) -> Path:
     """A small synthetic sample (6 metrics, every council, 2010/11-2024/25), generated once."""

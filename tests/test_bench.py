@@ -10,17 +10,27 @@ from ingestion.settings import REPO_ROOT
 
 
 def test_bench_smoke(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--metrics", "2", "--first-year", "2023", "--last-year", "2024",
-         "--out", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "bench", "--scale", "small", "--out", str(tmp_path)],
+                            cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = tmp_path.glob("*.json")
-    figures = json.loads(report.read_text())
-    assert set(figures["stages"]) == {"sample", "land+load", "build", "audit", "publish", "report", "query"}
-    for stage in figures["stages"].values():
-        assert stage["wall_s"] > 0 and stage["peak_rss_mb"] > 0
-    assert figures["scale"]["metric_values"] > 0 and figures["load_rows_per_s"] > 0
-    assert list(tmp_path.glob("*.md"))
+    figures = json.loads(report.read_text())["scales"]["small"]
+    assert set(figures["stages"]) == {"sample", "load lginform", "load others", "build", "audit", "publish",
+                                      "report", "query"}
+    assert set(figures["incremental"]["stages"]) == {"load lginform", "build", "audit", "publish", "report"}
+    assert set(figures["references"]) == {"duckdb_alone", "pandas_sqlite"}
+    for stage in [*figures["stages"].values(), *figures["incremental"]["stages"].values(),
+                  *figures["references"].values()]:
+        assert stage["wall_s"] > 0 and stage["cpu_s"] > 0 and stage["peak_rss_mb"] > 0
+    # Both references read every row of the same downloads.
+    assert figures["references"]["duckdb_alone"]["csv_rows"] == figures["references"]["pandas_sqlite"]["csv_rows"] > 0
+    assert figures["load_vs_duckdb_alone"] > 0 and figures["pandas_sqlite_vs_load"] > 0
+    assert 0 < figures["incremental_share"] and figures["query_ms"] > 0
+    assert figures["scale"]["raw_values"] > figures["scale"]["council_metric_values"] > 0
+    assert {"load within 2x of DuckDB alone", "incremental quarter under 15% of a full refresh"} <= set(figures["targets"])
+    assert all(isinstance(t["holds"], bool) for t in figures["targets"].values())
+    [table] = tmp_path.glob("*.md")
+    assert "| *reference: duckdb alone* |" in table.read_text() and "| target | figure | holds |" in table.read_text()
 
 
 def test_airflow_bench_smoke(tmp_path):

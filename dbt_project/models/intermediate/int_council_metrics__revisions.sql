@@ -1,7 +1,14 @@
-{{ config(materialized='table') }}  -- read by several models: computed once per build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['council_code', 'metric_id', 'period_id'],
+    on_schema_change='fail'
+) }}
 -- Every loaded value of a registered council, with when it was loaded and when a later load replaced it.
 -- Reorganisations: a value counts only for periods that start while the council existed, so an abolished
 -- council's series stays under its own code and a successor's history starts at its start date.
+-- Incremental: a build on a copy of the last warehouse redoes only the keys that later loads touched,
+-- and stamps them with its invocation id so later models can redo only what this build changed.
 with loaded as (
     select
         v.council_code,
@@ -18,6 +25,15 @@ with loaded as (
         cast(c.end_date as date) as council_end_date
     from {{ ref('stg_lginform__metric_values') }} as v
     inner join {{ ref('council_register') }} as c on c.council_code = v.council_code
+    {% if is_incremental() %}
+    inner join (
+        select distinct council_code, metric_id, period_id
+        from {{ ref('stg_lginform__metric_values') }}
+        where load_id not in (select distinct load_id from {{ this }})
+    ) as touched
+        on touched.council_code = v.council_code and touched.metric_id = v.metric_id
+        and touched.period_id = v.period_id
+    {% endif %}
 )
 
 select
@@ -33,7 +49,8 @@ select
         partition by council_code, metric_id, period_id order by loaded_at, load_id
     ) as superseded_at,
     load_id,
-    source_file
+    source_file,
+    '{{ invocation_id }}' as build_id
 from loaded
 where period_start >= coalesce(council_start_date, date '1900-01-01')
     and period_start <= coalesce(council_end_date, date '9999-12-31')

@@ -1,3 +1,10 @@
+-- depends_on: {{ ref('int_council_metrics__revisions') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['metric_id', 'period_id'],
+    on_schema_change='fail'
+) }}
 -- Each council's value against its comparator groups: like with like, within the council types the
 -- metric applies to. Statistics are over councils with a value; a NULL value gets NULL statistics.
 with applicable as (
@@ -14,6 +21,13 @@ with applicable as (
     from {{ ref('fct_council_metric_values') }} as v
     inner join {{ ref('dim_council') }} as c on c.council_code = v.council_code
     inner join {{ ref('dim_metric') }} as m on m.metric_id = v.metric_id
+    {% if is_incremental() %}
+    -- Only the metric-periods whose values this build loaded: every other group is unchanged.
+    inner join (
+        select distinct metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
+        where build_id = '{{ invocation_id }}'
+    ) as touched on touched.metric_id = v.metric_id and touched.period_id = v.period_id
+    {% endif %}
     where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)
 ),
 
