@@ -38,13 +38,24 @@ def write_schemas(raw: Path) -> None:
         _write_atomic(contract.arrow_schema().empty_table(), raw / source / name / SCHEMA_FILE)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """Text a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading apostrophe, which
+    spreadsheets show as text; the raw column keeps the original inside its JSON."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+
+
 def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> None:
+    """Quarantined rows as CSV for people to open: file, row, column, reason and the raw row as JSON."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     with partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "column", "reason", "raw"])
         for reject in sorted(rejects, key=lambda r: r.row):
-            writer.writerow([source_file, reject.row, reject.column, reject.reason,
-                             json.dumps(reject.raw, default=str, ensure_ascii=False)])
+            writer.writerow([spreadsheet_safe(cell) for cell in (
+                source_file, reject.row, reject.column, reject.reason,
+                json.dumps(reject.raw, default=str, ensure_ascii=False))])
     os.replace(partial, target)

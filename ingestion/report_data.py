@@ -108,11 +108,15 @@ def _default_metric(connection, council: str | None) -> str | None:
 
 
 def council_pages(connection) -> dict[str, pd.DataFrame]:
-    """Per current council: each metric's latest value against its council-type group, and its direction."""
+    """Per current council: each basket metric's latest value against its council-type group, and its direction.
+
+    Basket metrics only: the overview is about the basket, and LG Inform's thousands of other metrics
+    would make a page per council unreadable (they stay in the warehouse for analysts)."""
     frame = _df(connection, """
         with latest as (
-            select * from fct_council_benchmarks
-            where comparator_group = 'council_type' and value is not null
+            select b.* from fct_council_benchmarks b
+            join dim_metric m using (metric_id)
+            where b.comparator_group = 'council_type' and b.value is not null and m.in_basket
             qualify row_number() over (partition by council_code, metric_id order by period_start desc) = 1
         )
         select l.council_code, l.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area,

@@ -53,6 +53,8 @@ def parse_number(text: object) -> tuple[float | None, str]:
     """Parse a published number: thousands separators, £, %, 1.2m; markers become NULL + status."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return None, "missing"
+    if isinstance(text, bool):  # JSON true/false is not a figure
+        raise ValueError(f"not a number: {text!r}")
     if isinstance(text, (int, float)):
         return float(text), "ok"
     cleaned = str(text).strip()

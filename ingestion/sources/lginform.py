@@ -147,7 +147,8 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
     periods = {column: period_from_label(column) for column in table.header if column and column not in fixed}
     unknown = [column for column, period in periods.items() if period is None]
     if unknown:
-        raise InputError(path.name, f"period column(s) not recognised: {', '.join(unknown)}", row=1, column=unknown[0])
+        listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise InputError(path.name, f"period column(s) not recognised: {listed}", row=1, column=unknown[0])
     # The stray header-like row of LG Inform's CSV is not an area.
     records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
     labels = list(periods)

@@ -1,0 +1,62 @@
+"""The bad-input corpus (tests/bad_inputs): every malformed or hostile file gets its expected outcome,
+nothing crashes, nothing is lost, and the published warehouse does not change."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+from conftest import sli
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8")))
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_corpus_covers_every_source_with_at_least_25_files():
+    on_disk = {p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*") if p.is_file()}
+    assert on_disk == {row["file"] for row in EXPECTED} and len(EXPECTED) >= 25
+    assert {row["file"].split("/")[0] for row in EXPECTED} == {"lginform", "polls", "shared_services", "ope"}
+
+
+def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("airflow"))
+    published = home / "warehouse" / "sli.duckdb"
+    before = _sha(published)
+    for row in EXPECTED:
+        target = home / "inbox" / row["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / row["file"], target)
+
+    result = sli(home, "refresh", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "file(s) rejected, warehouse not rebuilt" in result.stderr
+    assert _sha(published) == before  # the refresh stopped before the build
+
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        loads = {(source, name): (load_id, status, rejected, message or "", landed)
+                 for load_id, source, name, status, rejected, message, landed in con.execute(
+                     "select load_id, source, file_name, status, rows_rejected, message, landed_path from loads")}
+    for row in EXPECTED:
+        source, name = row["file"].split("/", 1)
+        load_id, status, rejected, message, landed = loads[(source, name)]
+        assert status == row["outcome"], (row["file"], message)
+        assert row["message"] in message, (row["file"], message)
+        assert (rejected or 0) == int(row["quarantined"]) or status == "rejected", (row["file"], rejected)
+        # Nothing is lost: the file is kept in landing exactly as received, under a name that stays there.
+        assert Path(landed).parent == home / "landing" / source and _sha(Path(landed)) == _sha(CORPUS / row["file"])
+        if status == "loaded" and int(row["quarantined"]):
+            with (home / "quarantine" / source / f"{load_id}.csv").open(encoding="utf-8") as handle:
+                cells = list(csv.reader(handle))
+            assert len(cells) - 1 == int(row["quarantined"])
+            # People open quarantine files in spreadsheets: formula-looking text is neutralised.
+            assert not any(cell.startswith(FORMULA_START) for line in cells for cell in line), row["file"]
