@@ -96,6 +96,8 @@ def run_scale(name: str, scale: Scale, scratch: Path) -> dict:
         print(f"[{name}] {stage} {stages[stage]}", flush=True)
     database = home / "warehouse" / "sli.duckdb"
     raw_values = _count(database, "select count(*) from staging.stg_lginform__metric_values")
+    council_values = _count(database, "select count(*) from fct_council_metric_values")
+    size_mb = round(database.stat().st_size / 2**20, 1)
     query = _query_ms(database)
 
     run_stage(later, scale.next_quarter_args())
@@ -108,9 +110,8 @@ def run_scale(name: str, scale: Scale, scratch: Path) -> dict:
     full = sum(stages[s]["wall_s"] for s in REFRESH)
     added = sum(f["wall_s"] for f in incremental.values())
     return {
-        "scale": {**asdict(scale), "raw_values": raw_values,
-                  "council_metric_values": _count(database, "select count(*) from fct_council_metric_values"),
-                  "warehouse_mb": round(database.stat().st_size / 2**20, 1)},
+        "scale": {**asdict(scale), "raw_values": raw_values, "council_metric_values": council_values,
+                  "warehouse_mb": size_mb},
         "stages": stages,
         "references": references,
         "refresh_wall_s": round(full, 2),
@@ -181,15 +182,16 @@ def main() -> None:
                     "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
         "scales": {},
     }
+    options.out.mkdir(parents=True, exist_ok=True)
+    stamp = result["measured_at"].replace(":", "")
     for name in names:
         with tempfile.TemporaryDirectory(prefix=f"sli-bench-{name}-", dir=options.scratch) as folder:
             figures = run_scale(name, SCALES[name], Path(folder))
         figures["targets"] = targets(name, figures)
         result["scales"][name] = figures
-    options.out.mkdir(parents=True, exist_ok=True)
-    stamp = result["measured_at"].replace(":", "")
-    (options.out / f"{stamp}.json").write_text(json.dumps(result, indent=1))
-    (options.out / f"{stamp}.md").write_text(markdown(result))
+        # Written after every scale, so a long run keeps what it has measured so far.
+        (options.out / f"{stamp}.json").write_text(json.dumps(result, indent=1))
+        (options.out / f"{stamp}.md").write_text(markdown(result))
     print(markdown(result))
 
 

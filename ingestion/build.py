@@ -98,6 +98,10 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
     except BuildError:
         discard_candidate(paths)
         raise
+    except OSError as exc:  # e.g. the disk is full or read-only: say where, and leave nothing half-written
+        discard_candidate(paths)
+        raise BuildError(f"cannot write the candidate warehouse in {paths.warehouse_dir}: {exc.strerror or exc}"
+                         " (the published warehouse is unchanged)") from exc
     return paths.candidate
 
 

@@ -73,6 +73,7 @@ def refresh(paths: Paths, echo: Callable[[str], None] = print,
     build_step.build(paths, on_line=echo)
     echo("auditing the candidate (Great Expectations)")
     warnings = audit_step.audit(paths)
+    echo("audit passed: publishing the candidate")
     published = publish_step.publish(paths)
     echo(f"published {published}")
     report_dir = report_step.render(paths)

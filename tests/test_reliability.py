@@ -1,0 +1,210 @@
+"""Attacks on the refresh: SIGKILL at every stage, readers during a refresh, a full or read-only disk,
+re-runs and backfills. The published warehouse must always be whole, the last good one, and readable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import BIN, REPO, assert_same_marts, mart_frames, sli
+
+NEXT_QUARTERS = ["--metrics", "6", "--quarterly", "--lginform-format", "csv", "--only", "lginform",
+                 "--first-year", "2025", "--last-year", "2025", "--last-quarter", "2"]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _copy_home(published_home: Path, target: Path) -> Path:
+    shutil.copytree(published_home, target, ignore=shutil.ignore_patterns("airflow"))
+    return target
+
+
+def _new_downloads(tmp_path: Path, home: Path) -> None:
+    """Two more quarters of six metrics, dropped into the inbox as a new delivery."""
+    sli(tmp_path / "delivery", "sample", *NEXT_QUARTERS)
+    for path in (tmp_path / "delivery" / "inbox" / "lginform").glob("data_*.csv"):
+        shutil.copyfile(path, home / "inbox" / "lginform" / f"next_{path.name}")
+
+
+def _refresh_killed_at(home: Path, pattern: str, delay: float = 0.0) -> list[str]:
+    """Run `sli refresh` and SIGKILL its whole process tree (dbt included) once a line matches PATTERN."""
+    process = subprocess.Popen([str(BIN / "sli"), "refresh"], cwd=REPO, text=True, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"})
+    seen = []
+    for line in process.stdout:
+        seen.append(line.rstrip())
+        if re.search(pattern, line):
+            time.sleep(delay)
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, f"never saw {pattern!r}:\n" + "\n".join(seen[-20:])
+    return seen
+
+
+def _assert_raw_and_ledger_consistent(home: Path) -> None:
+    """Every raw file is whole and belongs to a load the ledger records as complete."""
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        loaded = {row[0] for row in con.execute("select load_id from loads where status = 'loaded'")}
+    for path in (home / "raw").glob("*/*/*.parquet"):
+        if path.name == "_schema.parquet":
+            continue
+        assert path.stem in loaded, f"{path} has no complete load in the ledger"
+        pq.read_metadata(path)  # a torn file would fail here
+
+
+def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, published_home):
+    home = _copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    before_sha, before = _sha(published), mart_frames(published)
+    _new_downloads(tmp_path, home)
+
+    stages = [
+        ("mid-load", r"^\s+loaded\s+lginform/next_", 0.0),
+        ("mid-build", r"START sql (table|incremental) model main\.fct_council_benchmarks", 0.3),
+        ("mid-audit", r"auditing the candidate", 1.0),
+        ("just before publish", r"audit passed: publishing", 0.0),
+    ]
+    for stage, pattern, delay in stages:
+        _refresh_killed_at(home, pattern, delay)
+        assert _sha(published) == before_sha, stage
+        _assert_raw_and_ledger_consistent(home)
+    assert_same_marts(mart_frames(published), before)
+
+    # During publish: the rename is atomic, so the warehouse is the old one or the audited new one.
+    audited = {}
+    for delay in (0.005, 0.02, 0.05):
+        _refresh_killed_at(home, r"audit passed: publishing", delay)
+        stamp = home / "warehouse" / "candidate.audit.json"
+        if stamp.exists():
+            audited[json.loads(stamp.read_text())["candidate_sha256"]] = delay
+        assert _sha(published) in {before_sha, *audited}, delay
+        mart_frames(published)  # opens and reads whole
+        _assert_raw_and_ledger_consistent(home)
+
+    result = sli(home, "refresh")
+    assert "published" in result.stdout
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select count(*) from fct_council_metric_values where period_id = 'q2_2025_26'"
+                           ).fetchone()[0] > 0
+
+
+READER = """
+import json, sys, time
+import duckdb
+database, stop, out = sys.argv[1:4]
+answers = []
+while True:
+    started = time.perf_counter()
+    try:
+        with duckdb.connect(database, read_only=True) as con:
+            answer = [con.execute("select count(*), max(period_id) from fct_council_metric_values").fetchone(),
+                      con.execute("select count(*), sum(metrics_with_polarity) from mart_sector_overview").fetchone()]
+        answers.append({"seconds": time.perf_counter() - started, "answer": json.loads(json.dumps(answer, default=str))})
+    except Exception as exc:
+        answers.append({"seconds": time.perf_counter() - started, "error": repr(exc)})
+    if len(answers) > 20 and __import__("os").path.exists(stop):
+        break
+    time.sleep(0.02)
+json.dump(answers, open(out, "w"))
+"""
+
+
+def _answer(database: Path) -> list:
+    with duckdb.connect(str(database), read_only=True) as con:
+        answer = [con.execute("select count(*), max(period_id) from fct_council_metric_values").fetchone(),
+                  con.execute("select count(*), sum(metrics_with_polarity) from mart_sector_overview").fetchone()]
+    return json.loads(json.dumps(answer, default=str))
+
+
+def test_readers_during_a_refresh_never_fail_wait_or_see_a_mix(tmp_path, published_home):
+    home = _copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    old = _answer(published)
+    _new_downloads(tmp_path, home)
+    stop, out = tmp_path / "stop", tmp_path / "answers.json"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop), str(out)])
+    try:
+        sli(home, "refresh")
+    finally:
+        stop.touch()
+        reader.wait(timeout=120)
+    new = _answer(published)
+    assert new != old
+    answers = json.loads(out.read_text())
+    assert [a for a in answers if "error" in a] == []
+    assert max(a["seconds"] for a in answers) < 1.0
+    assert {json.dumps(a["answer"]) for a in answers} <= {json.dumps(old), json.dumps(new)}
+    assert json.dumps(new) in {json.dumps(a["answer"]) for a in answers}  # readers saw the swap happen
+
+
+@pytest.mark.parametrize("mount_options", ["size={size}", "ro"], ids=["disk-full", "read-only"])
+def test_a_build_that_cannot_write_fails_clearly_and_changes_nothing(tmp_path, published_home, mount_options):
+    home = _copy_home(published_home, tmp_path / "home")
+    warehouse = home / "warehouse"
+    kept = tmp_path / "kept"
+    shutil.move(warehouse, kept)
+    warehouse.mkdir()
+    size = (kept / "sli.duckdb").stat().st_size + 2**20  # room for the published file, not for a candidate
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(warehouse)],
+                             capture_output=True, text=True)
+    assert mounted.returncode == 0, f"this test needs to mount a tmpfs (root): {mounted.stderr}"
+    try:
+        for path in kept.iterdir():
+            shutil.copy2(path, warehouse / path.name) if path.is_file() else None
+        if mount_options == "ro":
+            subprocess.run(["mount", "-o", "remount,ro", str(warehouse)], check=True)
+        before = _sha(warehouse / "sli.duckdb")
+        _new_downloads(tmp_path, home)
+        result = sli(home, "refresh", check=False)
+        assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
+        reason = "No space left on device" if mount_options.startswith("size") else "Read-only file system"
+        assert reason in result.stderr
+        assert _sha(warehouse / "sli.duckdb") == before
+        assert not (warehouse / "candidate.duckdb").exists()
+    finally:
+        subprocess.run(["umount", str(warehouse)], check=True)
+
+
+def test_the_same_inputs_twice_give_identical_marts(tmp_path, published_home):
+    home = _copy_home(published_home, tmp_path / "home")
+    before = mart_frames(home / "warehouse" / "sli.duckdb")
+    again = sli(home, "refresh")
+    assert "already loaded" in again.stdout
+    assert_same_marts(mart_frames(home / "warehouse" / "sli.duckdb"), before)
+
+
+def test_a_backfill_gives_the_marts_of_loading_in_order(tmp_path):
+    """Loading an older year after a newer one gives the marts of loading them in order."""
+    scale = ["--metrics", "4", "--quarterly", "--lginform-format", "csv"]
+    older, newer = tmp_path / "older", tmp_path / "newer"
+    sli(older, "sample", *scale, "--only", "lginform", "--first-year", "2022", "--last-year", "2022")
+    sli(newer, "sample", *scale, "--only", "lginform", "--first-year", "2023", "--last-year", "2023")
+    marts = {}
+    for name, order in (("in order", [older, newer]), ("backfill", [newer, older])):
+        home = tmp_path / name.replace(" ", "_")
+        sli(home, "sample", *scale, "--first-year", "2022", "--last-year", "2023")
+        shutil.rmtree(home / "inbox" / "lginform")
+        (home / "inbox" / "lginform").mkdir()
+        for delivery in order:
+            sli(home, "ingest", "lginform", str(delivery / "inbox" / "lginform"))
+            sli(home, "refresh")
+        marts[name] = mart_frames(home / "warehouse" / "sli.duckdb")
+    # When each value was loaded differs, by design; every figure must not.
+    assert_same_marts(marts["backfill"], marts["in order"], ignore=r"loaded_at|superseded_at|load_id|source_file")

