@@ -8,6 +8,7 @@ candidate from nothing.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -46,7 +47,11 @@ def _missing_sources(paths: Paths) -> list[str]:
 def discard_candidate(paths: Paths) -> None:
     for leftover in (paths.candidate, paths.candidate.with_name(paths.candidate.name + ".wal"),
                      paths.candidate.with_name(paths.candidate.name + ".partial"), paths.audit_stamp):
-        leftover.unlink(missing_ok=True)
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            if exc.errno != errno.EROFS:  # on a read-only disk nothing was left behind to remove
+                raise
 
 
 def fingerprint(paths: Paths) -> str:
@@ -82,13 +87,13 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
     raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    discard_candidate(paths)
     current = fingerprint(paths)
     incremental = not full_refresh and paths.published.exists() and _published_fingerprint(paths) == current
     on_line("building incrementally on a copy of the published warehouse" if incremental else
             "building the whole warehouse" + (" (--full-refresh)" if full_refresh else
                                               ": the project or the metric metadata changed, or nothing is published"))
     try:
+        discard_candidate(paths)
         if incremental:
             partial = paths.candidate.with_name(paths.candidate.name + ".partial")
             shutil.copyfile(paths.published, partial)

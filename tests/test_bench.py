@@ -26,7 +26,7 @@ def test_bench_smoke(tmp_path):
     assert figures["references"]["duckdb_alone"]["csv_rows"] == figures["references"]["pandas_sqlite"]["csv_rows"] > 0
     assert figures["load_vs_duckdb_alone"] > 0 and figures["pandas_sqlite_vs_load"] > 0
     assert 0 < figures["incremental_share"] and figures["query_ms"] > 0
-    assert figures["scale"]["raw_values"] > figures["scale"]["council_metric_values"] > 0
+    assert figures["scale"]["raw_values"] >= figures["scale"]["council_metric_values"] > 0
     assert {"load within 2x of DuckDB alone", "incremental quarter under 15% of a full refresh"} <= set(figures["targets"])
     assert all(isinstance(t["holds"], bool) for t in figures["targets"].values())
     [table] = tmp_path.glob("*.md")

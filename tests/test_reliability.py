@@ -41,8 +41,9 @@ def _new_downloads(tmp_path: Path, home: Path) -> None:
         shutil.copyfile(path, home / "inbox" / "lginform" / f"next_{path.name}")
 
 
-def _refresh_killed_at(home: Path, pattern: str, delay: float = 0.0) -> list[str]:
-    """Run `sli refresh` and SIGKILL its whole process tree (dbt included) once a line matches PATTERN."""
+def _refresh_killed_at(home: Path, pattern: str, delay: float = 0.0, on_match=None) -> list[str]:
+    """Run `sli refresh` and SIGKILL its whole process tree (dbt included) DELAY seconds after a line
+    matches PATTERN; ON_MATCH runs first, at the match."""
     process = subprocess.Popen([str(BIN / "sli"), "refresh"], cwd=REPO, text=True, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"})
@@ -50,6 +51,8 @@ def _refresh_killed_at(home: Path, pattern: str, delay: float = 0.0) -> list[str
     for line in process.stdout:
         seen.append(line.rstrip())
         if re.search(pattern, line):
+            if on_match:
+                on_match()
             time.sleep(delay)
             os.killpg(process.pid, signal.SIGKILL)
             break
@@ -88,12 +91,13 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
     assert_same_marts(mart_frames(published), before)
 
     # During publish: the rename is atomic, so the warehouse is the old one or the audited new one.
-    audited = {}
-    for delay in (0.005, 0.02, 0.05):
-        _refresh_killed_at(home, r"audit passed: publishing", delay)
-        stamp = home / "warehouse" / "candidate.audit.json"
-        if stamp.exists():
-            audited[json.loads(stamp.read_text())["candidate_sha256"]] = delay
+    stamp, audited = home / "warehouse" / "candidate.audit.json", set()
+
+    def remember_audited() -> None:  # the stamp is there once the audit has passed, until publish ends
+        audited.add(json.loads(stamp.read_text())["candidate_sha256"])
+
+    for delay in (0.0, 0.005, 0.02, 0.05):
+        _refresh_killed_at(home, r"audit passed: publishing", delay, on_match=remember_audited)
         assert _sha(published) in {before_sha, *audited}, delay
         mart_frames(published)  # opens and reads whole
         _assert_raw_and_ledger_consistent(home)
