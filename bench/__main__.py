@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import tempfile
 import time
@@ -23,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.references import REFERENCES, run_reference
-from bench.stages import run_stage
+from bench.stages import StageFailed, run_stage
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -80,9 +81,22 @@ def _count(database: Path, sql: str) -> int:
         return con.execute(sql).fetchone()[0]
 
 
-def run_scale(name: str, scale: Scale, scratch: Path) -> dict:
+def run_scale(name: str, scale: Scale, scratch: Path, out: Path) -> dict:
+    """Every figure of one scale; if a stage fails, the figures so far, the error and dbt's log."""
+    stages: dict = {}
+    try:
+        return _measure(name, scale, scratch, stages)
+    except StageFailed as exc:
+        log = scratch / name / "dbt" / "logs" / "dbt.log"
+        if log.exists():  # the temporary home is about to go: keep what explains the failure
+            shutil.copyfile(log, out / f"{name}-dbt.log")
+        print(f"[{name}] FAILED: {exc}", flush=True)
+        return {"stages": stages, "failed": str(exc)}
+
+
+def _measure(name: str, scale: Scale, scratch: Path, stages: dict) -> dict:
     home, later = scratch / name, scratch / f"{name}-next-quarter"
-    stages = {"sample": run_stage(home, scale.sample_args())}
+    stages["sample"] = run_stage(home, scale.sample_args())
     print(f"[{name}] sample {stages['sample']}", flush=True)
     files = str(home / "inbox" / "lginform" / "data_metricType-*.csv")
     references = {ref: run_reference(ref, files, scratch) for ref in REFERENCES}
@@ -146,6 +160,12 @@ def markdown(result: dict) -> str:
     lines = [f"Measured {result['measured_at']} on {machine['cpus']} cores, {machine['memory_gib']} GiB,"
              f" {machine['platform']}, Python {machine['python']}.", ""]
     for name, figures in result["scales"].items():
+        if "failed" in figures:
+            lines += [f"### {name}: FAILED", "", "| stage | wall s | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
+            lines += [f"| {stage} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
+                      for stage, f in figures["stages"].items()]
+            lines += ["", "```", figures["failed"][-1500:], "```", ""]
+            continue
         scale = figures["scale"]
         lines += [f"### {name}: {scale['metrics']:,} metrics, {scale['raw_values']:,} values loaded,"
                   f" warehouse {scale['warehouse_mb']:,} MB", "",
@@ -186,13 +206,16 @@ def main() -> None:
     stamp = result["measured_at"].replace(":", "")
     for name in names:
         with tempfile.TemporaryDirectory(prefix=f"sli-bench-{name}-", dir=options.scratch) as folder:
-            figures = run_scale(name, SCALES[name], Path(folder))
-        figures["targets"] = targets(name, figures)
+            figures = run_scale(name, SCALES[name], Path(folder), options.out)
+        if "failed" not in figures:
+            figures["targets"] = targets(name, figures)
         result["scales"][name] = figures
         # Written after every scale, so a long run keeps what it has measured so far.
         (options.out / f"{stamp}.json").write_text(json.dumps(result, indent=1))
         (options.out / f"{stamp}.md").write_text(markdown(result))
     print(markdown(result))
+    if any("failed" in figures for figures in result["scales"].values()):
+        raise SystemExit("a scale failed: see its error above and in the results")
 
 
 if __name__ == "__main__":

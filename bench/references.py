@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stages import StageFailed
+
 DUCKDB_ALONE = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[2])
@@ -46,6 +48,6 @@ def run_reference(name: str, files_glob: str, scratch: Path) -> dict:
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"reference {name} failed: {process.stderr.read().decode()[-2000:]}")
+        raise StageFailed(f"reference {name} failed: {process.stderr.read().decode()[-2000:]}")
     return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "csv_rows": int(process.stdout.read())}
