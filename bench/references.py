@@ -8,13 +8,10 @@ ETL does. Each runs in its own process, so its peak memory is its own.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from bench.stages import StageFailed
+from bench.stages import measure
 
 DUCKDB_ALONE = """
 import sys, duckdb
@@ -42,12 +39,5 @@ REFERENCES = {"duckdb_alone": DUCKDB_ALONE, "pandas_sqlite": PANDAS_SQLITE}
 
 
 def run_reference(name: str, files_glob: str, scratch: Path) -> dict:
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", REFERENCES[name], files_glob, str(scratch / f"{name}.db")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise StageFailed(f"reference {name} failed: {process.stderr.read().decode()[-2000:]}")
-    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "csv_rows": int(process.stdout.read())}
+    figures, printed = measure([sys.executable, "-c", REFERENCES[name], files_glob, str(scratch / f"{name}.db")])
+    return {**figures, "csv_rows": int(printed)}

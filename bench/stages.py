@@ -15,20 +15,23 @@ class StageFailed(Exception):
     """A stage's command exited non-zero; the message ends with its error output."""
 
 
+def measure(argv: list[str], env: dict | None = None) -> tuple[dict, str]:
+    """Run ARGV to its end; return its wall and CPU seconds and peak RSS (children included), and its stdout."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Output is read after exit: these commands print little, well under a pipe's buffer.
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise StageFailed(f"{' '.join(argv[:3])} failed after {wall:.0f} s: {process.stderr.read().decode()[-4000:]}")
+    return ({"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)},  # ru_maxrss is in KiB on Linux
+            process.stdout.read().decode())
+
+
 def run_stage(home: Path, *commands: list[str]) -> dict:
     """Run `sli` commands one after another against HOME; return their summed wall and CPU seconds and
     the peak resident memory of any of them (with its children, e.g. dbt)."""
-    wall = cpu = 0.0
-    peak_kb = 0
-    for command in commands:
-        started = time.perf_counter()
-        process = subprocess.Popen([str(SLI), *command], env={**os.environ, "SLI_HOME": str(home)},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # stderr is read only after exit: sli writes little there, well under a pipe's buffer.
-        _, status, usage = os.wait4(process.pid, 0)
-        wall += time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise StageFailed(f"sli {' '.join(command)} failed after {wall:.0f} s: {process.stderr.read().decode()[-4000:]}")
-        cpu += usage.ru_utime + usage.ru_stime
-        peak_kb = max(peak_kb, usage.ru_maxrss)  # the largest process of the tree, in KiB on Linux
-    return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mb": round(peak_kb / 1024, 1)}
+    figures = [measure([str(SLI), *command], {**os.environ, "SLI_HOME": str(home)})[0] for command in commands]
+    return {"wall_s": round(sum(f["wall_s"] for f in figures), 3), "cpu_s": round(sum(f["cpu_s"] for f in figures), 3),
+            "peak_rss_mb": max(f["peak_rss_mb"] for f in figures)}

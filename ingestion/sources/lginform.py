@@ -119,17 +119,18 @@ def _parse_data(path: Path, rows: list) -> Parsed:
         "source_format": "api_json",
         "_source_row": range(1, len(rows) + 1),
     })
-    return _with_values(frame, raw_values.where(raw_values.notna(), formatted), "values[0].value",
+    return _with_values(frame, raw_values.where(raw_values.notna(), formatted), lambda i: "values[0].value",
                         lambda i: rows[i], len(rows))
 
 
-def _with_values(frame: pd.DataFrame, cells: pd.Series, column: str | Callable[[int], str], raw_of: Callable[[int], dict],
-                 rows_read: int) -> Parsed:
-    """Parse the value cells; a row whose cell is not a number goes to rejects with RAW_OF(position)."""
+def _with_values(frame: pd.DataFrame, cells: pd.Series, column_of: Callable[[int], str],
+                 raw_of: Callable[[int], dict], rows_read: int) -> Parsed:
+    """Parse the value cells; a row whose cell is not a number goes to rejects, named by COLUMN_OF and
+    RAW_OF of its position."""
     frame["value"], frame["value_status"], errors = parse_numbers(cells)
     bad = errors.notna().to_numpy()
-    rejects = [Reject(int(frame["_source_row"].iat[i]), column if isinstance(column, str) else column(i), errors.iat[i],
-                      raw_of(i)) for i in bad.nonzero()[0]]
+    rejects = [Reject(int(frame["_source_row"].iat[i]), column_of(i), errors.iat[i], raw_of(i))
+               for i in bad.nonzero()[0]]
     frame = frame[~bad].reset_index(drop=True)
     return Parsed({"values": _with_area_status(frame)[_VALUE_COLUMNS]}, rejects, rows_read=rows_read)
 
