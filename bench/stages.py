@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,16 +18,18 @@ class StageFailed(Exception):
 
 def measure(argv: list[str], env: dict | None = None) -> tuple[dict, str]:
     """Run ARGV to its end; return its wall and CPU seconds and peak RSS (children included), and its stdout."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Output is read after exit: these commands print little, well under a pipe's buffer.
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise StageFailed(f"{' '.join(argv[:3])} failed after {wall:.0f} s: {process.stderr.read().decode()[-4000:]}")
-    return ({"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)},  # ru_maxrss is in KiB on Linux
-            process.stdout.read().decode())
+    # Output goes to files, not pipes: a load prints a line per file, more than a pipe holds unread.
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        stdout.seek(0), stderr.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise StageFailed(f"{' '.join(argv[:3])} failed after {wall:.0f} s: {stderr.read().decode()[-4000:]}")
+        return ({"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                 "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)},  # ru_maxrss is in KiB on Linux
+                stdout.read().decode())
 
 
 def run_stage(home: Path, *commands: list[str]) -> dict:
