@@ -155,27 +155,26 @@ def targets(name: str, figures: dict) -> dict[str, dict]:
             for label, (key, op, limit) in checks.items()}
 
 
+def _stage_table(rows: dict[str, dict]) -> list[str]:
+    return ["| stage | wall s | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |",
+            *(f"| {label} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |" for label, f in rows.items())]
+
+
 def markdown(result: dict) -> str:
     machine = result["machine"]
     lines = [f"Measured {result['measured_at']} on {machine['cpus']} cores, {machine['memory_gib']} GiB,"
              f" {machine['platform']}, Python {machine['python']}.", ""]
     for name, figures in result["scales"].items():
         if "failed" in figures:
-            lines += [f"### {name}: FAILED", "", "| stage | wall s | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
-            lines += [f"| {stage} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
-                      for stage, f in figures["stages"].items()]
-            lines += ["", "```", figures["failed"][-1500:], "```", ""]
+            lines += [f"### {name}: FAILED", "", *_stage_table(figures["stages"]), "", "```", figures["failed"][-1500:],
+                      "```", ""]
             continue
         scale = figures["scale"]
         lines += [f"### {name}: {scale['metrics']:,} metrics, {scale['raw_values']:,} values loaded,"
                   f" warehouse {scale['warehouse_mb']:,} MB", "",
-                  "| stage | wall s | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
-        lines += [f"| {stage} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
-                  for stage, f in figures["stages"].items()]
-        lines += [f"| *reference: {ref.replace('_', ' ')}* | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
-                  for ref, f in figures["references"].items()]
-        lines += [f"| *incremental: {stage}* | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} |"
-                  for stage, f in figures["incremental"]["stages"].items()]
+                  *_stage_table({**figures["stages"],
+                                 **{f"*reference: {ref.replace('_', ' ')}*": f for ref, f in figures["references"].items()},
+                                 **{f"*incremental: {stage}*": f for stage, f in figures["incremental"]["stages"].items()}})]
         lines += ["", f"Full refresh {figures['refresh_wall_s']} s; one more quarter {figures['incremental']['wall_s']} s"
                       f" ({figures['incremental_share']:.0%} of it). Load: {figures['load_rows_per_s']:,} values/s,"
                       f" {figures['load_vs_duckdb_alone']}x DuckDB alone, {figures['pandas_sqlite_vs_load']}x faster"

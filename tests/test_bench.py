@@ -39,20 +39,21 @@ def test_measure_takes_more_output_than_a_pipe_holds():
     """A load prints a line per file: at 6,700 files that is far past a pipe's 64 KiB, and a stage that
     blocks on its own output would stall the benchmark. Run in a thread so a stall fails, not hangs."""
     answers = []
-    script = "import sys; print('x' * 1_000_000); sys.stderr.write('why ' * 2_000); sys.exit(3)"
-    worker = threading.Thread(target=lambda: answers.append(_outcome([sys.executable, "-c", script])), daemon=True)
+    failing = "import sys; print('x' * 1_000_000); sys.stderr.write('why ' * 2_000); sys.exit(3)"
+    worker = threading.Thread(target=lambda: answers.extend([_outcome(failing), _outcome("print('x' * 1_000_000)")]),
+                              daemon=True)
     worker.start()
     worker.join(timeout=60)
-    assert answers, "measure() did not return within 60 s: the command blocked writing its output"
-    [failure] = answers
+    assert len(answers) == 2, "measure() did not return within 60 s: the command blocked writing its output"
+    failure, (figures, stdout) = answers
     assert isinstance(failure, StageFailed) and str(failure).endswith("why " * 1_000)  # the tail of stderr
-    figures, stdout = measure([sys.executable, "-c", "print('x' * 1_000_000)"])
     assert len(stdout) == 1_000_001 and figures["wall_s"] > 0 and figures["peak_rss_mb"] > 0
 
 
-def _outcome(argv: list[str]):
+def _outcome(script: str):
+    """measure() of a Python one-liner: its figures and output, or the StageFailed it raised."""
     try:
-        return measure(argv)
+        return measure([sys.executable, "-c", script])
     except StageFailed as exc:
         return exc
 
