@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ingestion import raw_zone
+from ingestion import basket, raw_zone
 from ingestion.errors import BuildError
 from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
 
@@ -56,13 +56,15 @@ def discard_candidate(paths: Paths) -> None:
 
 def fingerprint(paths: Paths) -> str:
     """What the warehouse's incremental tables depend on beyond the values themselves: the dbt project's
-    files, and which metric metadata loads exist (a metric's polarity or council types ranks every period)."""
+    files, which metric metadata loads exist (a metric's polarity or council types ranks every period), and
+    the basket tracked."""
     digest = hashlib.sha256()
     for path in sorted(DBT_PROJECT_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".sql", ".yml", ".csv", ".md"):
             digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted((paths.raw / "lginform" / "metric_types").glob("*.parquet")):
         digest.update(path.name.encode())
+    digest.update(b"basket\0" + basket.active().encode())
     return digest.hexdigest()
 
 
@@ -98,7 +100,7 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
             partial = paths.candidate.with_name(paths.candidate.name + ".partial")
             shutil.copyfile(paths.published, partial)
             os.replace(partial, paths.candidate)
-        _dbt(["build", "--warn-error", "--vars", json.dumps({"build_fingerprint": current}),
+        _dbt(["build", "--warn-error", "--vars", json.dumps({"build_fingerprint": current, "basket": basket.active()}),
               *([] if incremental else ["--full-refresh"])], paths, paths.candidate, on_line)
     except BuildError:
         discard_candidate(paths)

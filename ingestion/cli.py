@@ -114,14 +114,15 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
     api = settings_from_env() if name == "lginform" and source != "council-metrics" and not inputs else None
     if use_api and api is None:
         raise SliError(f"--api needs LG Inform credentials: set {ENV_KEY} (and SLI_LGINFORM_SECRET)")
+    if name == "lginform" and not inputs:
+        from ingestion.pipeline import lginform_mode
+
+        click.echo(lginform_mode(api, paths))
     if api is not None:
-        click.echo(f"fetching from LG Inform at {api.base_url} ({api.credentials.mode})")
         options = {key: value for key, value in
                    {"metrics": list(metrics) or None, "area": area, "period": period}.items() if value}
         results = fetch_lginform(paths, api, _print_load, csv_format=csv_format, **options)
     else:
-        if name == "lginform" and not inputs:
-            click.echo(f"no {ENV_KEY} set: loading LG Inform files from {paths.source_inbox(name)}")
         results = ingest_source(name, paths, inputs or None, on_file=_print_load)
     _summarise(results)
     if any(r.status == "rejected" for r in results):

@@ -13,18 +13,23 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
+from ingestion.periods import PATTERN as PERIOD_ID
+
 GSS_COUNCIL = r"^E0[6-9]\d{6}$|^E10\d{6}$"
 GSS_ANY = r"^[EWSNK]\d{8}$"
-PERIOD_ID = r"^(?:fin_\d{4}_\d{2}|cal_\d{4}|cen_\d{4}|q[1-4]_\d{4}_\d{2}|m\d{2}_\d{4})$"
 VALUE_STATUSES = ("ok", "missing", "suppressed")
 AREA_STATUSES = ("current", "retired", "unknown")
 POLARITIES = ("high_is_good", "low_is_good", "not_applicable")
+# Where a metric's definition came from: LG Inform, a government data explorer download (Oflog's
+# long format), or ONS "Explore local statistics".
+METRIC_SOURCES = ("lginform", "data_explorer", "ons_explore_local_statistics")
 
 _ARROW = {
     "string": pa.string(),
     "float": pa.float64(),
     "integer": pa.int64(),
     "date": pa.date32(),
+    "boolean": pa.bool_(),
 }
 LINEAGE = pa.schema([
     ("_source_row", pa.int64()),
@@ -37,7 +42,7 @@ LINEAGE = pa.schema([
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # string | float | integer | date
+    type: str  # string | float | integer | date | boolean
     description: str
     required: bool = False
     allowed: tuple[str, ...] | None = None
@@ -99,6 +104,8 @@ class Table:
                 values = pd.to_numeric(values, errors="raise").astype("Int64")
             elif column.type == "date":
                 values = pd.to_datetime(values).dt.date
+            elif column.type == "boolean":
+                values = values.astype("boolean")
             else:
                 values = values.astype("string").str.strip().replace("", pd.NA)
             out[column.name] = values
@@ -120,32 +127,52 @@ LGINFORM_VALUES = Table(
         Column("area_status", "string", "The code against the council register: `current`, `retired`"
                " (abolished council, kept) or `unknown` (not a principal council, kept).",
                required=True, allowed=AREA_STATUSES),
-        Column("metric_id", "string", "LG Inform metric type identifier, or the `Code` of a long-format file.",
+        Column("metric_id", "string", "LG Inform metric type identifier, or a long-format file's measure code"
+               " (its `Code`, else the measure's name in lower case with `_` for other characters).",
                required=True),
-        Column("period_id", "string", "Resolved period identifier (never `latest`).", required=True,
+        Column("period_id", "string", "Canonical period identifier (never `latest`): `fin_2019_20`, `cal_2021`,"
+               " `acad_2017_18`, `q3_2022_23`, `m04_2024`, `cen_2021` or `span_<start>_<end>`.", required=True,
                pattern=PERIOD_ID),
         Column("period_label", "string", "Period label as the source gave it."),
+        Column("period_start", "date", "First day of the period.", required=True),
+        Column("period_end", "date", "Last day of the period.", required=True),
         Column("value", "float", "The value, unrounded; NULL when missing or suppressed."),
         Column("value_formatted", "string", "The value as the source printed it."),
         _VALUE,
         Column("source_format", "string", "Which layout it came from.", required=True,
-               allowed=("api_json", "api_csv", "long_csv")),
+               allowed=("api_json", "api_csv", "long_csv", "ons_csv")),
     ),
     formats=(
-        FileFormat("LG Inform `/data` JSON response", (".json",), ("rows",),
-                   notes="`rows[].area.identifier`, `rows[].metricType.identifier`, `rows[].period.identifier`,"
-                         " `rows[].values[0].value` (or `.formatted`)."),
-        FileFormat("LG Inform `/data.csv` (rows by area, columns by period)", (".csv",),
+        FileFormat("LG Inform `/data` JSON response (`/data.table` is the same table)", (".json",),
+                   ("columns", "rows"),
+                   notes="A table: `columns[]` describe the columns and each of `rows[]` holds `values[]`, the i-th"
+                         " cell under `columns[i]`. Area, metric type and period each sit on the rows or on the"
+                         " columns, as the request's `rowGrouping` / `columnGrouping` put them; the parser reads"
+                         " them from wherever they are. A cell's raw `value` is the figure (`formatted` when there"
+                         " is no raw value); a cell with neither is missing, and a suppression marker in"
+                         " `formatted` makes it suppressed. A period's `startDate` and `endDate`, when given,"
+                         " decide its identifier."),
+        FileFormat("LG Inform `/data.csv` or report download (rows by area, columns by period)", (".csv",),
                    ("area", "area label"), optional=("area long label",),
-                   notes="One column per period label (`2019/20`, `2019`, or an identifier). The metric comes from"
-                         " the file name (`...metricType-<id>...csv`). A stray row whose `area` is `area` is"
+                   notes="Columns `area`, `area label`, `area long label` in either order, then one column per"
+                         " period: a label (`2019/20`, `2022/23 Q3`, `Apr 2024`, `2021`, `2017/18 (academic)`)"
+                         " or an identifier (`fin_2019_20`). The metric comes from the file name"
+                         " (`...metricType-<id>...csv`). Stray header-like rows whose `area` is `area` are"
                          " skipped; numbers may have thousands separators."),
-        FileFormat("Long format of government data explorers", (".csv", ".xlsx"),
-                   ("Local authority code", "Local authority name", "Financial year", "Measure", "Code", "Value"),
-                   optional=("rank_order",),
-                   notes="`Financial year` as `2019-20`. Other columns (region, grouping, derived figures) are"
-                         " ignored. `rank_order` `desc` = high is good, `asc` = low is good, `None`/blank = not"
-                         " applicable (an inference from how the explorers rank)."),
+        FileFormat("Long format of government data explorers (Oflog)", (".csv", ".xlsx"),
+                   ("Local authority code", "Financial year", "Measure", "Value"),
+                   optional=("Local authority name", "Code", "rank_order", "Unit"),
+                   notes="`Financial year` as `2019-20`. `Code` when the file has one, else the measure's name,"
+                         " identifies the measure. Other columns (region, grouping, median, MADs) are ignored."
+                         " `rank_order` `desc` = high is good, `asc` = low is good, `None`/blank = not"
+                         " applicable (an inference from how the explorers rank); a measure's polarity is its"
+                         " first non-blank `rank_order`."),
+        FileFormat("ONS Explore local statistics download", (".csv", ".xlsx"),
+                   ("areacd", "indicator", "period"),
+                   optional=("areanm", "value", "observation", "unit", "measure", "observation status"),
+                   notes="One row per area, indicator and period; periods as ISO intervals (`2016-09-01/P1Y`)"
+                         " or dates; `x` for a suppressed value. The value is in `value` or `observation`."
+                         " ONS's own `polarity` column is not read: polarity comes from the basket."),
     ),
 )
 
@@ -158,15 +185,23 @@ LGINFORM_METRIC_TYPES = Table(
         Column("metric_id", "string", "Metric type identifier.", required=True),
         Column("label", "string", "Metric label.", required=True),
         Column("short_label", "string", "Short label."),
+        Column("original_label", "string", "`originalLabel`: the label the publisher used."),
+        Column("alternative_labels", "string", "`alternativeLabels`, `; `-separated."),
         Column("unit_id", "string", "Measurement unit identifier."),
         Column("unit_label", "string", "Measurement unit label."),
-        Column("period_type", "string", "Period type identifier (e.g. `financialYear`)."),
-        Column("polarity", "string", "Which direction is better.", required=True, allowed=POLARITIES),
-        Column("source_name", "string", "The publisher LG Inform credits."),
+        Column("period_type", "string", "Period type identifier (e.g. `CalendarYear`)."),
+        Column("polarity", "string", "Which direction is better; NULL when the file does not say (the basket"
+               " then decides).", allowed=POLARITIES),
+        Column("discontinued", "boolean", "The publisher no longer updates it."),
+        Column("null_as_zero", "boolean", "`nullAsZero`: the publisher's word that a missing value means zero."),
+        Column("output_precision", "integer", "Decimal places to display (values stay unrounded).", minimum=0),
+        Column("source", "string", "Where the definition came from.", required=True, allowed=METRIC_SOURCES),
+        Column("source_name", "string", "The publisher the source credits."),
         Column("last_updated", "string", "`metadataOrDataLastUpdated`, as given."),
     ),
     formats=(
-        FileFormat("LG Inform `/metricTypes` or `/metricTypes/{id}` JSON response", (".json",), ("metricTypes",),
+        FileFormat("LG Inform `/metricTypes` (`{\"metricType-array\": [...]}`) or `/metricTypes/{id}`"
+                   " (`{\"metricType\": {...}}`) JSON response", (".json",), ("metricType",),
                    notes="`polarity` `High value is good` / `Low value is good` / `Not applicable`. Long-format"
                          " files add their measures here too."),
     ),

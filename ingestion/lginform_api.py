@@ -97,11 +97,12 @@ class Client:
         self.timeout, self.retries, self.backoff, self.sleep = timeout, retries, backoff, sleep
         self.calls = 0
 
-    def get(self, path: str, params: dict[str, str | int]) -> Response:
-        """GET with retries on timeouts and 5xx (exponential backoff); 401s are never retried."""
+    def get(self, path: str, params: dict[str, str | int | list[str]]) -> Response:
+        """GET with retries on timeouts and 5xx (exponential backoff); 401s are never retried. A list value
+        repeats its parameter (`columnGrouping`)."""
         attempt = 0
         while True:
-            query = urlencode({**params, "nonce": uuid.uuid4().hex})
+            query = urlencode({**params, "nonce": uuid.uuid4().hex}, doseq=True)
             url = sign(f"{self.base_url}{path}?{query}", self.credentials)
             shown = _redact(url)
             try:
@@ -141,7 +142,11 @@ class Client:
             if changed_since:
                 params["dataChangedSince"] = changed_since
             response = self.get("/metricTypes", params)
-            items = json.loads(response.body).get("metricTypes") or []
+            try:
+                items = json.loads(response.body)["metricType-array"]
+            except (ValueError, KeyError, TypeError):
+                raise ApiError(f"LG Inform's /metricTypes answer at {response.url} is not a metric list"
+                               " (no 'metricType-array')") from None
             identifiers = {str(item.get("identifier")) for item in items}
             yield response, items
             if not identifiers - seen:

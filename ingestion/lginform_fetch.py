@@ -4,17 +4,20 @@ A run lists the metrics changed since the last complete run (``dataChangedSince`
 the basket, then for each one lands and loads its metadata (``/metricTypes/{id}``) and its values
 (``/data`` or ``/data.csv``). The ids still to fetch are saved after every metric, so a run stopped
 by the usage limit (or killed) is resumed by the next run instead of starting again.
+
+A run that fetched nothing it expected fails: a first listing with none of the basket in it, or a
+metric whose values came back empty. It is recorded as failed, so the next run asks again from the
+last complete one, and the refresh publishes nothing.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from ingestion.council_register import SEED_PATH
+from ingestion.errors import SliError
 from ingestion.landing import land_bytes
 from ingestion.ledger import ApiRun, Ledger
 from ingestion.lginform_api import Client, NotAuthorized, QuotaExceeded
@@ -22,11 +25,20 @@ from ingestion.loader import LoadResult, load_bytes
 from ingestion.settings import Paths
 
 SOURCE = "lginform"
-BASKET_PATH = SEED_PATH.with_name("metric_basket.csv")
 DEFAULT_AREA = "AllLaInCountry_England"
 DEFAULT_PERIOD = "latest:20"
 
+# Rows by area, one column per metric and period: each council's label once, and every period with its
+# identifier, label and dates. The parser reads the dimensions from wherever a response puts them.
+JSON_GROUPING = {"rowGrouping": "area", "columnGrouping": ["metricType", "period"]}
+# /data.csv has one metric per file (named in the file name), a row per area and a column per period.
+CSV_GROUPING = {"rowGrouping": "area", "columnGrouping": "period"}
+
 log = logging.getLogger("sli.lginform")
+
+
+class IncompleteFetch(SliError):
+    """The API answered, but not with what the basket expects: nothing from this run may be published."""
 
 
 @dataclass
@@ -36,16 +48,11 @@ class FetchResult:
     loads: list[LoadResult] = field(default_factory=list)
 
 
-def basket_ids() -> list[str]:
-    with BASKET_PATH.open(encoding="utf-8") as handle:
-        return [row["metric_id"] for row in csv.DictReader(handle)]
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: set[str] | None) -> ApiRun:
+def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: list[str] | None) -> ApiRun:
     """A new run: the metrics changed since the start of the last complete run (all, the first time)."""
     started = _now()
     previous = ledger.last_complete_api_run(SOURCE)
@@ -54,35 +61,49 @@ def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: set[str] | None)
     for page_number, (response, items) in enumerate(client.metric_type_pages(changed_since), start=1):
         # Kept as received; not loaded: each metric's own /metricTypes/{id} response is.
         land_bytes(response.body, f"metricTypes_page{page_number}.json", paths.landing / SOURCE)
-        listed += [str(item.get("identifier")) for item in items if item.get("identifier") is not None]
+        listed += [str(item.get("identifier")) for item in items if isinstance(item, dict) and item.get("identifier")]
     pending = [metric for metric in dict.fromkeys(listed) if wanted is None or metric in wanted]
-    return ApiRun(f"{SOURCE}-{started}", SOURCE, "running", changed_since, pending, len(pending), started)
+    if wanted and changed_since is None and not pending:
+        # The first listing is the whole catalogue: a basket absent from it is the wrong basket or a broken answer.
+        raise IncompleteFetch(f"LG Inform listed {len(listed)} metric(s) and none of the {len(wanted)} asked for"
+                              f" ({', '.join(wanted[:5])}{', ...' if len(wanted) > 5 else ''}): check the basket"
+                              " (SLI_BASKET) and the API address; nothing was fetched")
+    run = ApiRun(f"{SOURCE}-{started}", SOURCE, "running", changed_since, pending, len(pending), started)
+    if wanted and changed_since is None:
+        absent = [metric for metric in wanted if metric not in pending]
+        if absent:
+            run.message = f"not listed by LG Inform: {', '.join(absent)}"
+    return run
 
 
 def fetch(paths: Paths, client: Client, metrics: list[str] | None = None, area: str = DEFAULT_AREA,
           period: str = DEFAULT_PERIOD, csv_format: bool = False,
           on_file: Callable[[LoadResult], None] | None = None) -> FetchResult:
-    """Fetch what changed (or what a stopped run left); stop cleanly at the usage limit."""
+    """Fetch what changed (or what a stopped run left); stop cleanly at the usage limit; raise
+    IncompleteFetch when a metric came back without values (after fetching the rest)."""
     ledger = Ledger(paths.ledger)
     last = ledger.last_api_run(SOURCE)
     resumed = last is not None and last.status in ("running", "stopped") and bool(last.pending)
-    run = last if resumed else _plan(client, ledger, paths, set(metrics) if metrics is not None else None)
+    run = last if resumed else _plan(client, ledger, paths, metrics)
+    not_listed = run.message if not resumed else None
     run.status, run.message = "running", None
     ledger.save_api_run(run)
     result = FetchResult(run, resumed)
-    data_path, suffix = ("/data.csv", "csv") if csv_format else ("/data", "json")
+    data_path, suffix, grouping = ("/data.csv", "csv", CSV_GROUPING) if csv_format else ("/data", "json", JSON_GROUPING)
+    empty: list[str] = []
     try:
         while run.pending:
             metric = run.pending[0]
             meta = client.get(f"/metricTypes/{metric}", {})
             data = client.get(data_path, {"metricType": metric, "area": area, "period": period,
-                                          "value.valueType": "raw", "rowGrouping": "area",
-                                          **({"columnGrouping": "period"} if csv_format else {})})
+                                          "value.valueType": "raw", **grouping})
             for name, body in ((f"metricType-{metric}.json", meta.body), (f"data_metricType-{metric}.{suffix}", data.body)):
                 loaded = load_bytes(SOURCE, name, body, paths, ledger)
                 result.loads.append(loaded)
                 if on_file:
                     on_file(loaded)
+            if loaded.status == "rejected" or (loaded.status == "loaded" and loaded.rows_accepted == 0):
+                empty.append(metric)
             run.pending = run.pending[1:]
             ledger.save_api_run(run)
     except QuotaExceeded as exc:
@@ -96,7 +117,14 @@ def fetch(paths: Paths, client: Client, metrics: list[str] | None = None, area: 
         raise
     else:
         run.status = "complete"
+        if empty:
+            run.status = "failed"
+            run.message = (f"no values from LG Inform for {len(empty)} metric(s): {', '.join(empty)}"
+                           f" (area {area}, period {period}); the run is not complete")
     finally:
         run.finished_at = _now()
+        run.message = "; ".join(m for m in (run.message, not_listed) if m) or None
         ledger.save_api_run(run)
+    if run.status == "failed":
+        raise IncompleteFetch(run.message)
     return result

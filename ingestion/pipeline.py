@@ -10,7 +10,7 @@ from ingestion import audit as audit_step
 from ingestion import build as build_step
 from ingestion import publish as publish_step
 from ingestion import report as report_step
-from ingestion.lginform_api import ApiSettings, settings_from_env
+from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
 from ingestion.loader import LoadResult, ingest
 from ingestion.errors import SliError
 from ingestion.settings import SOURCES, Paths
@@ -33,10 +33,11 @@ def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = Non
 def fetch_lginform(paths: Paths, api: ApiSettings, on_file: Callable[[LoadResult], None] | None = None,
                    **options) -> list[LoadResult]:
     """The basket's changed metrics from the API; a usage-limit stop is reported as a `stopped` result."""
+    from ingestion import basket
     from ingestion.lginform_api import Client
-    from ingestion.lginform_fetch import basket_ids, fetch
+    from ingestion.lginform_fetch import fetch
 
-    options.setdefault("metrics", basket_ids())
+    options.setdefault("metrics", basket.lginform_ids())
     result = fetch(paths, Client(api), on_file=on_file, **options)
     loads = list(result.loads)
     if result.run.status == "stopped":
@@ -55,10 +56,20 @@ class RefreshResult:
     report_dir: Path
 
 
+def lginform_mode(api: ApiSettings | None, paths: Paths) -> str:
+    """One line saying where LG Inform's metrics come from in this run, and which basket is tracked."""
+    from ingestion import basket
+
+    where = (f"the LG Inform API at {api.base_url} ({api.credentials.mode})" if api else
+             f"files only ({ENV_KEY} is not set; reading {paths.source_inbox('lginform')})")
+    return f"LG Inform: {where}; basket {basket.active()!r}"
+
+
 def refresh(paths: Paths, echo: Callable[[str], None] = print,
             on_file: Callable[[LoadResult], None] | None = None) -> RefreshResult:
     loads: list[LoadResult] = []
     api = settings_from_env()
+    echo(lginform_mode(api, paths))
     for source in SOURCES:
         loads += ingest_source(source, paths, on_file=on_file, api=api)
     rejected = [load for load in loads if load.status == "rejected"]

@@ -1,8 +1,14 @@
-"""A local HTTP server that speaks the LG Inform web-services API, for the client's tests.
+"""A local HTTP server that speaks the LG Inform web-services API in its real shapes, for the client's tests.
 
-It checks each call's HMAC-SHA1 signature (or token), refuses replayed signatures, serves paged
-``/metricTypes`` (with ``dataChangedSince``), ``/metricTypes/{id}``, ``/data`` JSON and ``/data.csv``,
-and can be told to answer 401 (bad key, usage limit), 500, or slowly.
+Shapes (SOURCES.md section 1, and the publisher's own responses): `/metricTypes` answers
+`{"metricType-array": [...]}` (paged, `dataChangedSince`), `/metricTypes/{id}` answers
+`{"metricType": {...}}`, and `/data` answers a table whose `columns[]` describe the columns and whose
+`rows[]` each hold `values[]`, the i-th cell under `columns[i]`; area, metric type and period go on the
+rows or the columns as `rowGrouping` / `columnGrouping` ask. `/data.csv` has `area`, `area label`,
+`area long label` and a column per period label, with a stray repeat of the header. Periods carry
+identifier, label, startDate and endDate. Every call's HMAC-SHA1 signature (or token) is checked,
+replayed signatures are refused, and the server can answer 401 (bad key, usage limit), 500, or slowly.
+All values are SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 COUNCILS = [("E06000001", "Hartlepool"), ("E07000008", "Cambridge"), ("E09000001", "City of London"),
             ("E07000163", "Craven")]  # Craven: abolished in 2023, so a retired code
-PERIODS = [("fin_2021_22", "2021/22"), ("fin_2022_23", "2022/23")]
+# (identifier, label, start, end) as LG Inform describes a period.
+FINANCIAL_YEARS = [("fin_2021_22", "2021/22", "2021-04-01T00:00:00", "2022-03-31T23:59:59"),
+                   ("fin_2022_23", "2022/23", "2022-04-01T00:00:00", "2023-03-31T23:59:59")]
 
 
 @dataclass
@@ -30,21 +38,36 @@ class Metric:
     label: str
     polarity: str = "High value is good"
     changed: str = "2026-01-15"  # the date its data last changed, for dataChangedSince
+    periods: list[tuple[str, str, str, str]] = field(default_factory=lambda: list(FINANCIAL_YEARS))
+    has_data: bool = True  # False: /data answers an empty table, as for a metric with nothing published
+    discontinued: bool = False
+    null_as_zero: bool = False
 
     def metadata(self) -> dict:
         return {
             "identifier": self.identifier, "label": self.label, "shortLabel": self.label[:20],
-            "measure": {"measurementUnit": {"identifier": "percent", "label": "Percentage"}},
-            "dataset": {"periodType": {"identifier": "financialYear", "label": "Financial year"}},
-            "polarity": self.polarity, "outputPrecision": 1, "nullAsZero": False,
-            "sourceName": "test server", "metadataOrDataLastUpdated": f"{self.changed}T00:00:00",
+            "originalLabel": f"{self.label} (original)", "alternativeLabels": [f"{self.label} (also)"],
+            "measure": {"identifier": "test_Per_Cent", "label": "Per cent",
+                        "measurementUnit": {"identifier": "percent", "label": "Percentage"}},
+            "dataset": {"identifier": "1", "label": "test dataset",
+                        "periodType": {"identifier": "FinancialYear", "label": "Financial year",
+                                       "frequency": "Annually"}},
+            "polarity": self.polarity, "outputPrecision": 1, "nullAsZero": self.null_as_zero,
+            "discontinued": self.discontinued, "sourceName": "test server",
+            "metadataOrDataLastUpdated": f"{self.changed}T00:00:00",
         }
 
     def value(self, code: str, period: str) -> float | None:
-        if code == "E09000001" and period == "fin_2022_23":
+        if code == "E09000001" and period == self.periods[-1][0]:
             return None  # suppressed
-        return round(sum(map(ord, self.identifier)) % 97 + COUNCILS.index(next(c for c in COUNCILS if c[0] == code)) * 1000.5
-                     + PERIODS.index(next(p for p in PERIODS if p[0] == period)), 3)
+        council = [c for c, _ in COUNCILS].index(code)
+        step = [p[0] for p in self.periods].index(period)
+        return round(sum(map(ord, self.identifier)) % 97 + council * 1000.5 + step, 3)
+
+
+def _period(period: tuple[str, str, str, str]) -> dict:
+    identifier, label, start, end = period
+    return {"identifier": identifier, "label": label, "startDate": start, "endDate": end}
 
 
 @dataclass
@@ -91,7 +114,8 @@ class FakeLgInform:
     # --- the API ---------------------------------------------------------------------------------
     def _answer(self, request: BaseHTTPRequestHandler) -> None:
         url = urlsplit(request.path)
-        params = {k: v[0] for k, v in parse_qs(url.query).items()}
+        every = parse_qs(url.query)
+        params = {k: v[0] for k, v in every.items()}
         refusal = self._authenticate(request.path, params)
         if refusal:
             return self._send(request, 401, refusal, "text/plain")
@@ -111,22 +135,49 @@ class FakeLgInform:
             page, size = int(params.get("pageNumber", 1)), int(params.get("pageSize", self.page_size))
             size = min(size, self.page_size)  # the server decides the page size, as real APIs do
             chunk = listed[(page - 1) * size: page * size]
-            return self._json(request, {"metricTypes": [{"identifier": m.identifier, "label": m.label} for m in chunk]})
+            return self._json(request, {"metricType-array": [
+                {"identifier": m.identifier, "label": m.label, "shortLabel": m.label[:20]} for m in chunk]})
         if url.path.startswith("/metricTypes/") and url.path.split("/")[-1] in by_id:
-            return self._json(request, by_id[url.path.split("/")[-1]].metadata())
+            return self._json(request, {"metricType": by_id[url.path.split("/")[-1]].metadata()})
         if url.path in ("/data", "/data.csv") and params.get("metricType") in by_id:
             metric = by_id[params["metricType"]]
+            periods = self._periods(metric, params.get("period", "latest"))
             if url.path == "/data":
-                return self._json(request, {"rows": [
-                    {"area": {"identifier": code, "label": name},
-                     "metricType": {"identifier": metric.identifier, "label": metric.label},
-                     "period": {"identifier": period, "label": label},
-                     "values": [{"value": metric.value(code, period),
-                                 "formatted": "[c]" if metric.value(code, period) is None else
-                                 f"{metric.value(code, period):,.1f}"}]}
-                    for code, name in COUNCILS for period, label in PERIODS]})
-            return self._send(request, 200, self._csv(metric), "text/csv")
+                return self._json(request, self._table(metric, periods, params.get("rowGrouping", "area"),
+                                                       every.get("columnGrouping", [])))
+            return self._send(request, 200, self._csv(metric, periods), "text/csv")
         return self._send(request, 404, "Not found", "text/plain")
+
+    @staticmethod
+    def _periods(metric: Metric, asked: str) -> list[tuple[str, str, str, str]]:
+        if not metric.has_data:
+            return []
+        if asked.startswith("latest"):
+            count = int(asked.split(":")[1]) if ":" in asked else 1
+            return metric.periods[-count:]
+        wanted = set(asked.split(","))
+        return [p for p in metric.periods if p[0] in wanted]
+
+    def _table(self, metric: Metric, periods: list, row_grouping: str, column_grouping: list[str]) -> dict:
+        """The /data table, laid out as the groupings ask; dimensions named nowhere go on the columns."""
+        members = {
+            "area": [{"identifier": code, "label": name} for code, name in COUNCILS] if periods else [],
+            "metricType": [{"identifier": metric.identifier, "label": metric.label}],
+            "period": [_period(p) for p in periods],
+        }
+        on_columns = list(dict.fromkeys([*column_grouping, *(d for d in members if d != row_grouping)]))
+        columns: list[dict] = [{}]
+        for dimension in on_columns:
+            columns = [{**column, dimension: member} for column in columns for member in members[dimension]]
+        rows = []
+        for member in members[row_grouping]:
+            cells = []
+            for column in columns:
+                where = {**column, row_grouping: member}
+                value = metric.value(where["area"]["identifier"], where["period"]["identifier"])
+                cells.append({"formatted": "[c]"} if value is None else {"value": value, "formatted": f"{value:,.1f}"})
+            rows.append({row_grouping: member, "values": cells})
+        return {"columns": columns if rows else [], "rows": rows}
 
     def _authenticate(self, raw_path: str, params: dict) -> str | None:
         if params.get("ApplicationKey") != self.key:
@@ -142,13 +193,13 @@ class FakeLgInform:
         return None
 
     @staticmethod
-    def _csv(metric: Metric) -> str:
+    def _csv(metric: Metric, periods: list) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["area", "area label", "area long label", *[label for _, label in PERIODS]])
-        writer.writerow(["area", "area label", "area long label", *[label for _, label in PERIODS]])  # the stray row
-        for code, name in COUNCILS:
-            cells = [metric.value(code, period) for period, _ in PERIODS]
+        header = ["area", "area label", "area long label", *[label for _, label, _, _ in periods]]
+        writer.writerows([header, header])  # the stray repeat of the header
+        for code, name in COUNCILS if periods else []:
+            cells = [metric.value(code, identifier) for identifier, _, _, _ in periods]
             writer.writerow([code, name, f"{name} (council)", *["" if v is None else f"{v:,.1f}" for v in cells]])
         return out.getvalue()
 

@@ -1,70 +1,64 @@
-"""Council metrics: LG Inform API responses (``/metricTypes``, ``/data`` JSON, ``/data.csv``) and the
-long format of government data explorers (one row per council, year and measure)."""
+"""Council metrics from LG Inform: `/metricTypes` and `/data` JSON responses and `/data.csv` downloads.
+
+Long-format metric files (government data explorers, ONS) are read by `metric_long_formats`; `parse`
+sends each file to the reader of its layout.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES, PERIOD_ID
-from ingestion.council_lookup import register
+from ingestion import periods
+from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, Table, parse_number, parse_numbers, read_table
+from ingestion.sources import metric_long_formats
+from ingestion.sources.common import Parsed, Reject, Table, read_table
+from ingestion.sources.metric_values import with_values
 
 POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
             "Not applicable": "not_applicable"}
-# rank_order in the explorers' downloads: desc ranks the highest value first, i.e. high is good (inferred).
-RANK_ORDER = {"desc": "high_is_good", "asc": "low_is_good", "none": "not_applicable", "": "not_applicable"}
 _METRIC_IN_NAME = re.compile(r"metricType[-_=]([A-Za-z0-9]+)", re.IGNORECASE)
-_VALUE_COLUMNS = LGINFORM_VALUES.column_names + ["_source_row"]
+# The dimensions of a /data table, as its rows and columns name them.
+_DIMENSIONS = {"area": "area", "metricType": "metric", "period": "period"}
 
 
 def parse(path: Path) -> Parsed:
     if path.suffix.lower() == ".json":
         return _parse_json(path)
-    api_csv, long_format = LGINFORM_VALUES.formats[1], LGINFORM_VALUES.formats[2]
-    table = read_table(path, [long_format] if path.suffix.lower() == ".xlsx" else [long_format, api_csv])
-    return _parse_long(table) if table.format is long_format else _parse_data_csv(path, table)
+    api_csv, explorer, ons = LGINFORM_VALUES.formats[1:4]
+    table = read_table(path, [explorer, ons] if path.suffix.lower() == ".xlsx" else [explorer, ons, api_csv])
+    if table.format is explorer:
+        return metric_long_formats.parse_explorer(path, table)
+    if table.format is ons:
+        return metric_long_formats.parse_ons(path, table)
+    return _parse_data_csv(path, table)
 
 
-def period_from_label(label: str) -> str | None:
-    """`2019/20` or `2019-20` -> fin_2019_20, `2019` -> cal_2019; identifiers pass through."""
-    text = label.strip()
-    if re.match(PERIOD_ID, text):
-        return text
-    match = re.match(r"^(\d{4})[/-](\d{2})$", text)
-    if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
-        return f"fin_{match.group(1)}_{match.group(2)}"
-    if re.match(r"^(19|20)\d{2}$", text):
-        return f"cal_{text}"
-    return None
-
-
-def _with_area_status(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["area_status"] = register().statuses(frame["area_code"])
-    return frame
-
+# --- JSON: /metricTypes and /data -----------------------------------------------------------------
 
 def _parse_json(path: Path) -> Parsed:
     try:
         document = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(path.name, f"not valid JSON ({exc})") from exc
-    if isinstance(document, dict) and "rows" in document:
-        return _parse_data(path, document["rows"])
-    if isinstance(document, dict) and "metricTypes" in document:
-        return _parse_metric_types(path, document["metricTypes"])
-    if isinstance(document, dict) and "identifier" in document and "polarity" in document:
-        return _parse_metric_types(path, [document])  # /metricTypes/{id}
-    raise InputError(path.name, "neither a /data response (no 'rows') nor a /metricTypes response")
+    if isinstance(document, dict) and "rows" in document and "columns" in document:
+        return _parse_data(path, document["columns"], document["rows"])
+    if isinstance(document, dict) and "metricType-array" in document:
+        return _parse_metric_types(path, document["metricType-array"], "metricType-array")
+    if isinstance(document, dict) and isinstance(document.get("metricType"), dict):
+        return _parse_metric_types(path, [document["metricType"]], "metricType")
+    keys = ", ".join(sorted(document)[:8]) if isinstance(document, dict) else type(document).__name__
+    raise InputError(path.name, "neither a /data table (`columns` and `rows`) nor a /metricTypes response"
+                                f" (`metricType-array` or `metricType`); found: {keys}")
 
 
-def _get(obj: dict, *keys: str):
+def _get(obj, *keys: str):
     for key in keys:
         if not isinstance(obj, dict):
             return None
@@ -72,23 +66,44 @@ def _get(obj: dict, *keys: str):
     return obj
 
 
-def _parse_metric_types(path: Path, items: list) -> Parsed:
+def _flag(value) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    return {"true": True, "false": False}.get(str(value).strip().lower())
+
+
+def _precision(value) -> int | None:
+    try:
+        return int(value) if value is not None and str(value).strip() != "" else None
+    except ValueError:
+        return None
+
+
+def _parse_metric_types(path: Path, items, key: str) -> Parsed:
     if not isinstance(items, list):
-        raise InputError(path.name, "'metricTypes' is not a list", column="metricTypes")
+        raise InputError(path.name, f"'{key}' is not a list", column=key)
     records, rejects = [], []
     for index, item in enumerate(items, start=1):
         polarity = _get(item, "polarity")
         if polarity not in POLARITY:
             rejects.append(Reject(index, "polarity", f"unknown polarity {polarity!r}", item))
             continue
+        alternatives = _get(item, "alternativeLabels")
         records.append({
             "metric_id": None if _get(item, "identifier") is None else str(_get(item, "identifier")),
             "label": _get(item, "label"),
             "short_label": _get(item, "shortLabel"),
+            "original_label": _get(item, "originalLabel") or None,
+            "alternative_labels": "; ".join(map(str, alternatives)) if isinstance(alternatives, list) and alternatives
+            else None,
             "unit_id": _get(item, "measure", "measurementUnit", "identifier"),
             "unit_label": _get(item, "measure", "measurementUnit", "label"),
             "period_type": _get(item, "dataset", "periodType", "identifier"),
             "polarity": POLARITY[polarity],
+            "discontinued": _flag(_get(item, "discontinued")),
+            "null_as_zero": _flag(_get(item, "nullAsZero")),
+            "output_precision": _precision(_get(item, "outputPrecision")),
+            "source": "lginform",
             "source_name": _get(item, "sourceName"),
             "last_updated": _get(item, "metadataOrDataLastUpdated"),
             "_source_row": index,
@@ -97,47 +112,88 @@ def _parse_metric_types(path: Path, items: list) -> Parsed:
     return Parsed({"metric_types": frame}, rejects, rows_read=len(items))
 
 
-def _first_value(row) -> dict:
-    values = _get(row, "values")
-    return values[0] if isinstance(values, list) and values and isinstance(values[0], dict) else {}
+def _dimensions(obj) -> dict[str, dict]:
+    return {name: obj[key] for key, name in _DIMENSIONS.items() if isinstance(obj, dict) and isinstance(obj.get(key), dict)}
 
 
-def _parse_data(path: Path, rows: list) -> Parsed:
-    if not isinstance(rows, list):
-        raise InputError(path.name, "'rows' is not a list", column="rows")
-    # Column by column: a /data response holds tens of thousands of rows.
-    firsts = [_first_value(row) for row in rows]
-    raw_values = pd.Series([first.get("value") for first in firsts], dtype="object")
-    formatted = pd.Series([first.get("formatted") for first in firsts], dtype="object")
+def _date(text) -> date | None:
+    try:
+        return datetime.fromisoformat(str(text)).date() if text else None
+    except ValueError:
+        return None
+
+
+def _period_of(path: Path, period: dict, where: str) -> periods.Period:
+    """A /data period: its dates when LG Inform gives them, else its identifier, else its label."""
+    identifier, label = _get(period, "identifier"), _get(period, "label")
+    start, end = _date(period.get("startDate")), _date(period.get("endDate"))
+    try:
+        if start and end:
+            return periods.from_dates(start, end, census=str(identifier or "").startswith("cen_"))
+        return periods.parse(identifier or label)
+    except ValueError as exc:
+        raise InputError(path.name, f"{exc} (period {identifier or label!r})", column=where) from None
+
+
+def _parse_data(path: Path, columns, rows) -> Parsed:
+    """The /data table: each row's values[i] is the cell under columns[i]; area, metric and period are
+    read from the rows or the columns, wherever the request's groupings put them."""
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        raise InputError(path.name, "'columns' and 'rows' must be lists", column="columns")
+    column_dims = [_dimensions(column) for column in columns]
+    row_dims = [_dimensions(row) for row in rows]
+    width = len(columns)
+    for number, row in enumerate(rows, start=1):
+        cells = _get(row, "values")
+        if not isinstance(cells, list) or len(cells) != width:
+            found = len(cells) if isinstance(cells, list) else "no"
+            raise InputError(path.name, f"row has {found} value(s) for {width} column(s)", row=number,
+                             column="values")
+    on_rows = {name for dims in row_dims[:1] for name in dims}
+    on_columns = {name for dims in column_dims[:1] for name in dims}
+    for name in _DIMENSIONS.values():
+        if rows and columns and name not in on_rows | on_columns:
+            key = next(k for k, v in _DIMENSIONS.items() if v == name)
+            raise InputError(path.name, f"no {key!r} in the rows or the columns: cannot place the values",
+                             column=key)
+
+    def spread(values: list, on_rows: bool) -> np.ndarray:
+        """One entry per cell, row-major (a row, then its columns), from per-row or per-column values."""
+        values = np.array(values, dtype=object)
+        return np.repeat(values, width) if on_rows else np.tile(values, len(rows))
+
+    def along(name: str, field: str) -> np.ndarray:
+        dims = row_dims if name in on_rows else column_dims
+        return spread([str(_get(d.get(name), field) or "") for d in dims], name in on_rows)
+
+    period_on_rows = "period" in on_rows
+    where = "rows[].period" if period_on_rows else "columns[].period"
+    resolved = []
+    for number, dims in enumerate(row_dims if period_on_rows else column_dims, start=1):
+        if not isinstance(dims.get("period"), dict):
+            raise InputError(path.name, "a period is missing", row=number if period_on_rows else None, column=where)
+        resolved.append(_period_of(path, dims["period"], where))
+    cells = [cell if isinstance(cell, dict) else {} for row in rows for cell in row["values"]]
+    raw = pd.Series([cell.get("value") for cell in cells], dtype="object")
+    formatted = pd.Series([cell.get("formatted") for cell in cells], dtype="object")
     frame = pd.DataFrame({
-        "area_code": [_text(_get(row, "area", "identifier")) for row in rows],
-        "area_label": [_get(row, "area", "label") for row in rows],
-        "metric_id": [_text(_get(row, "metricType", "identifier")) for row in rows],
-        "period_id": [_text(_get(row, "period", "identifier")) for row in rows],
-        "period_label": [_get(row, "period", "label") for row in rows],
+        "area_code": along("area", "identifier"),
+        "area_label": along("area", "label"),
+        "metric_id": along("metric", "identifier"),
+        "period_id": spread([p.identifier for p in resolved], period_on_rows),
+        "period_label": along("period", "label"),
+        "period_start": spread([p.start for p in resolved], period_on_rows),
+        "period_end": spread([p.end for p in resolved], period_on_rows),
         "value_formatted": formatted,
         "source_format": "api_json",
-        "_source_row": range(1, len(rows) + 1),
+        "_source_row": np.repeat(np.arange(1, len(rows) + 1), width),
     })
-    return _with_values(frame, raw_values.where(raw_values.notna(), formatted), lambda i: "values[0].value",
-                        lambda i: rows[i], len(rows))
+    frame = frame.replace({"area_code": {"": None}, "metric_id": {"": None}})
+    return with_values(frame, raw.where(raw.notna(), formatted), lambda i: f"values[{i % width}]",
+                       lambda i: rows[i // width], len(cells))
 
 
-def _with_values(frame: pd.DataFrame, cells: pd.Series, column_of: Callable[[int], str],
-                 raw_of: Callable[[int], dict], rows_read: int) -> Parsed:
-    """Parse the value cells; a row whose cell is not a number goes to rejects, named by COLUMN_OF and
-    RAW_OF of its position."""
-    frame["value"], frame["value_status"], errors = parse_numbers(cells)
-    bad = errors.notna().to_numpy()
-    rejects = [Reject(int(frame["_source_row"].iat[i]), column_of(i), errors.iat[i], raw_of(i))
-               for i in bad.nonzero()[0]]
-    frame = frame[~bad].reset_index(drop=True)
-    return Parsed({"values": _with_area_status(frame)[_VALUE_COLUMNS]}, rejects, rows_read=rows_read)
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
-
+# --- /data.csv -------------------------------------------------------------------------------------
 
 def _parse_data_csv(path: Path, table: Table) -> Parsed:
     match = _METRIC_IN_NAME.search(path.name)
@@ -145,60 +201,33 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
         raise InputError(path.name, "a /data.csv download holds one metric: name the file after it,"
                                     " e.g. data_metricType-1234.csv")
     fixed = {"area", "area label", "area long label"}
-    periods = {column: period_from_label(column) for column in table.header if column and column not in fixed}
-    unknown = [column for column, period in periods.items() if period is None]
-    if unknown:
-        listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(path.name, f"period column(s) not recognised: {listed}", row=1, column=unknown[0])
-    # The stray header-like row of LG Inform's CSV is not an area.
+    labels = [column for column in table.header if column and column not in fixed]
+    resolved = {}
+    for label in labels:
+        try:
+            resolved[label] = periods.parse(label)
+        except ValueError as exc:
+            raise InputError(path.name, str(exc), row=len(table.title_rows) + 1, column=label) from None
+    # LG Inform's CSV repeats its header as a row: not an area.
     records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
-    labels = list(periods)
     per_row = len(labels)
+
+    def tiled(attr: str) -> np.ndarray:
+        return np.tile(np.array([getattr(resolved[label], attr) for label in labels], dtype=object), len(records))
+
     cells = np.array([raw[label] for _, raw in records for label in labels], dtype=object)
     long = pd.DataFrame({  # row-major, as the file reads: a row, then its periods
         "area_code": np.repeat([raw["area"] or None for _, raw in records], per_row),
         "area_label": np.repeat([raw["area label"] for _, raw in records], per_row),
         "metric_id": match.group(1),
-        "period_id": np.tile([periods[label] for label in labels], len(records)),
+        "period_id": tiled("identifier"),
         "period_label": np.tile(labels, len(records)),
+        "period_start": tiled("start"),
+        "period_end": tiled("end"),
         "value_formatted": cells,
         "source_format": "api_csv",
         "_source_row": np.repeat([number for number, _ in records], per_row),
     })
     by_row = dict(records)
-    return _with_values(long, long["value_formatted"], lambda i: long["period_label"].iat[i],
-                        lambda i: by_row[int(long["_source_row"].iat[i])], len(long))
-
-
-def _parse_long(table: Table) -> Parsed:
-    records, rejects, metrics = [], [], {}
-    for number, raw in table.records:
-        period_id = period_from_label(raw["financial year"])
-        if period_id is None or not period_id.startswith("fin_"):
-            rejects.append(Reject(number, "Financial year", f"not a financial year like 2019-20: {raw['financial year']!r}",
-                                  raw))
-            continue
-        rank_order = raw.get("rank_order", "").strip().lower()
-        if rank_order not in RANK_ORDER:
-            rejects.append(Reject(number, "rank_order", f"expected desc, asc, None or blank: {raw['rank_order']!r}", raw))
-            continue
-        try:
-            value, status = parse_number(raw["value"])
-        except ValueError as exc:
-            rejects.append(Reject(number, "Value", str(exc), raw))
-            continue
-        code = raw["code"] or None
-        records.append({
-            "area_code": raw["local authority code"] or None, "area_label": raw["local authority name"],
-            "metric_id": code, "period_id": period_id, "period_label": raw["financial year"], "value": value,
-            "value_formatted": raw["value"], "value_status": status, "source_format": "long_csv",
-            "_source_row": number,
-        })
-        if code and code not in metrics:
-            metrics[code] = {"metric_id": code, "label": raw["measure"] or None, "polarity": RANK_ORDER[rank_order],
-                             "source_name": "government data explorer download", "_source_row": number}
-    values = pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS)
-    types = pd.DataFrame.from_records(list(metrics.values()),
-                                      columns=LGINFORM_METRIC_TYPES.column_names + ["_source_row"])
-    return Parsed({"values": _with_area_status(values), "metric_types": types}, rejects,
-                  rows_read=len(table.records))
+    return with_values(long, long["value_formatted"], lambda i: long["period_label"].iat[i],
+                       lambda i: by_row[int(long["_source_row"].iat[i])], len(long))

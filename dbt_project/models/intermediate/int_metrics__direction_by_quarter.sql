@@ -1,5 +1,8 @@
 {{ config(materialized='table') }}  -- read by several models: computed once per build
--- For each quarter, each metric's latest published period so far against its baseline period.
+-- For each quarter, each metric's latest published period so far against its baseline period, by two methods:
+-- the median method (the sector median over every council reporting each period) and, for basket metrics,
+-- the LGA's published method (its note of May 2017): the mean over the councils with a value in both the
+-- baseline and the latest period, the two means compared in the metric's good direction.
 with baseline as (
     select metric_id, period_id, median_value
     from {{ ref('int_metrics__period_medians') }}
@@ -12,6 +15,37 @@ latest_by_quarter as (
     from {{ ref('int_calendar__quarters') }} as q
     inner join {{ ref('int_metrics__period_medians') }} as m on m.period_end <= q.quarter_end
     qualify row_number() over (partition by q.quarter_id, m.metric_id order by m.period_end desc) = 1
+),
+
+basket_values as (
+    select v.council_code, v.metric_id, v.period_id, v.value
+    from {{ ref('int_council_metrics__latest_revision') }} as v
+    inner join {{ ref('int_metrics__catalogue') }} as c on c.metric_id = v.metric_id
+    where c.in_basket and v.value is not null
+),
+
+-- Each basket metric's later periods once, however many quarters share them.
+compared_periods as (
+    select distinct l.metric_id, l.period_id, b.period_id as baseline_period_id
+    from latest_by_quarter as l
+    inner join baseline as b on b.metric_id = l.metric_id
+    where l.period_id <> b.period_id
+),
+
+paired_means as (
+    select
+        p.metric_id,
+        p.period_id,
+        count(*) as councils_paired,
+        avg(before.value) as baseline_mean,
+        avg(after.value) as latest_mean
+    from compared_periods as p
+    inner join basket_values as before
+        on before.metric_id = p.metric_id and before.period_id = p.baseline_period_id
+    inner join basket_values as after
+        on after.metric_id = p.metric_id and after.period_id = p.period_id
+        and after.council_code = before.council_code
+    group by p.metric_id, p.period_id
 )
 
 select
@@ -19,12 +53,18 @@ select
     l.metric_id,
     d.polarity,
     d.in_basket,
+    d.is_discontinued,
     b.period_id as baseline_period_id,
     l.period_id as latest_period_id,
     b.median_value as baseline_median,
     l.median_value as latest_median,
-    {{ direction_of_travel('b.median_value', 'l.median_value', 'd.polarity') }} as direction
+    {{ direction_of_travel('b.median_value', 'l.median_value', 'd.polarity') }} as direction,
+    p.councils_paired,
+    p.baseline_mean,
+    p.latest_mean,
+    {{ direction_of_travel('p.baseline_mean', 'p.latest_mean', 'd.polarity') }} as direction_lga_method
 from latest_by_quarter as l
 inner join baseline as b on b.metric_id = l.metric_id
 inner join {{ ref('int_metrics__catalogue') }} as d on d.metric_id = l.metric_id
+left join paired_means as p on p.metric_id = l.metric_id and p.period_id = l.period_id
 where l.period_id <> b.period_id

@@ -25,10 +25,18 @@ polls as (
 ),
 
 metrics as (
+    -- Two methods side by side: the change of each metric's sector median, and the LGA's (the change of
+    -- the mean over councils with values in both periods). Discontinued metrics count in neither.
     select
         quarter_id,
-        count(*) filter (where direction in ('improving', 'worsening', 'no_change')) as metrics_with_polarity,
-        count(*) filter (where direction = 'improving') as metrics_improving
+        count(*) filter (where direction in ('improving', 'worsening', 'no_change') and not is_discontinued)
+            as metrics_with_polarity,
+        count(*) filter (where direction = 'improving' and not is_discontinued) as metrics_improving,
+        count(*) filter (where direction_lga_method in ('improving', 'worsening', 'no_change') and not is_discontinued)
+            as metrics_compared_lga_method,
+        count(*) filter (where direction_lga_method = 'improving' and not is_discontinued)
+            as metrics_improving_lga_method,
+        count(*) filter (where is_discontinued) as metrics_discontinued
     from {{ ref('int_metrics__direction_by_quarter') }}
     where in_basket
     group by quarter_id
@@ -98,6 +106,10 @@ select
     m.metrics_with_polarity,
     m.metrics_improving,
     m.metrics_improving / nullif(m.metrics_with_polarity, 0) as share_metrics_improving,
+    m.metrics_compared_lga_method,
+    m.metrics_improving_lga_method,
+    m.metrics_improving_lga_method / nullif(m.metrics_compared_lga_method, 0) as share_metrics_improving_lga_method,
+    m.metrics_discontinued,
     r.councils_at_risk,
     s.edition_year as shared_services_edition,
     s.partnerships as shared_services_partnerships,

@@ -4,6 +4,8 @@ select
     metric_id,
     period_id,
     period_label,
+    period_start,
+    period_end,
     value,
     value_status,
     source_format,
