@@ -39,7 +39,8 @@ def _header_only(path: Path, columns: list[str]) -> Path:
 
 @pytest.mark.parametrize(("source", "fmt"), CSV_FORMATS, ids=[f"{s}:{f.name}" for s, f in CSV_FORMATS])
 def test_each_documented_required_column_is_enforced(tmp_path, source, fmt):
-    extra = ["Percent"] if source == "polls" else []  # polls need one of Percent / Proportion as well
+    # Polls need one of Percent / Proportion as well, ONS downloads one of Value / Observation.
+    extra = ["Percent"] if source == "polls" else ["Value"] if fmt.name.startswith("ONS") else []
     name = "data_metricType-1.csv"
     PARSERS[source](_header_only(tmp_path / name, [*fmt.columns, *extra]))  # all there: accepted
     for missing in fmt.columns:

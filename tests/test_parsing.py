@@ -143,26 +143,22 @@ def test_polls_xlsx_release(tmp_path):
     assert list(answers["base_n"].unique()) == [1001] and answers["percent"].sum() == 100
 
 
-def _metric_json(path, rows):
-    path.write_text(json.dumps({"rows": rows}))
-    return path
-
-
 def test_lginform_data_response(tmp_path):
-    path = _metric_json(tmp_path / "data.json", [
-        {"area": {"identifier": "E09000001", "label": "City of London"}, "metricType": {"identifier": "123"},
-         "period": {"identifier": "fin_2019_20", "label": "2019/20"}, "values": [{"value": 12.5, "formatted": "12.5"}]},
-        {"area": {"identifier": "E09000002"}, "metricType": {"identifier": "123"},
-         "period": {"identifier": "fin_2019_20"}, "values": [{"value": None, "formatted": "-"}]},
-        {"area": {"identifier": "E07000163"}, "metricType": {"identifier": "123"},
-         "period": {"identifier": "fin_2019_20"}, "values": [{"value": "lots"}]},
-    ])
+    period = {"identifier": "fin_2019_20", "label": "2019/20"}
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps({
+        "columns": [{"metricType": {"identifier": "123"}, "period": period}],
+        "rows": [{"area": {"identifier": "E09000001", "label": "City of London"},
+                  "values": [{"value": 12.5, "formatted": "12.5"}]},
+                 {"area": {"identifier": "E09000002"}, "values": [{"value": None, "formatted": "-"}]},
+                 {"area": {"identifier": "E07000163"}, "values": [{"value": "lots"}]}]}))
     parsed = lginform.parse(path)
     values = parsed.tables["values"]
     assert list(values["area_code"]) == ["E09000001", "E09000002"]
     assert values["value"][0] == 12.5 and values["value"].isna()[1]
     assert list(values["value_status"]) == ["ok", "missing"] and list(values["area_status"]) == ["current", "current"]
-    assert parsed.rejects[0].row == 3 and parsed.rejects[0].column == "values[0].value"
+    assert list(values["period_id"]) == ["fin_2019_20"] * 2
+    assert parsed.rejects[0].row == 3 and parsed.rejects[0].column == "values[0]"
 
 
 def test_lginform_rejects_non_json(tmp_path):
@@ -198,7 +194,7 @@ LONG_HEADER = "Local authority code,Local authority name,Region,Financial year,M
 
 @pytest.mark.parametrize(("spelling", "polarity"), [("desc", "high_is_good"), ("DESC", "high_is_good"),
                                                     ("asc", "low_is_good"), ("None", "not_applicable"),
-                                                    ("", "not_applicable")])
+                                                    ("", None)])  # blank says nothing: the basket decides
 def test_long_format_council_metrics_and_their_polarity(tmp_path, spelling, polarity):
     path = tmp_path / "explorer.csv"
     path.write_text(f"{LONG_HEADER}\n"
@@ -210,8 +206,8 @@ def test_long_format_council_metrics_and_their_polarity(tmp_path, spelling, pola
     values, types = parsed.tables["values"], parsed.tables["metric_types"]
     assert list(values["period_id"]) == ["fin_2019_20", "fin_2019_20", "fin_2020_21"]
     assert values["value"].isna().tolist() == [False, True, False] and values["value_status"][1] == "missing"
-    assert types[["metric_id", "label", "polarity", "source_name"]].to_dict("records") == [{
-        "metric_id": "WASTE01", "label": "Household waste recycled", "polarity": polarity,
+    assert types[["metric_id", "label", "polarity", "source", "source_name"]].to_dict("records") == [{
+        "metric_id": "WASTE01", "label": "Household waste recycled", "polarity": polarity, "source": "data_explorer",
         "source_name": "government data explorer download"}]
 
 

@@ -33,12 +33,14 @@ def _reject_rows(frame: pd.DataFrame, bad: pd.Series, column: str, reasons: pd.S
             for index, row in frame[bad].iterrows()]
 
 
-def _long(path: Path, frame: pd.DataFrame, measure_ids: pd.Series, period_column: str, value_column: str,
-          source_format: str, shown: dict[str, str]) -> tuple[pd.DataFrame, list[Reject]]:
-    """Values with periods resolved: rows whose period or value cannot be read are returned as rejects."""
-    if frame.empty:
-        raise InputError(path.name, "the file has a header but no data rows", row=1)
+def _long(frame: pd.DataFrame, measure_ids: pd.Series, period_column: str, value_column: str,
+          source_format: str, shown: dict[str, str], only: str | None = None) -> tuple[pd.DataFrame, list[Reject]]:
+    """Values with periods resolved (financial years only when ONLY is `fin`): rows whose period or value
+    cannot be read are returned as rejects."""
     resolved = resolve_periods(frame[period_column])
+    if only:
+        resolved = {label: period if isinstance(period, str) or period.identifier.startswith(f"{only}_")
+                    else f"not a financial year like 2019-20: {label!r}" for label, period in resolved.items()}
     reasons = frame[period_column].map(lambda label: resolved[label] if isinstance(resolved[label], str) else None)
     bad_period = reasons.notna()
     rejects = _reject_rows(frame, bad_period, shown[period_column], reasons)
@@ -80,16 +82,18 @@ def parse_explorer(path: Path, table: Table) -> Parsed:
     frame, measure_ids, rank = frame[~bad_rank], measure_ids[~bad_rank], rank[~bad_rank]
     shown = {"code": "local authority code", "name": "local authority name", "financial year": "Financial year",
              "value": "Value"}
-    values, more = _long(path, frame, measure_ids, "financial year", "value", "long_csv", shown)
+    values, more = _long(frame, measure_ids, "financial year", "value", "long_csv", shown, only="fin")
     # A measure's polarity is its first non-blank rank_order (rows without a value carry none); NULL when
     # no row says, so the basket decides.
-    firsts = frame.assign(metric_id=measure_ids, polarity=rank.map(RANK_ORDER).where(rank != ""), ranked=rank != "")
+    firsts = frame.assign(metric_id=measure_ids, polarity=rank.map(RANK_ORDER).astype(object).where(rank != "", None),
+                          ranked=rank != "")
     firsts = firsts.sort_values(["ranked", "_source_row"], ascending=[False, True]).drop_duplicates("metric_id")
     types = _types(firsts.sort_values("_source_row").assign(
         label=firsts["measure"], unit_label=firsts["unit"] if "unit" in firsts else None, source="data_explorer",
         source_name="government data explorer download")[["metric_id", "label", "unit_label", "polarity", "source",
                                                            "source_name", "_source_row"]])
-    return Parsed({"values": values, "metric_types": types}, rejects + more, rows_read=len(table.records))
+    return Parsed({"values": values, "metric_types": types}, sorted(rejects + more, key=lambda r: r.row),
+                  rows_read=len(table.records))
 
 
 def parse_ons(path: Path, table: Table) -> Parsed:
@@ -101,7 +105,7 @@ def parse_ons(path: Path, table: Table) -> Parsed:
                          column="Value")
     measure_ids = frame["indicator"].map(slug)
     shown = {"code": "areacd", "name": "areanm", "period": "Period", value_column: value_column.title()}
-    values, rejects = _long(path, frame, measure_ids, "period", value_column, "ons_csv", shown)
+    values, rejects = _long(frame, measure_ids, "period", value_column, "ons_csv", shown)
     firsts = frame.assign(metric_id=measure_ids).drop_duplicates("metric_id")
     types = _types(firsts.assign(
         label=firsts["indicator"], unit_label=firsts["unit"] if "unit" in firsts else None,
