@@ -79,6 +79,7 @@ def test_poll_percentage_of_140_is_rejected_at_ingest_and_keeps_the_published_wa
 
     result = sli(home, "refresh", check=False)
     assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith("LG Inform: files only (SLI_LGINFORM_KEY is not set")
     assert f"rejected polls/{poll.name}" in result.stdout
     assert "1 file(s) rejected, warehouse not rebuilt" in result.stderr and "must sum to 100" in result.stderr
     assert _sha(published) == digest
@@ -146,18 +147,27 @@ def test_status_lists_every_load(published_home):
     assert rows and all(row.split()[2] == "loaded" for row in rows)
 
 
-def test_long_format_measures_enter_the_catalogue_but_not_the_headline(published_home):
-    catalogue = sli(published_home, "sql", "select metric_id, polarity, in_basket from dim_metric"
-                    " where metric_id like 'SX%' order by 1", "--format", "csv").stdout
-    assert catalogue.splitlines() == ["metric_id,polarity,in_basket", "SX01,low_is_good,false",
-                                      "SX02,high_is_good,false"]
-    counted = sli(published_home, "sql", "select count(*) from fct_council_metric_values where metric_id = 'SX01'"
+EXPLORER = ("synthetic_planning_applications_decided_on_time", "synthetic_temporary_accommodation_per_1_000_households")
+
+
+def test_long_format_measures_join_the_basket_through_its_mapping_rows(published_home):
+    """The sample's Oflog-layout file carries no unit, service area or council types: the basket's mapping
+    rows give them, and its measures then count like any basket metric."""
+    catalogue = sli(published_home, "sql", "select metric_id, polarity, unit, service_area, applies_to, in_basket,"
+                    " source from dim_metric where source = 'data_explorer' order by 1", "--format", "csv").stdout
+    lower_tier = "unitary|district|metropolitan district|london borough"
+    assert catalogue.splitlines()[1:] == [
+        f"{EXPLORER[0]},high_is_good,percent,Planning,{lower_tier},true,data_explorer",
+        f'{EXPLORER[1]},low_is_good,"rate per 1,000",Housing,{lower_tier},true,data_explorer']
+    counted = sli(published_home, "sql", f"select count(*) from fct_council_metric_values where metric_id = '{EXPLORER[1]}'"
                   " and value is not null", "--format", "csv").stdout.splitlines()[1]
     assert int(counted) > 1000
-    sector = sli(published_home, "sql", "select metric_id, in_basket from mart_metric_direction_of_travel"
-                 " where level = 'sector' and metric_id like 'SX%' order by 1", "--format", "csv").stdout
-    assert sector.splitlines() == ["metric_id,in_basket", "SX01,false", "SX02,false"]
+    sector = sli(published_home, "sql", "select metric_id, in_basket, direction_lga_method is not null"
+                 " from mart_metric_direction_of_travel where level = 'sector' and metric_id like 'synthetic%'"
+                 " order by 1", "--format", "csv").stdout
+    assert sector.splitlines()[1:] == [f"{EXPLORER[0]},true,true", f"{EXPLORER[1]},true,true"]
     counted = sli(published_home, "sql", "select (select metrics_with_polarity from mart_sector_overview"
                   " order by quarter_start desc limit 1) = (select count(*) from mart_metric_direction_of_travel"
-                  " where level = 'sector' and in_basket and polarity <> 'not_applicable')", "--format", "csv").stdout
+                  " where level = 'sector' and in_basket and not is_discontinued and polarity <> 'not_applicable')",
+                  "--format", "csv").stdout
     assert counted.splitlines()[1] == "true"  # the headline counts basket metrics only

@@ -1,19 +1,24 @@
-"""The LG Inform client against a local server that speaks the API: signing, paging, both formats,
-incremental fetches, the usage-limit stop and resume, 401s, 500s and slow answers."""
+"""The LG Inform client against a local server that speaks the API in its real shapes: signing, paging,
+both formats, incremental fetches, the usage-limit stop and resume, 401s, 500s and slow answers, fetches
+that bring nothing they should, and a refresh of the real basket end to end."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 
 import duckdb
 import pytest
-from conftest import airflow_env, sli
-from lginform_server import FakeLgInform, Metric
 
+from conftest import REPO, airflow_env, sli
+from lginform_server import COUNCILS, FINANCIAL_YEARS, FakeLgInform, Metric
+
+from ingestion import basket
+from ingestion.landing import sha256_of
 from ingestion.ledger import Ledger
 from ingestion.lginform_api import ApiError, ApiSettings, Client, Credentials, NotAuthorized
-from ingestion.lginform_fetch import fetch
+from ingestion.lginform_fetch import IncompleteFetch, fetch
 from ingestion.settings import get_paths
 
 METRICS = ["101", "102", "103", "104", "105"]
@@ -177,3 +182,80 @@ def test_manual_run_params_choose_the_metrics_and_period(tmp_path):
         sli(tmp_path, "run-dags", "sli_ingest_lginform", "--conf", '{"metrics": ["S9003"], "period": "fin_2022_23"}',
             env=env)
     assert [(p["metricType"], p["period"]) for p in server.calls_to("/data")] == [("S9003", "fin_2022_23")]
+
+
+def test_a_listing_without_any_basket_metric_fails_and_fetches_nothing(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server() as server:
+        with pytest.raises(IncompleteFetch, match=r"listed 5 metric\(s\) and none of the 2 asked for \(S9001, S9002\)"):
+            fetch(paths, _client(server), metrics=["S9001", "S9002"])
+    assert server.calls_to("/data") == [] and Ledger(paths.ledger).last_api_run("lginform") is None
+
+
+def test_a_metric_without_values_fails_the_run_and_the_next_run_asks_again(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server() as server:
+        server.metrics[1].has_data = False  # 102: /data answers an empty table
+        with pytest.raises(IncompleteFetch, match=r"no values from LG Inform for 1 metric\(s\): 102"):
+            fetch(paths, _client(server), metrics=["101", "102", "103"])
+        run = Ledger(paths.ledger).last_api_run("lginform")
+        assert run.status == "failed" and "102" in run.message and run.pending == []
+        assert [p["metricType"] for p in server.calls_to("/data")] == ["101", "102", "103"]  # the rest is fetched
+        server.metrics[1].has_data, server.calls = True, []
+        again = fetch(paths, _client(server), metrics=["101", "102", "103"])
+    # No complete run yet: the next one lists everything again, not only what changed.
+    assert again.run.status == "complete" and again.run.changed_since is None
+    assert {p["metricType"] for p in server.calls_to("/data")} == {"101", "102", "103"}
+
+
+def test_basket_metrics_missing_from_the_listing_are_named(tmp_path):
+    with _server() as server:
+        result = fetch(get_paths(tmp_path), _client(server), metrics=["101", "999"])
+    assert result.run.status == "complete" and result.run.message == "not listed by LG Inform: 999"
+
+
+def _published_sha(home):
+    published = home / "warehouse" / "sli.duckdb"
+    return sha256_of(published) if published.exists() else None
+
+
+def test_refresh_of_the_real_basket_against_the_api_fills_every_metric(tmp_path, sample_inbox):
+    """SLI_BASKET=lginform, credentials set, a server speaking the real shapes: every basket metric of
+    LG Inform reaches fct_council_metric_values with its periods and values; an Oflog download mapped by
+    the basket reaches the marts and the council pages; a metric that comes back empty stops the refresh."""
+    home = tmp_path / "home"
+    shutil.copytree(sample_inbox, home / "inbox", ignore=shutil.ignore_patterns("lginform"))
+    ids = basket.lginform_ids("lginform")
+    metrics = [Metric(i, f"Metric {i}", polarity="Low value is good" if i == "3632" else "High value is good",
+                      discontinued=i == "850") for i in ids]
+    with FakeLgInform(metrics=metrics, page_size=50) as server:
+        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key,
+               "SLI_LGINFORM_SECRET": server.secret, "SLI_BASKET": "lginform"}
+        sli(home, "ingest", "council-metrics", str(REPO / "tests" / "fixtures" / "lginform" / "oflog_long_format.csv"),
+            env=env)
+        result = sli(home, "refresh", env=env)
+        assert result.stdout.splitlines()[0].startswith(f"LG Inform: the LG Inform API at {server.base_url}")
+        assert "basket 'lginform'" in result.stdout.splitlines()[0]
+        values = duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True).execute(
+            "select metric_id, council_code, period_id, value, value_status from fct_council_metric_values"
+            " order by all").fetchall()
+        expected = sorted((m.identifier, code, period, m.value(code, period),
+                           "ok" if m.value(code, period) is not None else "suppressed")
+                          for m in metrics for code, _ in COUNCILS for period, *_ in FINANCIAL_YEARS)
+        oflog = [row for row in values if row[0] == "outcome_asc_carer_quality_of_life"]
+        assert [row for row in values if row[0] != "outcome_asc_carer_quality_of_life"] == expected
+        assert len(oflog) == 5 and {row[1] for row in oflog} == {"E06000005", "E06000053", "E10000007"}
+        with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+            assert con.execute("select metric_id from dim_metric where is_discontinued").fetchall() == [("850",)]
+            overview = con.execute("select metrics_discontinued, metrics_compared_lga_method from mart_sector_overview"
+                                   " order by quarter_start desc limit 1").fetchone()
+        assert overview[0] == 1 and overview[1] >= 1
+        darlington = (home / "reports").glob("*/councils/E06000005.html")
+        assert "Outcome, ASC Carer Quality of Life" in next(darlington).read_text()
+
+    # A later run finds metric 46 changed, but its values come back empty: the refresh stops, nothing is published.
+    before = _published_sha(home)
+    with FakeLgInform(metrics=[Metric("46", "Household waste", changed="2999-01-01", has_data=False)]) as empty:
+        failed = sli(home, "refresh", check=False, env={**env, "SLI_LGINFORM_URL": empty.base_url})
+    assert failed.returncode == 1 and "no values from LG Inform for 1 metric(s): 46" in failed.stderr
+    assert _published_sha(home) == before
