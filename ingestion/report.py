@@ -40,11 +40,15 @@ def _facts(q: dict) -> list[dict]:
     shared = f"Shared Services Map, {q['shared_services_edition']} edition; loaded {q['shared_services_last_loaded_at']}"
     ope = f"One Public Estate, achieved outputs as of {q['ope_as_of_date']}; loaded {q['ope_last_loaded_at']}"
     moe = q["council_margin_of_error_pp"]
+    discontinued = f"; {q['metrics_discontinued']} discontinued metric(s) left out" if q["metrics_discontinued"] else ""
     facts = [
         ("pct_satisfied_council", "pct", "residents satisfied with the way their council runs things"
          + (f" (± {moe:.1f} points)" if moe is not None else ""), polls),
         ("council_change_pp", "pp", f"change since the previous round: {significant[q['council_change_significant']]}", polls),
-        ("share_metrics_improving", "share", f"of {q['metrics_with_polarity']} basket metrics improving since the baseline", lginform),
+        ("share_metrics_improving", "share", f"of {q['metrics_with_polarity']} basket metrics improving since the baseline"
+         " (median method: the sector median of each metric)" + discontinued, lginform),
+        ("share_metrics_improving_lga_method", "share", f"of {q['metrics_compared_lga_method']} basket metrics improving"
+         " (LGA method: the mean over councils with values in both periods)" + discontinued, lginform),
         ("shared_services_savings_gbp", "gbp", "savings reported by shared-service partnerships", shared),
         ("shared_services_partnerships", "num", "shared-service partnerships", shared),
         ("councils_at_risk", "num", "councils flagged at risk", lginform),

@@ -35,6 +35,21 @@ def test_airflow_services_share_the_image_data_volume_and_secrets(name):
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql")
 
 
+def test_lginform_credentials_have_one_set_of_names_everywhere():
+    from ingestion.basket import ENV_BASKET
+    from ingestion.lginform_api import ENV_KEY, ENV_SECRET, ENV_URL
+
+    names = [ENV_KEY, ENV_SECRET, ENV_URL, ENV_BASKET]
+    example = (REPO_ROOT / ".env.example").read_text()
+    assert [line.split("=")[0] for line in example.splitlines() if line.startswith("SLI_")] == names
+    assert "LGINFORM_APPLICATION_KEY" not in example and "LGINFORM_APPLICATION_KEY" not in str(COMPOSE)
+    for name in AIRFLOW_SERVICES:
+        env = COMPOSE["services"][name]["environment"]
+        assert all(env[variable].startswith(f"${{{variable}") for variable in names), name
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert all(f"`{variable}`" in readme for variable in names)
+
+
 def test_env_file_is_an_example_only():
     example = (REPO_ROOT / ".env.example").read_text()
     assert "FERNET_KEY=\n" in example and "JWT_SECRET=\n" in example

@@ -122,12 +122,14 @@ def test_an_unknown_period_in_a_table_names_the_file_column_and_label(tmp_path):
 def test_csv_downloads_with_real_headers_and_period_labels(name, expected):
     values = lginform.parse(FIXTURES / name).tables["values"]
     assert _rows(values, "area_code", "period_id", "value") == expected
+    header = (FIXTURES / name).read_text().splitlines()[0].split(",")
+    assert set(values["period_label"]) == set(header[3:])  # labels kept as the download wrote them
     assert set(values["metric_id"]) == {name.split("-")[1].split(".")[0]}
 
 
 def test_an_unknown_period_column_names_the_file_row_column_and_label(tmp_path):
     (tmp_path / "data_metricType-1.csv").write_text("area,area label,2019/20,Spring 2020\nE06000001,Hartlepool,1,2\n")
-    with pytest.raises(InputError, match=r"data_metricType-1.csv, row 1, column 'spring 2020': period not recognised"):
+    with pytest.raises(InputError, match=r"data_metricType-1.csv, row 1, column 'Spring 2020': period not recognised"):
         lginform.parse(tmp_path / "data_metricType-1.csv")
 
 

@@ -75,10 +75,12 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         cursor = con.execute("select * from mart_sector_overview order by quarter_start desc limit 1")
         latest = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
-    assert len(facts) == 10
+    assert len(facts) == 11
     for key, shown in facts.items():
         assert (float(shown) if shown else None) == pytest.approx(latest[key]), key
     assert re.search(r'data-fact="share_metrics_improving" data-value="[^"]*">\d+%<', dom)
+    assert re.search(r'data-fact="share_metrics_improving_lga_method" data-value="[^"]*">\d+%<', dom)
+    assert "(median method: the sector median of each metric)" in dom and "(LGA method: the mean over councils" in dom
     assert re.search(r'data-fact="council_change_pp" data-value="[^"]*">[+-]\d+\.\d points<', dom)
 
 

@@ -189,7 +189,8 @@ class Table:
 
     format: FileFormat
     title_rows: list[list[str]]
-    header: list[str]
+    header: list[str]  # normalised: lower case, single spaces
+    header_as_given: list[str]
     records: list[tuple[int, dict[str, str]]]  # (file row number, {header: text}), 1-based as a spreadsheet shows
     notes: list[str]
 
@@ -211,7 +212,7 @@ def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
         notes.insert(0, next(str(v).strip() for v in body.pop()[1] if str(v).strip()))
     records = [(number, {name: (str(row[i]).strip() if i < len(row) else "") for i, name in enumerate(header) if name})
                for number, row in body]
-    return Table(fmt, rows[:start], header, records, notes)
+    return Table(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], records, notes)
 
 
 def title_values(title_rows: list[list[str]], names: list[str]) -> dict[str, str]:

@@ -202,12 +202,13 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
                                     " e.g. data_metricType-1234.csv")
     fixed = {"area", "area label", "area long label"}
     labels = [column for column in table.header if column and column not in fixed]
+    as_given = dict(zip(table.header, table.header_as_given))
     resolved = {}
     for label in labels:
         try:
-            resolved[label] = periods.parse(label)
+            resolved[label] = periods.parse(as_given[label])
         except ValueError as exc:
-            raise InputError(path.name, str(exc), row=len(table.title_rows) + 1, column=label) from None
+            raise InputError(path.name, str(exc), row=len(table.title_rows) + 1, column=as_given[label]) from None
     # LG Inform's CSV repeats its header as a row: not an area.
     records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
     per_row = len(labels)
@@ -221,7 +222,7 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
         "area_label": np.repeat([raw["area label"] for _, raw in records], per_row),
         "metric_id": match.group(1),
         "period_id": tiled("identifier"),
-        "period_label": np.tile(labels, len(records)),
+        "period_label": np.tile([as_given[label] for label in labels], len(records)),
         "period_start": tiled("start"),
         "period_end": tiled("end"),
         "value_formatted": cells,
