@@ -16,7 +16,7 @@ SCALE = ["--metrics", "4", "--quarterly", "--lginform-format", "csv"]
 def _revise_one_value(inbox, out) -> tuple[str, str]:
     """A re-issued download of S9002 for one older quarter, with one council's value changed."""
     rows = list(csv.reader((inbox / "data_metricType-S9002.csv").open(encoding="utf-8")))
-    column = rows[0].index("q2_2022_23")
+    column = rows[0].index("2022/23 Q2")  # downloads label their period columns
     council = next(r for r in rows[2:] if r[column] not in ("", "-", "[c]"))
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -62,7 +62,7 @@ def test_a_change_to_the_project_or_metric_metadata_builds_everything(tmp_path):
     assert "building incrementally" in sli(home, "build").stdout
     listing = home / "inbox" / "lginform" / "metricTypes.json"
     document = json.loads(listing.read_text(encoding="utf-8"))
-    document["metricTypes"][0]["polarity"] = "Low value is good"  # re-ranks every period of that metric
+    document["metricType-array"][0]["polarity"] = "Low value is good"  # re-ranks every period of that metric
     (tmp_path / "metricTypes_revised.json").write_text(json.dumps(document), encoding="utf-8")
     sli(home, "ingest", "lginform", str(tmp_path / "metricTypes_revised.json"))
     assert "building the whole warehouse: the project or the metric metadata changed" in sli(home, "build").stdout

@@ -64,11 +64,12 @@ def test_a_savings_total_that_does_not_reconcile_stops_the_publish(home):
 
 def test_a_metric_whose_reporting_councils_halve_stops_the_publish(home):
     document = json.loads((home / "inbox" / "lginform" / "data_S9001.json").read_text(encoding="utf-8"))
-    latest = max(row["period"]["identifier"] for row in document["rows"])
-    rows = [row for row in document["rows"] if row["period"]["identifier"] == latest]
-    for row in rows:
-        row["period"] = {"identifier": "fin_2025_26", "label": "2025/26"}
-    (home / "inbox" / "lginform" / "data_S9001_2025_26.json").write_text(json.dumps({"rows": rows[::2]}))
+    # The latest period again as 2025/26, from every other council that reported it.
+    latest = max(range(len(document["columns"])), key=lambda i: document["columns"][i]["period"]["startDate"])
+    column = {**document["columns"][latest], "period": {"identifier": "fin_2025_26", "label": "2025/26"}}
+    rows = [{**row, "values": [row["values"][latest]]} for row in document["rows"] if row["values"][latest]]
+    (home / "inbox" / "lginform" / "data_S9001_2025_26.json").write_text(
+        json.dumps({"columns": [column], "rows": rows[::2]}))
     _refresh_fails(home, "audit failed", "qa_metric_completeness", "S9001 fin_2025_26")
 
 

@@ -121,16 +121,17 @@ def test_a_revised_value_replaces_the_old_one_which_stays_in_the_history(tmp_pat
     shutil.copytree(published_home, home)
     source = home / "inbox" / "lginform" / "data_S9001.json"
     document = json.loads(source.read_text(encoding="utf-8"))
-    row = next(r for r in document["rows"] if r["values"][0]["value"] is not None)
+    row = next(r for r in document["rows"] if r["values"][0].get("value") is not None)
     old_value = row["values"][0]["value"]
     row["values"][0] = {"value": old_value + 1000, "formatted": "revised"}
+    period = document["columns"][0]["period"]["identifier"]
     revised = home / "inbox" / "lginform" / "data_S9001_revised.json"
     revised.write_text(json.dumps(document), encoding="utf-8")
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         [before] = con.execute("select max(loaded_at) from fct_council_metric_value_history").fetchone()
     sli(home, "refresh")
 
-    key = (row["area"]["identifier"], "S9001", row["period"]["identifier"])
+    key = (row["area"]["identifier"], "S9001", period)
     where = "council_code = ? and metric_id = ? and period_id = ?"
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         current = con.execute(f"select value from fct_council_metric_values where {where}", key).fetchall()

@@ -37,8 +37,9 @@ paired_means as (
         p.metric_id,
         p.period_id,
         count(*) as councils_paired,
-        avg(before.value) as baseline_mean,
-        avg(after.value) as latest_mean
+        -- Exact decimal sums: the same inputs give the same means, whatever order the rows arrive in.
+        cast(avg(cast(before.value as decimal(38, 10))) as double) as baseline_mean,
+        cast(avg(cast(after.value as decimal(38, 10))) as double) as latest_mean
     from compared_periods as p
     inner join basket_values as before
         on before.metric_id = p.metric_id and before.period_id = p.baseline_period_id
