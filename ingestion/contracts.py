@@ -103,7 +103,7 @@ class Table:
             elif column.type == "integer":
                 values = pd.to_numeric(values, errors="raise").astype("Int64")
             elif column.type == "date":
-                values = pd.to_datetime(values).dt.date
+                values = pd.to_datetime(values)  # datetime64: Arrow writes it as date32 without a Python loop
             elif column.type == "boolean":
                 values = values.astype("boolean")
             else:

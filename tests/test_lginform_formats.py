@@ -82,7 +82,7 @@ def test_data_table_cells_belong_to_their_columns():
         ("E07000163", "46", "fin_2021_22", 1234.5, "ok"),
         ("E07000163", "46", "fin_2022_23", None, "missing"),
     ]
-    assert set(values["period_start"]) == {date(2021, 4, 1), date(2022, 4, 1)}
+    assert set(values["period_start"].dt.date) == {date(2021, 4, 1), date(2022, 4, 1)}
     assert set(values.loc[values.area_code == "E07000163", "area_status"]) == {"retired"}
 
 

@@ -157,9 +157,9 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
             raise InputError(path.name, f"no {key!r} in the rows or the columns: cannot place the values",
                              column=key)
 
-    def spread(values: list, on_rows: bool) -> np.ndarray:
+    def spread(values: list, on_rows: bool, dtype=object) -> np.ndarray:
         """One entry per cell, row-major (a row, then its columns), from per-row or per-column values."""
-        values = np.array(values, dtype=object)
+        values = np.array(values, dtype=dtype)
         return np.repeat(values, width) if on_rows else np.tile(values, len(rows))
 
     def along(name: str, field: str) -> np.ndarray:
@@ -182,8 +182,8 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
         "metric_id": along("metric", "identifier"),
         "period_id": spread([p.identifier for p in resolved], period_on_rows),
         "period_label": along("period", "label"),
-        "period_start": spread([p.start for p in resolved], period_on_rows),
-        "period_end": spread([p.end for p in resolved], period_on_rows),
+        "period_start": spread([p.start for p in resolved], period_on_rows, "datetime64[D]"),
+        "period_end": spread([p.end for p in resolved], period_on_rows, "datetime64[D]"),
         "value_formatted": formatted,
         "source_format": "api_json",
         "_source_row": np.repeat(np.arange(1, len(rows) + 1), width),
@@ -213,8 +213,8 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
     records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
     per_row = len(labels)
 
-    def tiled(attr: str) -> np.ndarray:
-        return np.tile(np.array([getattr(resolved[label], attr) for label in labels], dtype=object), len(records))
+    def tiled(attr: str, dtype=object) -> np.ndarray:
+        return np.tile(np.array([getattr(resolved[label], attr) for label in labels], dtype=dtype), len(records))
 
     cells = np.array([raw[label] for _, raw in records for label in labels], dtype=object)
     long = pd.DataFrame({  # row-major, as the file reads: a row, then its periods
@@ -223,8 +223,8 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
         "metric_id": match.group(1),
         "period_id": tiled("identifier"),
         "period_label": np.tile([as_given[label] for label in labels], len(records)),
-        "period_start": tiled("start"),
-        "period_end": tiled("end"),
+        "period_start": tiled("start", "datetime64[D]"),
+        "period_end": tiled("end", "datetime64[D]"),
         "value_formatted": cells,
         "source_format": "api_csv",
         "_source_row": np.repeat([number for number, _ in records], per_row),
