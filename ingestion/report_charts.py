@@ -1,81 +1,112 @@
-"""The overview's charts, as Plotly figures rendered to HTML fragments (plotly.js is shipped beside the page)."""
+"""The overview's charts as plain Plotly specs (data and layout as JSON), drawn in the page by the
+plotly.js shipped beside it.
+
+Plain dicts, not plotly figure objects: building and validating ~320 figure objects took most of a
+report's time, while plotly.js reads the same specs as they are.
+"""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
-import plotly.graph_objects as go
 
 DIRECTIONS = [("improving", "#1a7f37"), ("no_change", "#8c959f"), ("worsening", "#cf222e"),
               ("increasing", "#0969da"), ("decreasing", "#bf8700")]
-LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "height": 420,
-          "font": {"family": "Arial, sans-serif", "size": 13}}
+QUARTILE_COLOURS = {1: "#1a7f37", 2: "#7fbf7b", 3: "#f4a582", 4: "#cf222e"}
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "automargin": True}
+# The look of Plotly's `plotly_white` template, written out: a template name only means something in Python.
+LAYOUT = {"paper_bgcolor": "white", "plot_bgcolor": "white", "xaxis": _AXIS, "yaxis": _AXIS,
+          "margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "height": 420,
+          "font": {"family": "Arial, sans-serif", "size": 13, "color": "#2a3f5f"}}
+CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def fragment(figure: go.Figure, div_id: str) -> str:
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True})
+def _values(series: pd.Series) -> list:
+    """A column as JSON-ready values: missing ones as null, dates as ISO text."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        series = series.dt.strftime("%Y-%m-%d")
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
-def satisfaction_trend(trend: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
-    for label, rows in trend.groupby("indicator_label", sort=True):
-        figure.add_trace(go.Scatter(
-            x=rows["fieldwork_end"], y=rows["pct_satisfied"], mode="lines+markers", name=label,
-            error_y={"type": "data", "array": rows["margin_of_error_pp"], "thickness": 1, "width": 2},
-            customdata=rows[["round_number", "margin_of_error_pp"]],
-            hovertemplate="round %{customdata[0]}: %{y:.0f}% ± %{customdata[1]:.1f}<extra>%{fullData.name}</extra>"))
-    figure.update_layout(**{**LAYOUT, "height": 520}, title="Key indicators by poll round, with 95% intervals",
-                         yaxis={"title": "% of residents", "range": [0, 100]}, legend={"orientation": "h", "y": -0.2})
-    return figure
+def _layout(title: str, **changes) -> dict:
+    """The shared layout with TITLE; axis settings are merged into the shared axis style."""
+    layout = {**LAYOUT, "title": {"text": title}}
+    for key, value in changes.items():
+        layout[key] = {**_AXIS, **value} if key in ("xaxis", "yaxis") else value
+    return layout
 
 
-def direction_by_service_area(direction: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
+def fragment(spec: dict, div_id: str) -> str:
+    """A div and the script that draws SPEC in it; `<` is escaped so no value can end the script."""
+    payload = json.dumps([spec["data"], spec["layout"], CONFIG], default=str).replace("<", "\\u003c")
+    return (f'<div id="{div_id}" class="plotly-graph-div"></div>\n<script>'
+            f'Plotly.newPlot("{div_id}", ...{payload});</script>')
+
+
+def satisfaction_trend(trend: pd.DataFrame) -> dict:
+    data = [{
+        "type": "scatter", "mode": "lines+markers", "name": label, "x": _values(rows["fieldwork_end"]),
+        "y": _values(rows["pct_satisfied"]),
+        "error_y": {"type": "data", "array": _values(rows["margin_of_error_pp"]), "thickness": 1, "width": 2},
+        "customdata": list(zip(_values(rows["round_number"]), _values(rows["margin_of_error_pp"]))),
+        "hovertemplate": "round %{customdata[0]}: %{y:.0f}% ± %{customdata[1]:.1f}<extra>%{fullData.name}</extra>",
+    } for label, rows in trend.groupby("indicator_label", sort=True)]
+    return {"data": data, "layout": _layout("Key indicators by poll round, with 95% intervals", height=520,
+                                            yaxis={"title": {"text": "% of residents"}, "range": [0, 100]},
+                                            legend={"orientation": "h", "y": -0.2})}
+
+
+def direction_by_service_area(direction: pd.DataFrame) -> dict:
+    data = []
     for name, colour in DIRECTIONS:
         rows = direction[direction["direction"] == name]
         if len(rows):
-            figure.add_trace(go.Bar(y=rows["service_area"], x=rows["metrics"], name=name.replace("_", " "),
-                                    orientation="h", marker_color=colour))
-    figure.update_layout(**LAYOUT, barmode="stack", title="Basket metrics by direction of travel since the baseline",
-                         xaxis={"title": "metrics"}, yaxis={"autorange": "reversed"})
-    return figure
+            data.append({"type": "bar", "orientation": "h", "name": name.replace("_", " "), "marker": {"color": colour},
+                         "y": _values(rows["service_area"]), "x": _values(rows["metrics"])})
+    return {"data": data, "layout": _layout("Basket metrics by direction of travel since the baseline", barmode="stack",
+                                            xaxis={"title": {"text": "metrics"}}, yaxis={"autorange": "reversed"})}
 
 
-def distribution(rows: pd.DataFrame, council: str) -> go.Figure:
+def distribution(rows: pd.DataFrame, council: str) -> dict:
     highlighted = rows["council_code"] == council
-    colours = rows["quartile"].map({1: "#1a7f37", 2: "#7fbf7b", 3: "#f4a582", 4: "#cf222e"}).fillna("#8c959f")
-    figure = go.Figure(go.Bar(
-        x=rows["council_name"], y=rows["value"], marker_color=colours.where(~highlighted, "#0550ae"),
-        customdata=rows[["quartile"]], hovertemplate="%{x}: %{y:,.1f} (quartile %{customdata[0]})<extra></extra>"))
+    colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#8c959f").where(~highlighted, "#0550ae")
+    data = [{"type": "bar", "x": _values(rows["council_name"]), "y": _values(rows["value"]),
+             "marker": {"color": _values(colours)}, "customdata": [[q] for q in _values(rows["quartile"])],
+             "hovertemplate": "%{x}: %{y:,.1f} (quartile %{customdata[0]})<extra></extra>"}]
+    extra = {}
     if len(rows):
-        figure.add_hline(y=float(rows["median_value"].iloc[0]), line_dash="dash", annotation_text="median")
+        median = float(rows["median_value"].iloc[0])
+        extra = {"shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": median, "y1": median,
+                             "line": {"dash": "dash", "color": "#2a3f5f", "width": 1}}],
+                 "annotations": [{"xref": "paper", "x": 1, "y": median, "text": "median", "showarrow": False,
+                                  "xanchor": "right", "yanchor": "bottom"}]}
         first = rows.iloc[0]
         title = f"{first['metric_label']}, {first['period_id']}: {first['comparator_group_value']} councils"
     else:
         title = "No values for this metric"
-    figure.update_layout(**LAYOUT, title=title, xaxis={"showticklabels": False, "title": "councils, lowest to highest"},
-                         yaxis={"title": "value"}, showlegend=False)
-    return figure
+    return {"data": data, "layout": _layout(title, showlegend=False, yaxis={"title": {"text": "value"}},
+                                            xaxis={"showticklabels": False,
+                                                   "title": {"text": "councils, lowest to highest"}}, **extra)}
 
 
-def savings_by_region(savings: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
-    for category, rows in savings.groupby("service_category", sort=True):
-        figure.add_trace(go.Bar(x=rows["region_name"], y=rows["savings_gbp"].fillna(0) / 1e6, name=category))
-    figure.update_layout(**{**LAYOUT, "height": 520}, barmode="stack",
-                         title="Reported savings by region and service category (£m)",
-                         yaxis={"title": "£m, cumulative to the edition"}, legend={"font": {"size": 10}})
-    return figure
+def savings_by_region(savings: pd.DataFrame) -> dict:
+    data = [{"type": "bar", "name": category, "x": _values(rows["region_name"]),
+             "y": _values(rows["savings_gbp"].fillna(0) / 1e6)}
+            for category, rows in savings.groupby("service_category", sort=True)]
+    return {"data": data, "layout": _layout("Reported savings by region and service category (£m)", height=520,
+                                            barmode="stack", yaxis={"title": {"text": "£m, cumulative to the edition"}},
+                                            legend={"font": {"size": 10}})}
 
 
-def council_position(rows: pd.DataFrame) -> go.Figure:
+def council_position(rows: pd.DataFrame) -> dict:
     """Each metric's distance from its group median in MADs, signed so that right is better."""
     sign = rows["polarity"].map({"high_is_good": 1, "low_is_good": -1}).fillna(1)
     better = (rows["mads_from_median"].astype(float) * sign).clip(-6, 6)
-    colours = rows["quartile"].map({1: "#1a7f37", 2: "#7fbf7b", 3: "#f4a582", 4: "#cf222e"}).fillna("#8c959f")
-    figure = go.Figure(go.Bar(x=better, y=rows["metric_label"].str.slice(0, 60), orientation="h",
-                              marker_color=colours, hovertemplate="%{y}: %{x:.1f} MADs<extra></extra>"))
-    figure.update_layout(**{**LAYOUT, "height": max(400, 18 * len(rows) + 120)},
-                         title="Distance from the median of councils of the same type (MADs; right is better)",
-                         yaxis={"autorange": "reversed"}, xaxis={"range": [-6.5, 6.5], "zeroline": True})
-    return figure
+    colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#8c959f")
+    data = [{"type": "bar", "orientation": "h", "x": _values(better), "y": _values(rows["metric_label"].str.slice(0, 60)),
+             "marker": {"color": _values(colours)}, "hovertemplate": "%{y}: %{x:.1f} MADs<extra></extra>"}]
+    return {"data": data, "layout": _layout(
+        "Distance from the median of councils of the same type (MADs; right is better)",
+        height=max(400, 18 * len(rows) + 120), yaxis={"autorange": "reversed"},
+        xaxis={"range": [-6.5, 6.5], "zeroline": True})}
