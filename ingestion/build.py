@@ -68,14 +68,36 @@ def fingerprint(paths: Paths) -> str:
     return digest.hexdigest()
 
 
-def _published_fingerprint(paths: Paths) -> str | None:
+def raw_digest(paths: Paths) -> str:
+    """What the raw zone holds: every load's Parquet file by name, size and modification time."""
+    digest = hashlib.sha256()
+    for path in sorted(paths.raw.glob("*/*/*.parquet")):
+        if path.name != raw_zone.SCHEMA_FILE:  # rewritten by every build, and holds no rows
+            stat = path.stat()
+            digest.update(f"{path.relative_to(paths.raw).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _published_build(paths: Paths) -> tuple[str, str | None, object] | None:
+    """The published warehouse's (fingerprint, raw digest, built at), or None."""
     import duckdb
 
+    if not paths.published.exists():
+        return None
     try:
         with duckdb.connect(str(paths.published), read_only=True) as con:
-            return con.execute("select fingerprint from meta.build_info").fetchone()[0]
-    except duckdb.Error:  # an older warehouse without build_info, or none: build from nothing
+            return con.execute("select fingerprint, raw_digest, built_at from meta.build_info").fetchone()
+    except duckdb.Error:  # an older warehouse without build_info (or its raw digest): build from nothing
         return None
+
+
+def up_to_date(paths: Paths) -> object | None:
+    """When the published warehouse was built, if it was built by this project from exactly the raw
+    zone there is now (so a build would give the same marts); else None."""
+    published = _published_build(paths)
+    if published and published[0] == fingerprint(paths) and published[1] == raw_digest(paths):
+        return published[2]
+    return None
 
 
 def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bool = False) -> Path:
@@ -90,7 +112,8 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
     raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     current = fingerprint(paths)
-    incremental = not full_refresh and paths.published.exists() and _published_fingerprint(paths) == current
+    published = _published_build(paths)
+    incremental = not full_refresh and published is not None and published[0] == current
     on_line("building incrementally on a copy of the published warehouse" if incremental else
             "building the whole warehouse" + (" (--full-refresh)" if full_refresh else
                                               ": the project or the metric metadata changed, or nothing is published"))
@@ -100,7 +123,8 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
             partial = paths.candidate.with_name(paths.candidate.name + ".partial")
             shutil.copyfile(paths.published, partial)
             os.replace(partial, paths.candidate)
-        _dbt(["build", "--warn-error", "--vars", json.dumps({"build_fingerprint": current, "basket": basket.active()}),
+        build_vars = {"build_fingerprint": current, "raw_digest": raw_digest(paths), "basket": basket.active()}
+        _dbt(["build", "--warn-error", "--vars", json.dumps(build_vars),
               *([] if incremental else ["--full-refresh"])], paths, paths.candidate, on_line)
     except BuildError:
         discard_candidate(paths)

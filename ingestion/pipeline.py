@@ -48,6 +48,14 @@ def fetch_lginform(paths: Paths, api: ApiSettings, on_file: Callable[[LoadResult
     return loads
 
 
+def _current_report(paths: Paths) -> Path | None:
+    """The newest report folder, if it was written after the published warehouse."""
+    pages = sorted(paths.reports.glob("*/index.html"), key=lambda page: page.stat().st_mtime_ns)
+    if pages and pages[-1].stat().st_mtime_ns >= paths.published.stat().st_mtime_ns:
+        return pages[-1].parent
+    return None
+
+
 @dataclass
 class RefreshResult:
     loads: list[LoadResult]
@@ -80,6 +88,12 @@ def refresh(paths: Paths, echo: Callable[[str], None] = print,
         # The good files are loaded and stay loaded; nothing is built or published until the bad ones are dealt with.
         raise SliError(f"{len(rejected)} file(s) rejected, warehouse not rebuilt (fix or remove them, then rerun):\n  "
                        + "\n  ".join(load.message for load in rejected))
+    if not any(load.status == "loaded" for load in loads):
+        built_at = build_step.up_to_date(paths)
+        if built_at is not None:
+            # Same project, same raw zone: a build would give the published marts again.
+            echo(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date")
+            return RefreshResult(loads, [], paths.published, _current_report(paths) or report_step.render(paths))
     echo("building the candidate warehouse (dbt build)")
     build_step.build(paths, on_line=echo)
     echo("auditing the candidate (Great Expectations)")

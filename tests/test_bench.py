@@ -18,7 +18,7 @@ def test_bench_smoke(tmp_path):
     [report] = tmp_path.glob("*.json")
     figures = json.loads(report.read_text())["scales"]["small"]
     assert set(figures["stages"]) == {"sample", "load lginform", "load others", "build", "audit", "publish",
-                                      "report", "query"}
+                                      "report", "query", "no-op refresh"}
     assert set(figures["incremental"]["stages"]) == {"load lginform", "build", "audit", "publish", "report"}
     assert set(figures["references"]) == {"duckdb_alone", "pandas_sqlite"}
     for stage in [*figures["stages"].values(), *figures["incremental"]["stages"].values(),
@@ -27,7 +27,7 @@ def test_bench_smoke(tmp_path):
     # Both references read every row of the same downloads.
     assert figures["references"]["duckdb_alone"]["csv_rows"] == figures["references"]["pandas_sqlite"]["csv_rows"] > 0
     assert figures["load_vs_duckdb_alone"] > 0 and figures["pandas_sqlite_vs_load"] > 0
-    assert 0 < figures["incremental_share"] and figures["query_ms"] > 0
+    assert 0 < figures["incremental_share"] and figures["query_ms"] > 0 and figures["noop_refresh_s"] > 0
     assert figures["scale"]["raw_values"] >= figures["scale"]["council_metric_values"] > 0
     assert {"load within 2x of DuckDB alone", "incremental quarter under 15% of a full refresh"} <= set(figures["targets"])
     assert all(isinstance(t["holds"], bool) for t in figures["targets"].values())

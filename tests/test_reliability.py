@@ -180,9 +180,23 @@ def test_a_build_that_cannot_write_fails_clearly_and_changes_nothing(tmp_path, p
 def test_the_same_inputs_twice_give_identical_marts(tmp_path, published_home):
     home = copy_home(published_home, tmp_path / "home")
     before = mart_frames(home / "warehouse" / "sli.duckdb")
+    sli(home, "build", "--full-refresh")  # from nothing again, on the same raw zone
+    assert_same_marts(mart_frames(home / "warehouse" / "candidate.duckdb"), before)
+
+
+def test_a_refresh_with_nothing_new_builds_and_publishes_nothing(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    files = sorted((home / "warehouse").glob("*.duckdb"))
+    before = {path.name: sha256_of(path) for path in files}
     again = sli(home, "refresh")
-    assert "already loaded" in again.stdout
-    assert_same_marts(mart_frames(home / "warehouse" / "sli.duckdb"), before)
+    assert "already loaded" in again.stdout and "nothing new since" in again.stdout
+    assert "dbt build" not in again.stdout and "publishing" not in again.stdout
+    assert {path.name: sha256_of(path) for path in sorted((home / "warehouse").glob("*.duckdb"))} == before
+    # A raw zone that differs from the one the warehouse was built from is not "nothing new".
+    raw = next((home / "raw" / "polls" / "answers").glob("polls-*.parquet"))
+    os.utime(raw, ns=(raw.stat().st_atime_ns, raw.stat().st_mtime_ns + 1))
+    rebuilt = sli(home, "refresh")
+    assert "building the candidate warehouse" in rebuilt.stdout
 
 
 def test_a_backfill_gives_the_marts_of_loading_in_order(tmp_path):
