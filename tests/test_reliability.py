@@ -32,6 +32,12 @@ def _new_downloads(tmp_path: Path, home: Path) -> None:
         shutil.copyfile(path, home / "inbox" / "lginform" / f"next_{path.name}")
 
 
+def _touch_raw(home: Path) -> None:
+    """Change one raw file's modification time: the raw zone is then not the one the warehouse was built from."""
+    raw = next((home / "raw" / "polls" / "answers").glob("polls-*.parquet"))
+    os.utime(raw, ns=(raw.stat().st_atime_ns, raw.stat().st_mtime_ns + 1))
+
+
 def _refresh_killed_at(home: Path, pattern: str, delay: float = 0.0, on_match=None) -> list[str]:
     """Run `sli refresh` and SIGKILL its whole process tree (dbt included) DELAY seconds after a line
     matches PATTERN; ON_MATCH runs first, at the match."""
@@ -88,6 +94,7 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
         audited.add(json.loads(stamp.read_text())["candidate_sha256"])
 
     for delay in (0.0, 0.005, 0.02, 0.05):
+        _touch_raw(home)  # once a kill came too late and the publish finished, there would be nothing new
         _refresh_killed_at(home, r"audit passed: publishing", delay, on_match=remember_audited)
         assert sha256_of(published) in {before_sha, *audited}, delay
         mart_frames(published)  # opens and reads whole
@@ -193,8 +200,7 @@ def test_a_refresh_with_nothing_new_builds_and_publishes_nothing(tmp_path, publi
     assert "dbt build" not in again.stdout and "publishing" not in again.stdout
     assert {path.name: sha256_of(path) for path in sorted((home / "warehouse").glob("*.duckdb"))} == before
     # A raw zone that differs from the one the warehouse was built from is not "nothing new".
-    raw = next((home / "raw" / "polls" / "answers").glob("polls-*.parquet"))
-    os.utime(raw, ns=(raw.stat().st_atime_ns, raw.stat().st_mtime_ns + 1))
+    _touch_raw(home)
     rebuilt = sli(home, "refresh")
     assert "building the candidate warehouse" in rebuilt.stdout
 
