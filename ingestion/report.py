@@ -104,9 +104,9 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
     for row in data.councils.to_dict("records"):
         rows = pages.get(row["council_code"])
         chart = (Markup(charts.fragment(charts.council_position(rows), "chart-position"))
-                 if rows is not None else Markup("<p>No benchmarked metrics.</p>"))
+                 if rows else Markup("<p>No benchmarked metrics.</p>"))
         (folder / "councils" / f"{row['council_code']}.html").write_text(template.render(
             **common, root="../", council=row, quarter_id=chosen["quarter_id"], chart=chart,
-            rows=[] if rows is None else rows.to_dict("records"), loaded_at=chosen["lginform_last_loaded_at"],
+            rows=rows or [], loaded_at=chosen["lginform_last_loaded_at"],
         ), encoding="utf-8")
     return folder

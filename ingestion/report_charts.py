@@ -99,13 +99,15 @@ def savings_by_region(savings: pd.DataFrame) -> dict:
                                             legend={"font": {"size": 10}})}
 
 
-def council_position(rows: pd.DataFrame) -> dict:
-    """Each metric's distance from its group median in MADs, signed so that right is better."""
-    sign = rows["polarity"].map({"high_is_good": 1, "low_is_good": -1}).fillna(1)
-    better = (rows["mads_from_median"].astype(float) * sign).clip(-6, 6)
-    colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#8c959f")
-    data = [{"type": "bar", "orientation": "h", "x": _values(better), "y": _values(rows["metric_label"].str.slice(0, 60)),
-             "marker": {"color": _values(colours)}, "hovertemplate": "%{y}: %{x:.1f} MADs<extra></extra>"}]
+def council_position(rows: list[dict]) -> dict:
+    """Each metric's distance from its group median in MADs, signed so that right is better. Plain records
+    in, plain lists out: this runs once per council page."""
+    better = [None if row["mads_from_median"] is None else
+              max(-6.0, min(6.0, float(row["mads_from_median"]) * (-1 if row["polarity"] == "low_is_good" else 1)))
+              for row in rows]
+    data = [{"type": "bar", "orientation": "h", "x": better, "y": [row["metric_label"][:60] for row in rows],
+             "marker": {"color": [QUARTILE_COLOURS.get(row["quartile"], "#8c959f") for row in rows]},
+             "hovertemplate": "%{y}: %{x:.1f} MADs<extra></extra>"}]
     return {"data": data, "layout": _layout(
         "Distance from the median of councils of the same type (MADs; right is better)",
         height=max(400, 18 * len(rows) + 120), yaxis={"autorange": "reversed"},

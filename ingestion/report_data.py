@@ -107,7 +107,7 @@ def _default_metric(connection, council: str | None) -> str | None:
     return row[0] if row else None
 
 
-def council_pages(connection) -> dict[str, pd.DataFrame]:
+def council_pages(connection) -> dict[str, list[dict]]:
     """Per current council: each basket metric's latest value against its council-type group, and its direction.
 
     Basket metrics only: the overview is about the basket, and LG Inform's thousands of other metrics
@@ -129,4 +129,8 @@ def council_pages(connection) -> dict[str, pd.DataFrame]:
             on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
         order by l.council_code, service_area, l.metric_id""")
     frame = frame.astype(object).where(frame.notna(), None)  # templates test for None, not NaN
-    return {code: rows.reset_index(drop=True) for code, rows in frame.groupby("council_code", sort=True)}
+    # Records once for all councils, then split: one conversion, not one per page.
+    pages: dict[str, list[dict]] = {}
+    for record in frame.to_dict("records"):
+        pages.setdefault(record["council_code"], []).append(record)
+    return pages
