@@ -19,7 +19,7 @@ from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
 from ingestion.errors import InputError
 from ingestion.sources import metric_long_formats
 from ingestion.sources.common import Parsed, Reject, Table, read_table
-from ingestion.sources.metric_values import with_values
+from ingestion.sources.metric_values import resolve_periods, with_values
 
 POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
             "Not applicable": "not_applicable"}
@@ -203,12 +203,11 @@ def _parse_data_csv(path: Path, table: Table) -> Parsed:
     fixed = {"area", "area label", "area long label"}
     labels = [column for column in table.header if column and column not in fixed]
     as_given = dict(zip(table.header, table.header_as_given))
-    resolved = {}
-    for label in labels:
-        try:
-            resolved[label] = periods.parse(as_given[label])
-        except ValueError as exc:
-            raise InputError(path.name, str(exc), row=len(table.title_rows) + 1, column=as_given[label]) from None
+    by_text = resolve_periods(as_given[label] for label in labels)
+    for text, period in by_text.items():
+        if isinstance(period, str):  # a period column's header is the file's structure: reject it whole
+            raise InputError(path.name, period, row=len(table.title_rows) + 1, column=text)
+    resolved = {label: by_text[as_given[label]] for label in labels}
     # LG Inform's CSV repeats its header as a row: not an area.
     records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
     per_row = len(labels)
