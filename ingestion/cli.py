@@ -301,16 +301,10 @@ def register() -> None:
 
 
 @main.command()
-@click.option("--sync-gx", is_flag=True, help="Also rewrite the input suites in expectations/gx from the contracts.")
-def contracts(sync_gx: bool) -> None:
+def contracts() -> None:
     """Print the source contracts as Markdown (docs/contracts.md is this output)."""
     from ingestion.contracts import render_markdown
 
-    if sync_gx:
-        from ingestion.gx import sync_input_suites
-
-        for name in sync_input_suites(_paths()):
-            click.echo(f"synced suite, validation definition and checkpoint {name}", err=True)
     click.echo(render_markdown(), nl=False)
 
 

@@ -1,8 +1,8 @@
 """The raw-zone contracts: one per source table, the single definition of what a load accepts.
 
-Parsers turn each file into frames with these columns; ``conform`` casts them to the contract's
-types, and ``input_checks`` turns the value rules into a Great Expectations suite run on every
-parsed file before it is written to raw. ``sli contracts`` renders this module as
+Parsers turn each file into tables with these columns; ``conform`` casts them to the contract's
+types, and ``contract_checks`` turns the value rules into SQL run on every parsed file before it is
+written to raw. ``sli contracts`` renders this module as
 ``docs/contracts.md``, and a test keeps the two identical.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion.periods import PATTERN as PERIOD_ID
 
@@ -92,6 +93,22 @@ class Table:
 
     def arrow_schema(self) -> pa.Schema:
         return pa.schema([(c.name, _ARROW[c.type]) for c in self.columns] + list(LINEAGE))
+
+    def parsed_schema(self) -> pa.Schema:
+        """A parsed file's table: the contract's columns and its row numbers, before lineage is added."""
+        return pa.schema([(c.name, _ARROW[c.type]) for c in self.columns] + [LINEAGE.field("_source_row")])
+
+    def to_arrow(self, parsed: pd.DataFrame | pa.Table) -> pa.Table:
+        """A parser's frame conformed (or its Arrow table cast) to `parsed_schema`."""
+        if isinstance(parsed, pa.Table):
+            schema = self.parsed_schema()
+            columns = [parsed[name] if name in parsed.column_names else pa.nulls(parsed.num_rows, schema.field(name).type)
+                       for name in schema.names]
+            # As `conform` does for frames: text trimmed, and a blank cell is NULL.
+            columns = [pc.if_else(pc.equal(trimmed := pc.utf8_trim_whitespace(column), ""), None, trimmed)
+                       if pa.types.is_string(column.type) else column for column in columns]
+            return pa.Table.from_arrays(columns, names=schema.names).cast(schema)
+        return pa.Table.from_pandas(self.conform(parsed), schema=self.parsed_schema(), preserve_index=False)
 
     def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Exactly the contract's columns, in order, with its types (missing optional ones as NULL)."""

@@ -1,8 +1,8 @@
 """The Great Expectations file context in `expectations/gx`: suites, validation definitions and checkpoints
 as files; results and Data Docs under `SLI_HOME/quality`. GX is imported only by the steps that validate.
 
-Input suites (`input_<source>_<table>`) are generated from the contracts by `sync_input_suites`
-(`sli contracts --sync-gx`); warehouse suites (one per mart or quality view) are written by hand.
+Each suite validates one mart or quality view of the warehouse. Rows of input files are checked before
+raw by `contract_checks`, in SQL generated from the contracts.
 """
 
 from __future__ import annotations
@@ -13,19 +13,15 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-
-import pandas as pd
-
-from ingestion.contracts import TABLES, Table
-from ingestion.settings import GX_PROJECT_DIR, Paths
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-INPUT_DATASOURCE = "inputs"
+from ingestion.settings import GX_PROJECT_DIR, Paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 WAREHOUSE_DATASOURCE = "warehouse"
-
-
-def input_suite_name(table: Table) -> str:
-    return f"input_{table.source}_{table.name}"
 
 
 @lru_cache(maxsize=4)
@@ -55,7 +51,6 @@ class Outcome:
     success: bool
     unexpected_count: int | None
     sample_values: list
-    unexpected_index_list: list
 
     def describe(self) -> str:
         detail = ", ".join(f"{k}={v}" for k, v in self.kwargs.items())
@@ -72,7 +67,6 @@ def run_checkpoint(paths: Paths, name: str, frame: pd.DataFrame) -> list[Outcome
     """Run the checkpoint NAME on FRAME; GX stores the result under SLI_HOME/quality/validations, and
     a summary goes to SLI_HOME/quality/latest/NAME.json for `sli quality`.
 
-    Input checkpoints use the COMPLETE result format (every failing row's index); warehouse ones SUMMARY.
     """
     result = context(paths).checkpoints.get(name).run(batch_parameters={"dataframe": frame})
     outcomes = []
@@ -85,7 +79,6 @@ def run_checkpoint(paths: Paths, name: str, frame: pd.DataFrame) -> list[Outcome
                 column=config.kwargs.get("column"), severity=str(getattr(config.severity, "value", config.severity)),
                 success=bool(outcome.success), unexpected_count=details.get("unexpected_count"),
                 sample_values=[_plain(v) for v in details.get("partial_unexpected_list") or []],
-                unexpected_index_list=list(details.get("unexpected_index_list") or []),
             ))
     _write_summary(paths, name, len(frame), outcomes)
     return outcomes
@@ -100,8 +93,7 @@ def _write_summary(paths: Paths, name: str, rows: int, outcomes: list[Outcome]) 
     summary = {
         "suite": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rows": rows,
         "status": status_of(outcomes), "expectations": len(outcomes),
-        "failed": [{k: v for k, v in asdict(o).items() if k != "unexpected_index_list"}
-                   for o in outcomes if not o.success],
+        "failed": [asdict(o) for o in outcomes if not o.success],
     }
     target = paths.home / "quality" / "latest" / f"{name}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,49 +111,3 @@ def build_docs(paths: Paths) -> Path:
     """Rebuild Data Docs from every stored result: the index lists each suite's runs."""
     context(paths).build_data_docs()
     return paths.home / "quality" / "data_docs" / "index.html"
-
-
-def expectations_for(table: Table) -> list:
-    """The contract's column rules as GX expectations (all critical: a failing row is quarantined)."""
-    import great_expectations.expectations as gxe
-
-    out = []
-    for column in table.columns:
-        if column.required:
-            out.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name))
-        if column.allowed:
-            out.append(gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed)))
-        if column.minimum is not None or column.maximum is not None:
-            out.append(gxe.ExpectColumnValuesToBeBetween(column=column.name, min_value=column.minimum,
-                                                         max_value=column.maximum))
-        if column.pattern:
-            out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=column.pattern))
-    return out
-
-
-def sync_input_suites(paths: Paths) -> list[str]:
-    """(Re)write the input suites, their validation definitions and checkpoints from the contracts."""
-    import great_expectations as gx
-
-    ctx = context(paths)
-    try:
-        source = ctx.data_sources.get(INPUT_DATASOURCE)
-    except (KeyError, ValueError):
-        source = ctx.data_sources.add_pandas(INPUT_DATASOURCE)
-    names = []
-    for table in TABLES.values():
-        name = input_suite_name(table)
-        names.append(name)
-        try:
-            asset = source.get_asset(name)
-        except LookupError:
-            asset = source.add_dataframe_asset(name)
-        try:
-            batch = asset.get_batch_definition("parsed file")
-        except (KeyError, ValueError, LookupError):
-            batch = asset.add_batch_definition_whole_dataframe("parsed file")
-        suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations_for(table)))
-        definition = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        ctx.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[definition],
-                                                    result_format={"result_format": "COMPLETE"}))
-    return names

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ingestion import input_checks, landing, raw_zone
+from ingestion import contract_checks, landing, raw_zone
 from ingestion.contracts import TABLES
 from ingestion.errors import InputError, SliError
 from ingestion.ledger import Ledger
@@ -71,12 +72,12 @@ class _Pending:
     load_id: str
     started: datetime
     parsed: Parsed
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pa.Table]  # conformed: the contract's columns and `_source_row`
     rejects: list[Reject]
 
     @property
     def rows(self) -> int:
-        return sum(len(frame) for frame in self.tables.values())
+        return sum(table.num_rows for table in self.tables.values())
 
 
 def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> LoadResult | _Pending:
@@ -94,29 +95,22 @@ def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> Lo
     except Exception as exc:
         ledger.finish(load_id, "failed", _now(), message=repr(exc))
         raise
-    pending = _Pending(source, name, landed, load_id, started, parsed, {}, list(parsed.rejects))
-    for table, frame in parsed.tables.items():
-        contract = TABLES[(source, table)]
-        pending.tables[table], duplicates = input_checks.split_duplicates(contract, contract.conform(frame))
-        pending.rejects += duplicates
-    return pending
+    tables = {table: TABLES[(source, table)].to_arrow(frame) for table, frame in parsed.tables.items()}
+    return _Pending(source, name, landed, load_id, started, parsed, tables, list(parsed.rejects))
 
 
-def _check(batch: list[_Pending], paths: Paths) -> None:
-    """Run each table's GX suite once over the whole batch, moving failing rows to their file's rejects."""
+def _check(batch: list[_Pending]) -> None:
+    """Check each table's rows once over the whole batch, moving failing rows to their file's rejects."""
     for table in {name for pending in batch for name in pending.tables}:
         owners = [pending for pending in batch if table in pending.tables]
-        combined = pd.concat([pending.tables[table].assign(_file=i) for i, pending in enumerate(owners)],
-                             ignore_index=True)
-        failing = input_checks.failures(TABLES[(owners[0].source, table)], combined, paths)
-        if not failing:
-            continue
-        bad = combined.loc[sorted(failing)]
-        for position, row in zip(bad.index, input_checks.records(bad.drop(columns="_file"))):
-            owners[int(combined.at[position, "_file"])].rejects.append(Reject(int(row["_source_row"]), *failing[position], row))
-        kept = combined.drop(index=bad.index)
-        for i, pending in enumerate(owners):
-            pending.tables[table] = kept[kept["_file"] == i].drop(columns="_file")
+        combined = pa.concat_tables([pending.tables[table].append_column(
+            "_file", pa.repeat(pa.scalar(i, pa.int32()), pending.tables[table].num_rows)) for i, pending in enumerate(owners)])
+        kept, rejects = contract_checks.check(TABLES[(owners[0].source, table)], combined)
+        for file, reject in rejects:
+            owners[file].rejects.append(reject)
+        if rejects:
+            for i, pending in enumerate(owners):
+                pending.tables[table] = kept.filter(pc.equal(kept["_file"], i)).drop_columns("_file")
 
 
 def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
@@ -131,13 +125,13 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
     quarantined = paths.quarantine / source / f"{pending.load_id}.csv"
     if rejects:
         raw_zone.write_quarantine(rejects, quarantined, pending.name)
-    for table, frame in pending.tables.items():
-        if len(frame):
-            raw_zone.write_table(TABLES[(source, table)], frame,
+    for table, rows in pending.tables.items():
+        if rows.num_rows:
+            raw_zone.write_table(TABLES[(source, table)], rows,
                                  paths.raw / source / table / f"{pending.load_id}.parquet",
                                  pending.load_id, pending.landed.name, pending.started)
     # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
-    accepted = len(next(iter(pending.tables.values())))
+    accepted = next(iter(pending.tables.values())).num_rows
     first = min(rejects, key=lambda r: r.row) if rejects else None
     message = f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}" if first else ""
     warnings = pending.parsed.warnings
@@ -153,7 +147,7 @@ def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: L
     pending = _begin(source, name, landed, sha, ledger)
     if isinstance(pending, LoadResult):
         return pending
-    _check([pending], paths)
+    _check([pending])
     return _finish(pending, paths, ledger)
 
 
@@ -168,7 +162,7 @@ def load_bytes(source: str, name: str, data: bytes, paths: Paths, ledger: Ledger
     return _one(source, name, landed, sha, paths, ledger)
 
 
-BATCH_ROWS = 500_000  # parsed rows checked together: bounds memory, amortises each GX run's fixed cost
+BATCH_ROWS = 2_000_000  # parsed rows checked together: bounds memory, amortises each check's fixed cost
 
 
 def ingest(
@@ -184,7 +178,7 @@ def ingest(
     seen: set[str] = set()  # hashes begun in this run: the ledger marks them loaded only at the flush
 
     def flush() -> None:
-        _check([item for item in waiting if isinstance(item, _Pending)], paths)
+        _check([item for item in waiting if isinstance(item, _Pending)])
         for item in waiting:
             result = _finish(item, paths, ledger) if isinstance(item, _Pending) else item
             results.append(result)

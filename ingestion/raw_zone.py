@@ -8,7 +8,6 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -26,10 +25,13 @@ def _write_atomic(arrow_table: pa.Table, target: Path) -> None:
     os.replace(partial, target)
 
 
-def write_table(contract: Table, frame: pd.DataFrame, target: Path, load_id: str, source_file: str,
+def write_table(contract: Table, rows: pa.Table, target: Path, load_id: str, source_file: str,
                 loaded_at: datetime) -> None:
-    frame = frame.assign(_load_id=load_id, _source_file=source_file, _loaded_at=pd.Timestamp(loaded_at))
-    _write_atomic(pa.Table.from_pandas(frame, schema=contract.arrow_schema(), preserve_index=False), target)
+    """ROWS (in the contract's `parsed_schema`) with their lineage columns."""
+    lineage = contract.arrow_schema()
+    for name, value in (("_load_id", load_id), ("_source_file", source_file), ("_loaded_at", loaded_at)):
+        rows = rows.append_column(lineage.field(name), pa.repeat(pa.scalar(value, lineage.field(name).type), rows.num_rows))
+    _write_atomic(rows.select(lineage.names), target)
 
 
 def write_schemas(raw: Path) -> None:

@@ -73,7 +73,7 @@ def test_metric_type_list_and_single_metric_responses():
 
 
 def test_data_table_cells_belong_to_their_columns():
-    values = lginform.parse(FIXTURES / "data_metricType-46.json").tables["values"]
+    values = lginform.parse(FIXTURES / "data_metricType-46.json").tables["values"].to_pandas()
     assert _rows(values, "area_code", "metric_id", "period_id", "value", "value_status") == [
         ("E06000001", "46", "fin_2021_22", 38.21, "ok"),
         ("E06000001", "46", "fin_2022_23", 39.5, "ok"),
@@ -87,8 +87,8 @@ def test_data_table_cells_belong_to_their_columns():
 
 
 def test_the_same_table_grouped_the_other_way_gives_the_same_rows():
-    by_area = lginform.parse(FIXTURES / "data_metricType-46.json").tables["values"]
-    by_period = lginform.parse(FIXTURES / "data_metricType-46_rows_by_period.json").tables["values"]
+    by_area = lginform.parse(FIXTURES / "data_metricType-46.json").tables["values"].to_pandas()
+    by_period = lginform.parse(FIXTURES / "data_metricType-46_rows_by_period.json").tables["values"].to_pandas()
     columns = ("area_code", "area_label", "metric_id", "period_id", "period_label", "period_start", "value",
                "value_status")
     assert _rows(by_area, *columns) == _rows(by_period, *columns)
@@ -120,7 +120,7 @@ def test_an_unknown_period_in_a_table_names_the_file_column_and_label(tmp_path):
                                  ("E10000002", "acad_2017_18", 19.2), ("E10000002", "acad_2018_19", None)]),
 ])
 def test_csv_downloads_with_real_headers_and_period_labels(name, expected):
-    values = lginform.parse(FIXTURES / name).tables["values"]
+    values = lginform.parse(FIXTURES / name).tables["values"].to_pandas()
     assert _rows(values, "area_code", "period_id", "value") == expected
     header = (FIXTURES / name).read_text().splitlines()[0].split(",")
     assert set(values["period_label"]) == set(header[3:])  # labels kept as the download wrote them
@@ -135,7 +135,7 @@ def test_an_unknown_period_column_names_the_file_row_column_and_label(tmp_path):
 
 def test_oflog_download_without_a_code_column():
     parsed = lginform.parse(FIXTURES / "oflog_long_format.csv")
-    values, types = parsed.tables["values"], parsed.tables["metric_types"]
+    values, types = parsed.tables["values"].to_pandas(), parsed.tables["metric_types"]
     assert set(values["metric_id"]) == {"outcome_asc_carer_quality_of_life"}
     assert _rows(values, "area_code", "period_id", "value_status") == [
         ("E06000005", "fin_2016_17", "ok"), ("E06000005", "fin_2017_18", "ok"), ("E06000053", "fin_2016_17", "missing"),
@@ -148,7 +148,7 @@ def test_oflog_download_without_a_code_column():
 
 def test_ons_explore_local_statistics_download():
     parsed = lginform.parse(FIXTURES / "ons_explore_local_statistics.csv")
-    values, types = parsed.tables["values"], parsed.tables["metric_types"]
+    values, types = parsed.tables["values"].to_pandas(), parsed.tables["metric_types"]
     assert _rows(values, "area_code", "period_id", "value", "value_status", "area_status") == [
         ("E06000001", "acad_2016_17", 55.0, "ok", "current"), ("E06000001", "acad_2017_18", None, "suppressed", "current"),
         ("E09000001", "acad_2017_18", 71.0, "ok", "current"), ("E12000001", "acad_2017_18", 63.0, "ok", "unknown")]

@@ -48,7 +48,7 @@ def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("loaded", 2, 1, 1)
     [bad] = _quarantine(paths, "ope")
     assert (bad["file"], bad["row"], bad["column"]) == ("outputs.csv", "3", "value")
-    assert bad["reason"] == "input_ope_outputs: expect_column_values_to_be_between(min_value=0): got -5.0"
+    assert bad["reason"] == "ope.outputs contract: value must be at least 0: got -5.0"
     assert json.loads(bad["raw"])["measure"] == "homes"
 
     good = _poll_file(tmp_path / "round2.csv", round_number=2)
@@ -65,14 +65,14 @@ def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     assert "quarantined in" in records[0].message and "value" in records[0].message
 
 
-def test_a_poll_round_with_a_bad_row_is_rejected_whole_naming_suite_expectation_and_value(tmp_path):
+def test_a_poll_round_with_a_bad_row_is_rejected_whole_naming_rule_and_value(tmp_path):
     paths = get_paths(tmp_path / "home")
     small_base = _poll_file(tmp_path / "round1.csv", base="12")  # a base of 12 people is not a poll
     [result] = ingest("polls", [small_base], paths)
     assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("rejected", 6, 0, 6)
     assert result.message == ("file round1.csv, row 2, column 'base_n': 6 row(s) break the contract, so the file is"
-                              " rejected whole; first: input_polls_answers: expect_column_values_to_be_between("
-                              "min_value=100, max_value=100000): got 12")
+                              " rejected whole; first: polls.answers contract: base_n must be between 100 and"
+                              " 100000: got 12")
     assert not (paths.raw / "polls").exists() and Ledger(paths.ledger).records()[0].status == "rejected"
 
 
@@ -91,7 +91,7 @@ def test_duplicate_rows_keep_the_first_and_conflicting_rows_are_all_quarantined(
     assert reasons == {("3", "duplicate of row 2"),
                        ("4", "rows 4, 5 share this key with different values"),
                        ("5", "rows 4, 5 share this key with different values"),
-                       ("6", "input_ope_outputs")}  # the suite, then its expectation, as above
+                       ("6", "ope.outputs contract")}  # then the rule and the value, as above
 
 
 def test_unknown_and_retired_council_codes_are_kept_and_flagged(tmp_path):
@@ -156,6 +156,6 @@ def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path)
     assert lines[0].startswith("loaded   polls/round01.csv: 6 rows")
     assert lines[1].startswith("rejected polls/round02.csv") and "council_satisfaction sums to 107" in lines[1]
     assert lines[2].startswith("rejected polls/round03.csv") and "row 8" in lines[2]
-    assert "input_polls_answers: expect_column_values_to_be_between" in lines[2] and "got 140.0" in lines[2]
+    assert "polls.answers contract: percent must be between 0 and 100: got 140.0" in lines[2]
     assert lines[3].startswith("rejected polls/round04.csv") and "Question code" in lines[3]
     assert lines[4] == "1 loaded, 3 rejected"

@@ -153,7 +153,7 @@ def test_lginform_data_response(tmp_path):
                  {"area": {"identifier": "E09000002"}, "values": [{"value": None, "formatted": "-"}]},
                  {"area": {"identifier": "E07000163"}, "values": [{"value": "lots"}]}]}))
     parsed = lginform.parse(path)
-    values = parsed.tables["values"]
+    values = parsed.tables["values"].to_pandas()
     assert list(values["area_code"]) == ["E09000001", "E09000002"]
     assert values["value"][0] == 12.5 and values["value"].isna()[1]
     assert list(values["value_status"]) == ["ok", "missing"] and list(values["area_status"]) == ["current", "current"]
@@ -175,7 +175,7 @@ def test_lginform_data_csv_download(tmp_path):
                     'E08000025,Birmingham,Birmingham (metropolitan district),"1,234.5",..\n'
                     "E07000163,Craven,Craven (district),17,18\n", encoding="utf-8")
     parsed = lginform.parse(path)
-    values = parsed.tables["values"]
+    values = parsed.tables["values"].to_pandas()
     assert set(values["metric_id"]) == {"4321"} and parsed.rows_read == 4
     assert list(values["period_id"]) == ["fin_2018_19", "fin_2019_20", "fin_2018_19", "fin_2019_20"]
     assert values["value"][0] == 1234.5 and values["value_status"][1] == "missing"
@@ -203,7 +203,7 @@ def test_long_format_council_metrics_and_their_polarity(tmp_path, spelling, pola
                     f"E06000001,Hartlepool,North East,2020-21,Household waste recycled,WASTE01,39.9,{spelling},40\n",
                     encoding="utf-8")
     parsed = lginform.parse(path)
-    values, types = parsed.tables["values"], parsed.tables["metric_types"]
+    values, types = parsed.tables["values"].to_pandas(), parsed.tables["metric_types"]
     assert list(values["period_id"]) == ["fin_2019_20", "fin_2019_20", "fin_2020_21"]
     assert values["value"].isna().tolist() == [False, True, False] and values["value_status"][1] == "missing"
     assert types[["metric_id", "label", "polarity", "source", "source_name"]].to_dict("records") == [{

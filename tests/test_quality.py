@@ -10,7 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 import xlsxwriter
-from conftest import sli
+from conftest import REPO, sli
 
 
 def _sha(path) -> str:
@@ -35,14 +35,14 @@ def _refresh_fails(home, *needles: str) -> str:
     return result.stderr
 
 
-def test_a_percentage_of_140_rejects_the_round_naming_suite_expectation_and_value(home):
+def test_a_percentage_of_140_rejects_the_round_naming_rule_and_value(home):
     rows = [[20, "2026-10-20", "2026-10-23", 1000, "council_satisfaction", "Q", answer, pct]
             for answer, pct in [("Very satisfied", 140), ("Fairly satisfied", 30), ("Neither satisfied nor dissatisfied", 10),
                                 ("Fairly dissatisfied", 10), ("Very dissatisfied", -100), ("Don't know", 10)]]
     frame = pd.DataFrame(rows, columns=["Round", "Fieldwork start", "Fieldwork end", "Base", "Question code",
                                         "Question", "Answer", "Percent"])
     frame.to_csv(home / "inbox" / "polls" / "round_99.csv", index=False)
-    _refresh_fails(home, "round_99.csv", "input_polls_answers", "expect_column_values_to_be_between", "got 140.0")
+    _refresh_fails(home, "round_99.csv", "polls.answers contract: percent must be between 0 and 100: got 140.0")
 
 
 def test_a_savings_total_that_does_not_reconcile_stops_the_publish(home):
@@ -89,4 +89,5 @@ def test_a_stale_source_is_a_warning_shown_by_sli_quality_and_data_docs(tmp_path
 
     index = (home / "quality" / "data_docs" / "index.html").read_text(encoding="utf-8")
     suites = sorted(lines)
-    assert len(suites) >= 14 and all(suite in index for suite in suites)
+    checkpoints = sorted(p.stem for p in (REPO / "expectations" / "gx" / "checkpoints").glob("*.json"))
+    assert suites == checkpoints and all(suite in index for suite in suites)

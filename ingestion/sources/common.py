@@ -6,10 +6,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import zip_longest
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ingestion.contracts import FileFormat
 from ingestion.errors import InputError
@@ -27,7 +30,7 @@ SUPPRESSION_MARKERS = {
     "[c]": "suppressed",
 }
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_NUMBER_WITH_COMMAS = r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?"  # what the fast path of parse_numbers takes
+NUMBER_WITH_COMMAS = r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?"  # what SQL reads without parse_number
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "bn": 1e9}
 
 
@@ -43,7 +46,7 @@ class Reject:
 class Parsed:
     """Typed tables keyed by raw table name; every frame carries ``_source_row``."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame | pa.Table]
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
     warnings: list[str] = field(default_factory=list)  # kept rows worth a look, e.g. unresolved council names
@@ -70,33 +73,6 @@ def parse_number(text: object) -> tuple[float | None, str]:
     if not _NUMBER.match(cleaned):
         raise ValueError(f"not a number: {text!r}")
     return float(cleaned) * multiplier, "ok"
-
-
-def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """`parse_number` over a column: (values, statuses, errors), errors holding the reason or None.
-
-    Plain numbers and markers (most cells) are handled in vectorised passes; only the rest (£, %,
-    1.2m, and anything unreadable) go through `parse_number` one by one.
-    """
-    text = cells.astype("string").str.strip()
-    plain = text.str.fullmatch(_NUMBER_WITH_COMMAS).fillna(False).astype(bool)
-    values = pd.to_numeric(text.str.replace(",", "", regex=False).where(plain), errors="coerce").astype("float64")
-    statuses = text.str.lower().map(SUPPRESSION_MARKERS).fillna("ok").astype(object)
-    statuses[text.isna()] = "missing"
-    errors = pd.Series(None, index=cells.index, dtype=object)
-    rest = ~plain & (statuses == "ok")
-    if rest.any():
-        parsed = []
-        for cell in cells[rest]:
-            try:
-                parsed.append((*parse_number(cell), None))
-            except ValueError as exc:
-                parsed.append((None, "ok", str(exc)))
-        found = pd.DataFrame(parsed, index=cells.index[rest], columns=["value", "status", "error"])
-        values[rest] = found["value"].astype("float64")
-        statuses[rest] = found["status"]
-        errors[rest] = found["error"]
-    return values, statuses, errors
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S")
@@ -191,8 +167,21 @@ class Table:
     title_rows: list[list[str]]
     header: list[str]  # normalised: lower case, single spaces
     header_as_given: list[str]
-    records: list[tuple[int, dict[str, str]]]  # (file row number, {header: text}), 1-based as a spreadsheet shows
+    body: list[tuple[int, list[str]]]  # (file row number, cells), 1-based as a spreadsheet shows
     notes: list[str]
+
+    @cached_property
+    def records(self) -> list[tuple[int, dict[str, str]]]:
+        """(file row number, {header: text}) for each data row."""
+        return [(number, self.record(row)) for number, row in self.body]
+
+    def record(self, row: list[str]) -> dict[str, str]:
+        return {name: (str(row[i]).strip() if i < len(row) else "") for i, name in enumerate(self.header) if name}
+
+    def columns(self) -> list[tuple[str, ...]]:
+        """The body column by column (a cell short rows lack is blank), without a Python loop per cell."""
+        found = list(zip_longest(*(row for _, row in self.body), fillvalue=""))[:len(self.header)]
+        return found + [("",) * len(self.body)] * (len(self.header) - len(found))
 
 
 def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
@@ -210,9 +199,7 @@ def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
     # Footnotes ("Source: ...", "[c] = suppressed") are single-cell rows after the data.
     while body and sum(1 for value in body[-1][1] if str(value).strip()) == 1 and len(header) > 1:
         notes.insert(0, next(str(v).strip() for v in body.pop()[1] if str(v).strip()))
-    records = [(number, {name: (str(row[i]).strip() if i < len(row) else "") for i, name in enumerate(header) if name})
-               for number, row in body]
-    return Table(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], records, notes)
+    return Table(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], body, notes)
 
 
 def title_values(title_rows: list[list[str]], names: list[str]) -> dict[str, str]:

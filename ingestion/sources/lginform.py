@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingestion import periods
 from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
@@ -189,45 +190,55 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
         "_source_row": np.repeat(np.arange(1, len(rows) + 1), width),
     })
     frame = frame.replace({"area_code": {"": None}, "metric_id": {"": None}})
-    return with_values(frame, raw.where(raw.notna(), formatted), lambda i: f"values[{i % width}]",
-                       lambda i: rows[i // width], len(cells))
+    values, rejects = with_values(frame, raw.where(raw.notna(), formatted), lambda i: f"values[{i % width}]",
+                                  lambda i: rows[i // width])
+    return Parsed({"values": values}, rejects, rows_read=len(cells))
 
 
 # --- /data.csv -------------------------------------------------------------------------------------
 
 def _parse_data_csv(path: Path, table: Table) -> Parsed:
+    """A row per area, a column per period: unpivoted in DuckDB, a value per (area, period)."""
     match = _METRIC_IN_NAME.search(path.name)
     if not match:
         raise InputError(path.name, "a /data.csv download holds one metric: name the file after it,"
                                     " e.g. data_metricType-1234.csv")
     fixed = {"area", "area label", "area long label"}
-    labels = [column for column in table.header if column and column not in fixed]
-    as_given = dict(zip(table.header, table.header_as_given))
-    by_text = resolve_periods(as_given[label] for label in labels)
+    positions = [i for i, column in enumerate(table.header) if column and column not in fixed]
+    labels = [table.header_as_given[i] for i in positions]
+    by_text = resolve_periods(labels)
     for text, period in by_text.items():
         if isinstance(period, str):  # a period column's header is the file's structure: reject it whole
             raise InputError(path.name, period, row=len(table.title_rows) + 1, column=text)
-    resolved = {label: by_text[as_given[label]] for label in labels}
+    if not labels:
+        return Parsed({"values": LGINFORM_VALUES.parsed_schema().empty_table()})
+    columns = table.columns()
     # LG Inform's CSV repeats its header as a row: not an area.
-    records = [(number, raw) for number, raw in table.records if raw["area"].lower() != "area"]
+    areas = np.array(columns[table.header.index("area")], dtype=object)
+    body = np.char.lower(np.char.strip(areas.astype(str))) != "area"
+    numbers = np.array([number for number, _ in table.body], dtype=np.int64)[body]
+    # Row-major, as the file reads: an area, then its periods.
+    cells = np.array([columns[i] for i in positions], dtype=object).reshape(len(positions), -1)[:, body].T.ravel()
+    found = [by_text[label] for label in labels]
     per_row = len(labels)
 
-    def tiled(attr: str, dtype=object) -> np.ndarray:
-        return np.tile(np.array([getattr(resolved[label], attr) for label in labels], dtype=dtype), len(records))
+    def tiled(values: list, kind: pa.DataType) -> pa.Array:
+        return pa.array(values, kind).take(pa.array(np.tile(np.arange(per_row), len(numbers))))
 
-    cells = np.array([raw[label] for _, raw in records for label in labels], dtype=object)
-    long = pd.DataFrame({  # row-major, as the file reads: a row, then its periods
-        "area_code": np.repeat([raw["area"] or None for _, raw in records], per_row),
-        "area_label": np.repeat([raw["area label"] for _, raw in records], per_row),
-        "metric_id": match.group(1),
-        "period_id": tiled("identifier"),
-        "period_label": np.tile([as_given[label] for label in labels], len(records)),
-        "period_start": tiled("start", "datetime64[D]"),
-        "period_end": tiled("end", "datetime64[D]"),
-        "value_formatted": cells,
-        "source_format": "api_csv",
-        "_source_row": np.repeat([number for number, _ in records], per_row),
+    long = pa.table({
+        "area_code": pa.array(np.repeat(areas[body], per_row), pa.string()),
+        "area_label": pa.array(np.repeat(np.array(columns[table.header.index("area label")], dtype=object)[body],
+                                         per_row), pa.string()),
+        "metric_id": pa.repeat(match.group(1), len(cells)),
+        "period_id": tiled([p.identifier for p in found], pa.string()),
+        "period_label": tiled(labels, pa.string()),
+        "period_start": tiled([p.start for p in found], pa.date32()),
+        "period_end": tiled([p.end for p in found], pa.date32()),
+        "value_formatted": pa.array(cells, pa.string()),
+        "source_format": pa.repeat("api_csv", len(cells)),
+        "_source_row": pa.array(np.repeat(numbers, per_row)),
     })
-    by_row = dict(records)
-    return with_values(long, long["value_formatted"], lambda i: long["period_label"].iat[i],
-                       lambda i: by_row[int(long["_source_row"].iat[i])], len(long))
+    by_row = dict(table.body)
+    values, rejects = with_values(long, long["value_formatted"], lambda i: labels[i % per_row],
+                                  lambda i: table.record(by_row[int(numbers[i // per_row])]))
+    return Parsed({"values": values}, rejects, rows_read=len(cells))

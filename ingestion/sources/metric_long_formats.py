@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ingestion.contracts import LGINFORM_METRIC_TYPES
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, Table, parse_numbers
-from ingestion.sources.metric_values import VALUE_COLUMNS, resolve_periods, slug, with_area_status
+from ingestion.sources.common import Parsed, Reject, Table
+from ingestion.sources.metric_values import resolve_periods, slug, with_values
 
 # rank_order in the explorers' downloads: desc ranks the highest value first, i.e. high is good (inferred).
 RANK_ORDER = {"desc": "high_is_good", "asc": "low_is_good", "none": "not_applicable", "": "not_applicable"}
@@ -34,7 +35,7 @@ def _reject_rows(frame: pd.DataFrame, bad: pd.Series, column: str, reasons: pd.S
 
 
 def _long(frame: pd.DataFrame, measure_ids: pd.Series, period_column: str, value_column: str,
-          source_format: str, shown: dict[str, str], only: str | None = None) -> tuple[pd.DataFrame, list[Reject]]:
+          source_format: str, shown: dict[str, str], only: str | None = None) -> tuple[pa.Table, list[Reject]]:
     """Values with periods resolved (financial years only when ONLY is `fin`): rows whose period or value
     cannot be read are returned as rejects."""
     resolved = resolve_periods(frame[period_column])
@@ -58,11 +59,11 @@ def _long(frame: pd.DataFrame, measure_ids: pd.Series, period_column: str, value
         "source_format": source_format,
         "_source_row": kept["_source_row"],
     })
-    values["value"], values["value_status"], errors = parse_numbers(values["value_formatted"])
-    bad_value = errors.notna()
-    rejects += _reject_rows(kept, bad_value, shown[value_column], errors)
-    values = values[~bad_value].reset_index(drop=True)
-    return with_area_status(values)[VALUE_COLUMNS], rejects
+    values["value_formatted"] = values["value_formatted"].replace("", None)
+    by_position = kept.drop(columns="_source_row").to_dict("records")
+    values, bad_values = with_values(values, values["value_formatted"], lambda i: shown[value_column],
+                                     lambda i: by_position[i])
+    return values, rejects + bad_values
 
 
 def _types(rows: pd.DataFrame) -> pd.DataFrame:

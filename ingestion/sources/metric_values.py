@@ -1,36 +1,75 @@
 """What every council-metric reader shares: value cells parsed into value and status, area codes checked
-against the council register, and period labels resolved."""
+against the council register, and period labels resolved.
+
+Values are parsed with Arrow's vectorised kernels: plain numbers and suppression markers (nearly every
+cell) at once, and only the rest (`£1.2m`, `45%`, anything unreadable) one by one by `parse_number`, the one definition
+of what a published number may look like.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion import periods
 from ingestion.contracts import LGINFORM_VALUES
 from ingestion.council_lookup import register
-from ingestion.sources.common import Parsed, Reject, parse_numbers
+from ingestion.sources.common import NUMBER_WITH_COMMAS, SUPPRESSION_MARKERS, Reject, parse_number
 
 VALUE_COLUMNS = LGINFORM_VALUES.column_names + ["_source_row"]
 
 
-def with_area_status(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["area_status"] = register().statuses(frame["area_code"])
-    return frame
+@lru_cache(maxsize=1)
+def _lookups() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    councils = register().by_code.values()
+    return (pa.array(list(SUPPRESSION_MARKERS)), pa.array(list(SUPPRESSION_MARKERS.values())),
+            pa.array([c.code for c in councils]), pa.array(["retired" if c.end else "current" for c in councils]))
 
 
-def with_values(frame: pd.DataFrame, cells: pd.Series, column_of: Callable[[int], str],
-                raw_of: Callable[[int], dict], rows_read: int) -> Parsed:
-    """Parse the value cells; a row whose cell is not a number goes to rejects, named by COLUMN_OF and
-    RAW_OF of its position."""
-    frame["value"], frame["value_status"], errors = parse_numbers(cells)
-    bad = errors.notna().to_numpy()
-    rejects = [Reject(int(frame["_source_row"].iat[i]), column_of(i), errors.iat[i], raw_of(i))
-               for i in bad.nonzero()[0]]
-    frame = frame[~bad].reset_index(drop=True)
-    return Parsed({"values": with_area_status(frame)[VALUE_COLUMNS]}, rejects, rows_read=rows_read)
+def _text(cells: list | pd.Series | pa.Array) -> pa.Array:
+    if isinstance(cells, (pa.Array, pa.ChunkedArray)):
+        return pc.cast(cells, pa.string())
+    return pa.array([None if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell) else str(cell)
+                     for cell in cells], pa.string())
+
+
+def with_values(rows: pd.DataFrame | pa.Table, cells: list | pd.Series | pa.Array, column_of: Callable[[int], str],
+                raw_of: Callable[[int], dict]) -> tuple[pa.Table, list[Reject]]:
+    """ROWS (the value columns but `value`, `value_status` and `area_status`) with their CELLS parsed
+    and each area's register status; a row whose cell is not a number is returned as a reject, named
+    by COLUMN_OF and RAW_OF of its position."""
+    rows = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+    markers, marker_statuses, codes, code_statuses = _lookups()
+    text = pc.utf8_trim_whitespace(_text(cells))
+    plain = pc.fill_null(pc.match_substring_regex(text, f"^(?:{NUMBER_WITH_COMMAS})$"), False)
+    value = pc.cast(pc.if_else(plain, pc.replace_substring(text, ",", ""), None), pa.float64())
+    marked = pc.take(marker_statuses, pc.index_in(pc.utf8_lower(text), value_set=markers))
+    status = pc.if_else(pc.is_null(text), "missing", pc.coalesce(marked, "ok"))
+    odd = pc.indices_nonzero(pc.and_(pc.invert(plain), pc.equal(status, "ok"))).to_pylist()
+    rejects, failed = [], []
+    if odd:  # rare: £, %, 1.2m, or not a number at all
+        values, statuses = value.to_pylist(), status.to_pylist()
+        listed = cells.to_pylist() if isinstance(cells, (pa.Array, pa.ChunkedArray)) else list(cells)
+        for position in odd:
+            try:
+                values[position], statuses[position] = parse_number(listed[position])
+            except ValueError as exc:
+                failed.append(position)
+                rejects.append(Reject(rows["_source_row"][position].as_py(), column_of(position), str(exc),
+                                      raw_of(position)))
+        value, status = pa.array(values, pa.float64()), pa.array(statuses, pa.string())
+    area_status = pc.coalesce(pc.take(code_statuses, pc.index_in(pc.cast(rows["area_code"], pa.string()), value_set=codes)), "unknown")
+    derived = {"value": value, "value_status": status, "area_status": area_status}
+    table = pa.table({name: derived[name] if name in derived else rows[name] if name in rows.column_names
+                      else pa.nulls(rows.num_rows) for name in VALUE_COLUMNS})
+    if failed:
+        table = table.filter(pc.invert(pc.is_in(pa.array(range(rows.num_rows), pa.int64()), value_set=pa.array(failed))))
+    return table, rejects
 
 
 def resolve_periods(labels: Iterable[str]) -> dict[str, periods.Period | str]:
