@@ -124,7 +124,9 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
             shutil.copyfile(paths.published, partial)
             os.replace(partial, paths.candidate)
         build_vars = {"build_fingerprint": current, "raw_digest": raw_digest(paths), "basket": basket.active()}
-        _dbt(["build", "--warn-error", "--vars", json.dumps(build_vars),
+        # Unit tests check the SQL, not the data: they run in the test suite and `sli unit-tests`, as
+        # dbt advises, not in every production build.
+        _dbt(["build", "--warn-error", "--exclude-resource-type", "unit_test", "--vars", json.dumps(build_vars),
               *([] if incremental else ["--full-refresh"])], paths, paths.candidate, on_line)
     except BuildError:
         discard_candidate(paths)
@@ -152,16 +154,25 @@ def _dbt(arguments: list[str], paths: Paths, database: Path, on_line: Callable[[
         raise BuildError(f"dbt {arguments[0]} failed (exit {process.returncode}): {detail}")
 
 
-def docs(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
-    """The dbt docs site of the published warehouse, as one self-contained page (no network needed).
-
-    dbt reads the catalogue from a copy, so the published file is never opened for writing.
-    """
+def _on_a_copy(paths: Paths, arguments: list[str], on_line: Callable[[str], None]) -> None:
+    """Run dbt on a scratch copy of the published warehouse, which is never opened for writing."""
     if not paths.published.exists():
         raise BuildError(f"no published warehouse at {paths.published}: run `sli refresh` first")
-    target = paths.home / "docs" / "dbt"
     with tempfile.TemporaryDirectory(dir=paths.warehouse_dir) as scratch:
-        copy = Path(scratch) / "docs.duckdb"
+        copy = Path(scratch) / "scratch.duckdb"
         shutil.copyfile(paths.published, copy)
-        _dbt(["docs", "generate", "--static", "--target-path", str(target)], paths, copy, on_line)
+        _dbt(arguments, paths, copy, on_line)
+
+
+def docs(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
+    """The dbt docs site of the published warehouse, as one self-contained page (no network needed)."""
+    target = paths.home / "docs" / "dbt"
+    _on_a_copy(paths, ["docs", "generate", "--static", "--target-path", str(target)], on_line)
     return target / "static_index.html"
+
+
+def unit_tests(paths: Paths, on_line: Callable[[str], None] = print) -> None:
+    """dbt's unit tests (the models' calculations on hand-worked rows); they need the models' tables to
+    exist, so they run on a copy of the published warehouse."""
+    _on_a_copy(paths, ["test", "--select", "test_type:unit", "--vars", json.dumps({"basket": basket.active()})],
+               on_line)

@@ -140,6 +140,14 @@ def build(full_refresh: bool) -> None:
     click.echo(f"candidate written to {run_build(_paths(), on_line=click.echo, full_refresh=full_refresh)}")
 
 
+@main.command("unit-tests")
+def unit_tests() -> None:
+    """Run the dbt unit tests (the marts' calculations on hand-worked rows) on a copy of the published warehouse."""
+    from ingestion.build import unit_tests as run_unit_tests
+
+    run_unit_tests(_paths(), on_line=click.echo)
+
+
 @main.command()
 def docs() -> None:
     """Write the dbt docs site of the published warehouse (one self-contained HTML page)."""

@@ -1,6 +1,6 @@
 """The raw-zone contracts: one per source table, the single definition of what a load accepts.
 
-Parsers turn each file into tables with these columns; ``conform`` casts them to the contract's
+Parsers turn each file into tables with these columns; ``to_arrow`` casts them to the contract's
 types, and ``contract_checks`` turns the value rules into SQL run on every parsed file before it is
 written to raw. ``sli contracts`` renders this module as
 ``docs/contracts.md``, and a test keeps the two identical.
@@ -99,35 +99,17 @@ class Table:
         return pa.schema([(c.name, _ARROW[c.type]) for c in self.columns] + [LINEAGE.field("_source_row")])
 
     def to_arrow(self, parsed: pd.DataFrame | pa.Table) -> pa.Table:
-        """A parser's frame conformed (or its Arrow table cast) to `parsed_schema`."""
-        if isinstance(parsed, pa.Table):
-            schema = self.parsed_schema()
-            columns = [parsed[name] if name in parsed.column_names else pa.nulls(parsed.num_rows, schema.field(name).type)
-                       for name in schema.names]
-            # As `conform` does for frames: text trimmed, and a blank cell is NULL.
-            columns = [pc.if_else(pc.equal(trimmed := pc.utf8_trim_whitespace(column), ""), None, trimmed)
-                       if pa.types.is_string(column.type) else column for column in columns]
-            return pa.Table.from_arrays(columns, names=schema.names).cast(schema)
-        return pa.Table.from_pandas(self.conform(parsed), schema=self.parsed_schema(), preserve_index=False)
-
-    def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Exactly the contract's columns, in order, with its types (missing optional ones as NULL)."""
-        out = pd.DataFrame(index=frame.index)
-        for column in self.columns:
-            values = frame[column.name] if column.name in frame else pd.Series(None, index=frame.index, dtype=object)
-            if column.type == "float":
-                values = pd.to_numeric(values, errors="raise").astype("float64")
-            elif column.type == "integer":
-                values = pd.to_numeric(values, errors="raise").astype("Int64")
-            elif column.type == "date":
-                values = pd.to_datetime(values)  # datetime64: Arrow writes it as date32 without a Python loop
-            elif column.type == "boolean":
-                values = values.astype("boolean")
-            else:
-                values = values.astype("string").str.strip().replace("", pd.NA)
-            out[column.name] = values
-        out["_source_row"] = frame["_source_row"].astype("int64")
-        return out
+        """Exactly the contract's columns (missing optional ones as NULL) and `_source_row`, in its
+        types; text trimmed, and a blank cell is NULL."""
+        if isinstance(parsed, pd.DataFrame):
+            parsed = pa.Table.from_pandas(parsed, preserve_index=False)
+        schema = self.parsed_schema()
+        columns = [parsed[name] if name in parsed.column_names else pa.nulls(parsed.num_rows, schema.field(name).type)
+                   for name in schema.names]
+        columns = [pc.if_else(pc.equal(trimmed := pc.utf8_trim_whitespace(column), ""), None, trimmed)
+                   if pa.types.is_string(field.type) and pa.types.is_string(column.type) else column
+                   for column, field in zip(columns, schema)]
+        return pa.Table.from_arrays(columns, names=schema.names).cast(schema)
 
 
 _VALUE = Column("value_status", "string", "`ok`, or why the value is NULL (suppression marker or blank).",

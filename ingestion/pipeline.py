@@ -82,9 +82,6 @@ def refresh(paths: Paths, echo: Callable[[str], None] = print,
         loads += ingest_source(source, paths, on_file=on_file, api=api)
     rejected = [load for load in loads if load.status == "rejected"]
     if rejected:
-        from ingestion.gx import build_docs
-
-        build_docs(paths)  # the input suites' results, rejections included, are in Data Docs too
         # The good files are loaded and stay loaded; nothing is built or published until the bad ones are dealt with.
         raise SliError(f"{len(rejected)} file(s) rejected, warehouse not rebuilt (fix or remove them, then rerun):\n  "
                        + "\n  ".join(load.message for load in rejected))

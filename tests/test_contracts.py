@@ -72,7 +72,8 @@ def _breaking(rule: contract_checks.Rule):
         return "not-a-listed-value"
     if column.pattern:
         return "!!"
-    return (column.maximum + 1) if column.maximum is not None else column.minimum - 1
+    beyond = (column.maximum + 1) if column.maximum is not None else column.minimum - 1
+    return float(beyond) if column.type == "float" else int(beyond)
 
 
 @pytest.mark.parametrize("key", list(VALID_ROWS), ids=[".".join(key) for key in VALID_ROWS])

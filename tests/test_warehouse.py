@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import sli
+from conftest import REPO, copy_home, sli
 
 
 def _frame(home, query: str) -> pd.DataFrame:
@@ -162,3 +162,16 @@ def test_dbt_docs_site_documents_every_mart(published_home, tmp_path):
         built = {column.lower() for column in catalog["nodes"][node["unique_id"]]["columns"]}
         assert built == documented, name
     assert (home / "warehouse" / "sli.duckdb").read_bytes() == published  # docs never write the warehouse
+
+
+def test_every_dbt_unit_test_passes_and_builds_leave_them_out(published_home, tmp_path):
+    """The calculations on hand-worked rows: `sli unit-tests` runs each one; production builds skip them."""
+    defined = [line.split(":", 1)[1].strip() for line in
+               (REPO / "dbt_project" / "models" / "marts" / "_unit_tests.yml").read_text().splitlines()
+               if line.startswith("  - name:")]
+    home = copy_home(published_home, tmp_path / "home")
+    output = sli(home, "unit-tests").stdout
+    assert f"PASS={len(defined)} WARN=0 ERROR=0" in output and len(defined) >= 9
+    assert all(name in output for name in defined)
+    built = json.loads((published_home / "dbt" / "target" / "run_results.json").read_text())
+    assert not [r for r in built["results"] if r["unique_id"].startswith("unit_test.")]
