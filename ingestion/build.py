@@ -54,16 +54,26 @@ def discard_candidate(paths: Paths) -> None:
                 raise
 
 
+# What the incremental models take from a metric's definition: how it ranks, whether it counts, and
+# what a missing value means. Other fields (labels, `metadataOrDataLastUpdated`) change on every fetch
+# without changing a stored figure.
+_RANKING_METADATA = "select distinct metric_id, polarity, discontinued, null_as_zero from read_parquet(?) order by all"
+
+
 def fingerprint(paths: Paths) -> str:
     """What the warehouse's incremental tables depend on beyond the values themselves: the dbt project's
-    files, which metric metadata loads exist (a metric's polarity or council types ranks every period), and
-    the basket tracked."""
+    files, every metric definition ever loaded as far as it ranks or revises values (a metric's polarity
+    ranks every period), and the basket tracked."""
+    import duckdb
+
     digest = hashlib.sha256()
     for path in sorted(DBT_PROJECT_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".sql", ".yml", ".csv", ".md"):
             digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes())
-    for path in sorted((paths.raw / "lginform" / "metric_types").glob("*.parquet")):
-        digest.update(path.name.encode())
+    loads = sorted(str(path) for path in (paths.raw / "lginform" / "metric_types").glob("*.parquet"))
+    if loads:
+        with duckdb.connect() as con:
+            digest.update(repr(con.execute(_RANKING_METADATA, [loads]).fetchall()).encode())
     digest.update(b"basket\0" + basket.active().encode())
     return digest.hexdigest()
 
@@ -123,11 +133,12 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
             partial = paths.candidate.with_name(paths.candidate.name + ".partial")
             shutil.copyfile(paths.published, partial)
             os.replace(partial, paths.candidate)
-        build_vars = {"build_fingerprint": current, "raw_digest": raw_digest(paths), "basket": basket.active()}
+        stamp = {"SLI_BUILD_FINGERPRINT": current, "SLI_RAW_DIGEST": raw_digest(paths)}
         # Unit tests check the SQL, not the data: they run in the test suite and `sli unit-tests`, as
         # dbt advises, not in every production build.
-        _dbt(["build", "--warn-error", "--exclude-resource-type", "unit_test", "--vars", json.dumps(build_vars),
-              *([] if incremental else ["--full-refresh"])], paths, paths.candidate, on_line)
+        _dbt(["build", "--warn-error", "--exclude-resource-type", "unit_test",
+              "--vars", json.dumps({"basket": basket.active()}), *([] if incremental else ["--full-refresh"])],
+             paths, paths.candidate, on_line, stamp)
     except BuildError:
         discard_candidate(paths)
         raise
@@ -138,11 +149,12 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
     return paths.candidate
 
 
-def _dbt(arguments: list[str], paths: Paths, database: Path, on_line: Callable[[str], None]) -> None:
+def _dbt(arguments: list[str], paths: Paths, database: Path, on_line: Callable[[str], None],
+         extra_env: dict[str, str] | None = None) -> None:
     """Run one dbt command as a subprocess, streaming its output; raise with the failing lines."""
     command = [str(Path(sys.executable).with_name("dbt")), *arguments, "--project-dir", str(DBT_PROJECT_DIR)]
     failures: list[str] = []
-    with subprocess.Popen(command, env=dbt_env(paths, database), stdout=subprocess.PIPE,
+    with subprocess.Popen(command, env={**dbt_env(paths, database), **(extra_env or {})}, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, cwd=DBT_PROJECT_DIR) as process:
         for line in process.stdout:
             line = line.rstrip()

@@ -67,7 +67,9 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> dict[int, tuple
     """{_pos: (key, reason, False)}: exact repeats of an earlier row of the same file (the first is kept), and
     all rows that share a key with different values (nobody can tell which is right)."""
     key = ", ".join(_quoted(name) for name in table.key)
-    if not con.execute(f"select exists (select 1 from batch group by _file, {key} having count(*) > 1)").fetchone()[0]:
+    [(any_shared,)] = con.execute(
+        f"select exists (select 1 from batch group by _file, {key} having count(*) > 1)").fetchall()
+    if not any_shared:
         return {}
     content = ", ".join(_quoted(name) for name in table.column_names)
     found = {}
@@ -79,31 +81,38 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> dict[int, tuple
             from batch) where nth > 1""").fetchall()
     for position, first in repeats:
         found[position] = f"duplicate of row {first}"
+    _positions(con, "repeated", found)
     clashes = con.execute(f"""
-        with distinct_rows as (select * from batch where not list_contains(?, _pos))
+        with distinct_rows as (select * from batch anti join repeated using (_pos))
         select _pos, string_agg(_source_row::varchar, ', ' order by _source_row) over (partition by _file, {key})
-        from distinct_rows qualify count(*) over (partition by _file, {key}) > 1""", [list(found)]).fetchall()
+        from distinct_rows qualify count(*) over (partition by _file, {key}) > 1""").fetchall()
     for position, rows in clashes:
         found[position] = f"rows {rows} share this key with different values: cannot tell which is right"
     return {position: (", ".join(table.key), reason, False) for position, reason in found.items()}
 
 
+def _positions(con: duckdb.DuckDBPyConnection, name: str, positions) -> None:
+    """Row positions as a table NAME, to join against (a list parameter would be searched per row)."""
+    con.register(name, pa.table({"_pos": pa.array(list(positions), pa.int64())}))
+
+
 def check(table: Table, batch: pa.Table) -> tuple[pa.Table, list[tuple[int, Reject]]]:
     """Split BATCH (the contract's columns, `_source_row` and `_file`) into the rows that keep the
-    contract (without `_file`'s position helper) and (file, reject) pairs for the rest."""
+    contract, with the same columns, and (file, reject) pairs for the rest."""
     batch = batch.append_column("_pos", pa.array(range(batch.num_rows), pa.int64()))
     with scratch_db.session(batch=batch) as con:
         failing = _duplicates(con, table)
         sql, params = _breaking_sql(table)
-        broken = con.execute(f"select * from ({sql}) where not list_contains(?, _pos)", [*params, list(failing)])
+        _positions(con, "duplicated", failing)
+        broken = con.execute(f"select * from ({sql}) anti join duplicated using (_pos)", params).fetchall()
         checks = rules(table)
-        for position, index in broken.fetchall():
+        for position, index in broken:
             rule = checks[index]
             failing[position] = (rule.column.name, f"{table.source}.{table.name} contract: {rule.column.name}"
                                                    f" {rule.words}", True)
         if not failing:
             return batch.drop_columns("_pos"), []
-        con.register("failing", pa.table({"_pos": pa.array(list(failing), pa.int64())}))
+        _positions(con, "failing", failing)
         rejects = []
         rows = con.execute("select * exclude (_pos), _pos from batch semi join failing using (_pos) order by _pos")
         names = [d[0] for d in rows.description]
