@@ -121,7 +121,11 @@ def council_pages(connection) -> dict[str, list[dict]]:
         )
         select l.council_code, l.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area,
                m.polarity, l.period_id, l.value, l.median_value, l.mads_from_median, l.quartile, l.n_in_group,
-               d.baseline_period_id, d.direction
+               d.baseline_period_id, d.direction,
+               -- As the page prints them, formatted here once rather than in the template per row.
+               format('{:,.1f}', l.value) as value_shown, format('{:,.1f}', l.median_value) as median_shown,
+               coalesce(l.quartile::varchar, '') as quartile_shown,
+               replace(coalesce(d.direction, ''), '_', ' ') as direction_shown
         from latest l
         join dim_metric m using (metric_id)
         join mart_councils_at_risk r using (council_code)
