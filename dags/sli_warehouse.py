@@ -12,8 +12,9 @@ Runs when any source's raw zone has new rows (assets `sli_raw_*`) and at 06:00 o
 of each quarter. One `dbt build` writes a candidate DuckDB file (models and dbt tests); the Great
 Expectations suites audit it; only an audited candidate replaces `SLI_HOME/warehouse/sli.duckdb`,
 by atomic rename. A failure at any step leaves the published warehouse as it was.
-Same steps as `sli build`, `sli audit`, `sli publish`, `sli report`. A manual run may set
-`full_refresh` (dbt's `--full-refresh`).
+Same steps as `sli build`, `sli audit`, `sli publish`, `sli report`. When nothing changed since the
+published build (same project, same raw zone), `build` skips and so does everything after it. A manual
+run may set `full_refresh` (dbt's `--full-refresh`), which always builds.
 """
 
 

@@ -51,7 +51,16 @@ def ingest_task(source: str, inputs: list[str], api_options: dict | None = None)
 
 
 def build_task(full_refresh: bool = False) -> str:
-    return str(build.build(get_paths(), on_line=log.info, full_refresh=full_refresh))
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    paths = get_paths()
+    built_at = None if full_refresh else build.up_to_date(paths)
+    if built_at is not None:
+        # Same project, same raw zone (e.g. the quarterly schedule with no new loads): audit, publish and
+        # report skip too, so the published warehouse and its rollback copy stay as they are.
+        raise AirflowSkipException(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse"
+                                   " is up to date")
+    return str(build.build(paths, on_line=log.info, full_refresh=full_refresh))
 
 
 def audit_task() -> list:

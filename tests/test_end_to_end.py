@@ -57,9 +57,16 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     assert 0 <= latest[2] <= 1 and 0 < latest[1] < 100
 
     before, ledger_before = _marts(fresh_home), sli(fresh_home, "status").stdout
+    warehouse = fresh_home / "warehouse"
+    files_before = {name: _sha(warehouse / name) for name in ("sli.duckdb", "sli.previous.duckdb")
+                    if (warehouse / name).exists()}
     second = _run_dags(fresh_home)
     assert second.stdout.count("ingest=skipped") == 4  # nothing new: no ingest DAG emits its asset
+    # Nor does the warehouse DAG build or publish: the files, rollback copy included, are untouched.
+    assert "build=skipped" in second.stdout and "publish=skipped" in second.stdout, second.stdout
+    assert {name: _sha(warehouse / name) for name in files_before} == files_before
     assert _asset_events(fresh_home)["sli_raw_polls"] == 1
+    assert _asset_events(fresh_home)["sli_published_warehouse"] == 1
     assert sli(fresh_home, "status").stdout == ledger_before
     assert _marts(fresh_home) == before
     assert list((fresh_home / "reports").glob("*/index.html"))
