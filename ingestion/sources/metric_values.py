@@ -63,12 +63,14 @@ def with_values(rows: pd.DataFrame | pa.Table, cells: list | pd.Series | pa.Arra
                 rejects.append(Reject(rows["_source_row"][position].as_py(), column_of(position), str(exc),
                                       raw_of(position)))
         value, status = pa.array(values, pa.float64()), pa.array(statuses, pa.string())
-    area_status = pc.coalesce(pc.take(code_statuses, pc.index_in(pc.cast(rows["area_code"], pa.string()), value_set=codes)), "unknown")
+    known = pc.index_in(pc.cast(rows["area_code"], pa.string()), value_set=codes)
+    area_status = pc.coalesce(pc.take(code_statuses, known), "unknown")
     derived = {"value": value, "value_status": status, "area_status": area_status}
     table = pa.table({name: derived[name] if name in derived else rows[name] if name in rows.column_names
                       else pa.nulls(rows.num_rows) for name in VALUE_COLUMNS})
     if failed:
-        table = table.filter(pc.invert(pc.is_in(pa.array(range(rows.num_rows), pa.int64()), value_set=pa.array(failed))))
+        positions = pa.array(range(rows.num_rows), pa.int64())
+        table = table.filter(pc.invert(pc.is_in(positions, value_set=pa.array(failed, pa.int64()))))
     return table, rejects
 
 

@@ -31,8 +31,7 @@ with applicable as (
     where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)
 ),
 
--- Not materialized: three projections of `applicable` are cheaper to recompute than to store.
-grouped as not materialized (
+grouped as (
     select *, 'england' as comparator_group, 'England' as comparator_group_value from applicable
     union all
     select *, 'council_type', council_type from applicable
@@ -40,56 +39,26 @@ grouped as not materialized (
     select *, 'region', region_name from applicable
 ),
 
--- Each group's values once, sorted: its count, median and MAD come from that list, and each value's
--- rank is where it first appears in the list ordered best first (ties share the better rank). Hash
--- aggregates joined back to the rows: no window sorts every row.
-sorted_groups as (
-    select
-        comparator_group, comparator_group_value, metric_id, period_id,
-        any_value(polarity) as polarity,
-        list_sort(list(value) filter (where value is not null)) as ascending
-    from grouped
-    group by all
-),
-
-group_medians as (
+centred as (
     select
         *,
-        row_number() over () as group_id,
-        len(ascending) as n_in_group,
-        {{ sorted_list_median('ascending') }} as group_median
-    from sorted_groups
-),
-
-group_stats as (
-    select
-        comparator_group, comparator_group_value, metric_id, period_id, group_id, n_in_group, group_median,
-        {{ sorted_list_median('deviations') }} as group_mad
-    from (
-        select *, list_sort(list_transform(ascending, lambda x: abs(x - group_median))) as deviations
-        from group_medians
-    )
-),
-
-value_ranks as (
-    select group_id, value, min(position) as value_rank
-    from (
-        select group_id, unnest(best_first) as value, unnest(range(1, len(best_first) + 1)) as position
-        from (
-            select
-                group_id,
-                case when polarity = 'low_is_good' then ascending else list_reverse(ascending) end as best_first
-            from group_medians
-        )
-    )
-    group by all
+        count(value) over by_group as n_in_group,
+        median(value) over by_group as group_median,
+        rank() over (
+            partition by comparator_group, comparator_group_value, metric_id, period_id
+            order by case when polarity = 'low_is_good' then value else -value end asc nulls last
+        ) as value_rank
+    from grouped
+    window by_group as (partition by comparator_group, comparator_group_value, metric_id, period_id)
 ),
 
 spread as (
-    select g.*, s.n_in_group, s.group_median, s.group_mad, r.value_rank
-    from grouped as g
-    inner join group_stats as s using (comparator_group, comparator_group_value, metric_id, period_id)
-    left join value_ranks as r on r.group_id = s.group_id and r.value = g.value
+    select
+        *,
+        median(abs(value - group_median)) over (
+            partition by comparator_group, comparator_group_value, metric_id, period_id
+        ) as group_mad
+    from centred
 )
 
 select
