@@ -94,6 +94,10 @@ class Ledger:
             ).fetchone()
         return row is not None
 
+    def complete_loads(self) -> set[str]:
+        with self._connect() as conn:
+            return {row[0] for row in conn.execute("select load_id from loads where status = 'loaded'")}
+
     def start(self, load_id: str, source: str, file_name: str, sha256: str, landed: str, at: str) -> None:
         with self._connect() as conn:
             conn.execute(

@@ -125,11 +125,10 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
     quarantined = paths.quarantine / source / f"{pending.load_id}.csv"
     if rejects:
         raw_zone.write_quarantine(rejects, quarantined, pending.name)
-    for table, rows in pending.tables.items():
-        if rows.num_rows:
-            raw_zone.write_table(TABLES[(source, table)], rows,
-                                 paths.raw / source / table / f"{pending.load_id}.parquet",
-                                 pending.load_id, pending.landed.name, pending.started)
+    written = [raw_zone.write_table(TABLES[(source, table)], rows,
+                                    paths.raw / source / table / f"{pending.load_id}.parquet",
+                                    pending.load_id, pending.landed.name, pending.started)
+               for table, rows in pending.tables.items() if rows.num_rows]
     # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
     accepted = next(iter(pending.tables.values())).num_rows
     first = min(rejects, key=lambda r: r.row) if rejects else None
@@ -137,8 +136,17 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
     warnings = pending.parsed.warnings
     ledger.finish(pending.load_id, "loaded", _now(), pending.parsed.rows_read, accepted, len(rejects),
                   message="; ".join([message, *warnings]).strip("; ") or None)
+    # Only now is the load complete: its rows become visible in raw (`raw_zone.recover` finishes this
+    # after a kill, and drops the files of loads that never completed).
+    raw_zone.publish_pending(written)
     return LoadResult(source, pending.name, "loaded", pending.parsed.rows_read, accepted, len(rejects), message,
                       warnings=tuple(warnings))
+
+
+def recover(paths: Paths) -> None:
+    """Make raw match the ledger after an interrupted load (see `raw_zone.recover`)."""
+    if paths.ledger.exists():
+        raw_zone.recover(paths.raw, Ledger(paths.ledger).complete_loads())
 
 
 def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger) -> LoadResult:

@@ -11,7 +11,7 @@ from ingestion import build as build_step
 from ingestion import publish as publish_step
 from ingestion import report as report_step
 from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
-from ingestion.loader import LoadResult, ingest
+from ingestion.loader import LoadResult, ingest, recover
 from ingestion.errors import SliError
 from ingestion.settings import SOURCES, Paths
 
@@ -23,6 +23,7 @@ def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = Non
 
     `api_options` (metrics, area, period, csv_format) narrow an API fetch.
     """
+    recover(paths)
     if source == "lginform" and not inputs and api is not None:
         return fetch_lginform(paths, api, on_file, **(api_options or {}))
     inbox = paths.source_inbox(source)

@@ -15,6 +15,7 @@ from ingestion.contracts import TABLES, Table
 from ingestion.sources.common import Reject
 
 SCHEMA_FILE = "_schema.parquet"
+PENDING = ".pending"  # a load's file, whole, waiting for the ledger to record the load as complete
 
 
 def _write_atomic(arrow_table: pa.Table, target: Path) -> None:
@@ -26,12 +27,31 @@ def _write_atomic(arrow_table: pa.Table, target: Path) -> None:
 
 
 def write_table(contract: Table, rows: pa.Table, target: Path, load_id: str, source_file: str,
-                loaded_at: datetime) -> None:
-    """ROWS (in the contract's `parsed_schema`) with their lineage columns."""
+                loaded_at: datetime) -> Path:
+    """ROWS (in the contract's `parsed_schema`) with their lineage columns, written whole beside TARGET
+    as pending; `publish_pending` puts it in place once the ledger has the load as complete."""
     lineage = contract.arrow_schema()
     for name, value in (("_load_id", load_id), ("_source_file", source_file), ("_loaded_at", loaded_at)):
-        rows = rows.append_column(lineage.field(name), pa.repeat(pa.scalar(value, lineage.field(name).type), rows.num_rows))
-    _write_atomic(rows.select(lineage.names), target)
+        field = lineage.field(name)
+        rows = rows.append_column(field, pa.repeat(pa.scalar(value, field.type), rows.num_rows))
+    pending = target.with_name(target.name + PENDING)
+    _write_atomic(rows.select(lineage.names), pending)
+    return pending
+
+
+def publish_pending(pending: list[Path]) -> None:
+    for path in pending:
+        os.replace(path, path.with_name(path.name.removesuffix(PENDING)))
+
+
+def recover(raw: Path, complete: set[str]) -> None:
+    """After a kill between the ledger and the raw zone: finish the renames of loads the ledger has as
+    complete, and drop the files of loads it does not, so raw holds exactly the complete loads."""
+    for path in raw.glob(f"*/*/*.parquet{PENDING}"):
+        if path.name.removesuffix(f".parquet{PENDING}") in complete:
+            publish_pending([path])
+        else:
+            path.unlink()
 
 
 def write_schemas(raw: Path) -> None:

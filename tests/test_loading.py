@@ -159,3 +159,22 @@ def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path)
     assert "polls.answers contract: percent must be between 0 and 100: got 140.0" in lines[2]
     assert lines[3].startswith("rejected polls/round04.csv") and "Question code" in lines[3]
     assert lines[4] == "1 loaded, 3 rejected"
+
+
+def test_raw_holds_exactly_the_complete_loads_after_a_load_is_killed(tmp_path):
+    """A load's raw file appears only after the ledger records it complete. Killed in between, the next
+    ingest finishes the rename; killed before the ledger, it drops the file, and the file loads again."""
+    home = tmp_path / "home"
+    paths = get_paths(home)
+    inbox = home / "inbox" / "polls"
+    inbox.mkdir(parents=True)
+    _poll_file(inbox / "round1.csv", round_number=1)
+    [complete] = ingest("polls", [inbox / "round1.csv"], paths)
+    [raw_file] = (paths.raw / "polls" / "answers").glob("*.parquet")
+    raw_file.rename(raw_file.with_name(raw_file.name + ".pending"))  # killed after the ledger, before the rename
+    orphan = raw_file.with_name("polls-killed-before-the-ledger.parquet.pending")
+    orphan.write_bytes(raw_file.with_name(raw_file.name + ".pending").read_bytes())
+
+    sli(home, "ingest", "polls")
+    assert sorted(p.name for p in (paths.raw / "polls" / "answers").iterdir()) == [raw_file.name]
+    assert complete.status == "loaded" and Ledger(paths.ledger).complete_loads() == {raw_file.stem}
