@@ -21,7 +21,6 @@ from typing import Callable
 
 from ingestion import basket, raw_zone
 from ingestion.errors import BuildError
-from ingestion.loader import recover
 from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
 
 
@@ -117,7 +116,6 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
     The candidate starts from a copy of the published warehouse when that was built with the same
     fingerprint, unless `full_refresh`, which builds from nothing with dbt's `--full-refresh`.
     """
-    recover(paths)
     missing = _missing_sources(paths)
     if missing:
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")

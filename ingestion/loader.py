@@ -143,10 +143,11 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
                       warnings=tuple(warnings))
 
 
-def recover(paths: Paths) -> None:
-    """Make raw match the ledger after an interrupted load (see `raw_zone.recover`)."""
+def recover(source: str, paths: Paths) -> None:
+    """Make SOURCE's raw files match the ledger after an interrupted load (see `raw_zone.recover`); other
+    sources may be loading at the same time, so their files are theirs to mend."""
     if paths.ledger.exists():
-        raw_zone.recover(paths.raw, Ledger(paths.ledger).complete_loads())
+        raw_zone.recover(paths.raw / source, Ledger(paths.ledger).complete_loads())
 
 
 def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger) -> LoadResult:
@@ -157,11 +158,6 @@ def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: L
         return pending
     _check([pending])
     return _finish(pending, paths, ledger)
-
-
-def load_file(source: str, path: Path, paths: Paths, ledger: Ledger) -> LoadResult:
-    sha = landing.sha256_of(path)
-    return _one(source, path.name, landing.land(path, paths.landing / source, sha), sha, paths, ledger)
 
 
 def load_bytes(source: str, name: str, data: bytes, paths: Paths, ledger: Ledger) -> LoadResult:

@@ -23,7 +23,7 @@ def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = Non
 
     `api_options` (metrics, area, period, csv_format) narrow an API fetch.
     """
-    recover(paths)
+    recover(source, paths)
     if source == "lginform" and not inputs and api is not None:
         return fetch_lginform(paths, api, on_file, **(api_options or {}))
     inbox = paths.source_inbox(source)

@@ -44,10 +44,12 @@ def publish_pending(pending: list[Path]) -> None:
         os.replace(path, path.with_name(path.name.removesuffix(PENDING)))
 
 
-def recover(raw: Path, complete: set[str]) -> None:
-    """After a kill between the ledger and the raw zone: finish the renames of loads the ledger has as
-    complete, and drop the files of loads it does not, so raw holds exactly the complete loads."""
-    for path in raw.glob(f"*/*/*.parquet{PENDING}"):
+def recover(source_raw: Path, complete: set[str]) -> None:
+    """After a kill between the ledger and the raw zone: finish the renames of a source's loads the
+    ledger has as complete, and drop the files of loads it does not, so raw holds exactly the complete
+    loads. Pending files are never read (the build reads `*.parquet`), so only the source's next ingest,
+    its single writer, needs to do this."""
+    for path in source_raw.glob(f"*/*.parquet{PENDING}"):
         if path.name.removesuffix(f".parquet{PENDING}") in complete:
             publish_pending([path])
         else:
