@@ -83,11 +83,11 @@ def _query_ms(database: Path, runs: int = 7) -> dict:
     return {"first_ms": round(timings[0], 2), "median_ms": round(statistics.median(timings), 2)}
 
 
-def _count(database: Path, sql: str) -> int:
+def _count(database: Path | None, sql: str, params: list | None = None) -> int:
     import duckdb
 
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(sql).fetchone()[0]
+    with duckdb.connect(str(database) if database else ":memory:", read_only=database is not None) as con:
+        return con.execute(sql, params).fetchall()[0][0]
 
 
 def run_scale(name: str, scale: Scale, scratch: Path, out: Path) -> dict:
@@ -119,7 +119,8 @@ def _measure(name: str, scale: Scale, scratch: Path, stages: dict) -> dict:
         stages[stage] = run_stage(home, *commands)
         print(f"[{name}] {stage} {stages[stage]}", flush=True)
     database = home / "warehouse" / "sli.duckdb"
-    raw_values = _count(database, "select count(*) from staging.stg_lginform__metric_values")
+    raw_values = _count(None, "select count(*) from read_parquet(?)",
+                        [sorted(str(p) for p in (home / "raw" / "lginform" / "values").glob("*.parquet"))])
     council_values = _count(database, "select count(*) from fct_council_metric_values")
     size_mb = round(database.stat().st_size / 2**20, 1)
     query = _query_ms(database)

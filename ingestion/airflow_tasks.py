@@ -75,4 +75,4 @@ def publish_task() -> str:
 
 
 def report_task() -> str:
-    return str(report.render(get_paths()))
+    return str(report.render(get_paths()).parent)

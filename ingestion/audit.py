@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from ingestion import gx
+from ingestion import gx, locks
 from ingestion.errors import AuditError
 from ingestion.landing import sha256_of
 from ingestion.settings import Paths
@@ -43,6 +43,11 @@ def run_suites(paths: Paths) -> list[Finding]:
 
 def audit(paths: Paths) -> list[Finding]:
     """Run the suites; raise on any error-severity failure, else stamp the candidate as audited."""
+    with locks.holding(paths.writer_lock, "auditing the candidate"):
+        return _audit(paths)
+
+
+def _audit(paths: Paths) -> list[Finding]:
     try:
         findings = run_suites(paths)
     finally:

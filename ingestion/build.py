@@ -13,22 +13,22 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ingestion import basket, raw_zone
+from ingestion import basket, locks, raw_zone
 from ingestion.errors import BuildError
 from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
 
 
 def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
-    """dbt's settings: which file to write, where raw lives, and its own files kept out of the repo."""
+    """dbt's settings: which file to write, and its own files kept out of the repo."""
     return {
         **os.environ,
-        "SLI_HOME": str(paths.home),
         "SLI_DUCKDB_PATH": str(database),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
@@ -116,6 +116,11 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
     The candidate starts from a copy of the published warehouse when that was built with the same
     fingerprint, unless `full_refresh`, which builds from nothing with dbt's `--full-refresh`.
     """
+    with locks.holding(paths.writer_lock, "building the candidate"):
+        return _build(paths, on_line, full_refresh)
+
+
+def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> Path:
     missing = _missing_sources(paths)
     if missing:
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
@@ -139,7 +144,7 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
         _dbt(["build", "--warn-error", "--exclude-resource-type", "unit_test",
               "--vars", json.dumps({"basket": basket.active()}), *([] if incremental else ["--full-refresh"])],
              paths, paths.candidate, on_line, stamp)
-    except BuildError:
+    except (BuildError, KeyboardInterrupt, SystemExit):  # failed, or stopped by a signal: no half-built candidate
         discard_candidate(paths)
         raise
     except OSError as exc:  # e.g. the disk is full or read-only: say where, and leave nothing half-written
@@ -154,16 +159,34 @@ def _dbt(arguments: list[str], paths: Paths, database: Path, on_line: Callable[[
     """Run one dbt command as a subprocess, streaming its output; raise with the failing lines."""
     command = [str(Path(sys.executable).with_name("dbt")), *arguments, "--project-dir", str(DBT_PROJECT_DIR)]
     failures: list[str] = []
+    # dbt runs in SLI_HOME, which the sources' raw paths are relative to, and in its own process group, so
+    # that stopping this process stops dbt and all its threads (else a killed refresh would leave dbt writing on).
     with subprocess.Popen(command, env={**dbt_env(paths, database), **(extra_env or {})}, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, cwd=DBT_PROJECT_DIR) as process:
-        for line in process.stdout:
-            line = line.rstrip()
-            on_line(line)
-            if " ERROR " in line or " FAIL " in line or "Error in" in line or "Failure in" in line:
-                failures.append(line.split("  ", 1)[-1].strip())
+                          stderr=subprocess.STDOUT, text=True, cwd=paths.home, start_new_session=True) as process:
+        try:
+            for line in process.stdout:
+                line = line.rstrip()
+                on_line(line)
+                if " ERROR " in line or " FAIL " in line or "Error in" in line or "Failure in" in line:
+                    failures.append(line.split("  ", 1)[-1].strip())
+        except BaseException:  # SIGTERM or Ctrl-C (raised here as SystemExit / KeyboardInterrupt), or a bug
+            _stop(process)
+            raise
     if process.returncode != 0:
         detail = "; ".join(failures[:10]) or "see the dbt output above"
         raise BuildError(f"dbt {arguments[0]} failed (exit {process.returncode}): {detail}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop dbt's process group: politely, then for certain."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:  # already gone
+        pass
 
 
 def _on_a_copy(paths: Paths, arguments: list[str], on_line: Callable[[str], None]) -> None:

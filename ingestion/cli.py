@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,9 @@ class _Group(click.Group):
         except SliError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.secho("interrupted: the published warehouse is unchanged", fg="red", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +34,15 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
     """SLI warehouse: land, load, build, audit and publish the sector-led improvement data."""
+    # SIGTERM (a scheduler or `kill`) unwinds like Ctrl-C: dbt is stopped, half-made files are removed, and
+    # the published warehouse is left as it was.
+    signal.signal(signal.SIGTERM, _terminated)
     ctx.obj = get_paths(home)
+
+
+def _terminated(signum: int, frame) -> None:
+    click.secho("stopped by SIGTERM: the published warehouse is unchanged", fg="red", err=True)
+    raise SystemExit(128 + signum)
 
 
 def _paths() -> Paths:
@@ -170,7 +182,7 @@ def audit() -> None:
 @main.command()
 def quality() -> None:
     """The latest result of every Great Expectations suite: pass, warn or fail, with what failed."""
-    from ingestion.gx import build_docs, latest_summaries
+    from ingestion.gx import docs_index, latest_summaries
 
     paths = _paths()
     summaries = latest_summaries(paths)
@@ -187,7 +199,7 @@ def quality() -> None:
             count = failed["unexpected_count"]
             click.echo(f"      {failed['severity']}: {failed['expectation']}({detail}) on {failed['column']}:"
                        f" {count if count is not None else '?'} unexpected, e.g. {failed['sample_values'][:3]}")
-    click.echo(f"Data Docs: {build_docs(paths)}")
+    click.echo(f"Data Docs: {docs_index(paths)}")
 
 
 @main.command()
@@ -210,19 +222,23 @@ def rollback() -> None:
 @click.option("--quarter", help="Quarter to report, e.g. 2026-Q3 (default: the latest).")
 @click.option("--council", help="Council to highlight in the distribution chart (default: the first flagged).")
 @click.option("--metric", help="Metric for the distribution chart (default: one the council is in the bottom quartile on).")
-def report(quarter: str | None, council: str | None, metric: str | None) -> None:
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (default: SLI_HOME/reports/<quarter>), e.g. when SLI_HOME is read-only.")
+def report(quarter: str | None, council: str | None, metric: str | None, out: Path | None) -> None:
     """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
     from ingestion.report import render
 
-    click.echo(f"report written to {render(_paths(), quarter, council, metric) / 'index.html'}")
+    click.echo(f"report written to {render(_paths(), quarter, council, metric, out)}")
 
 
 @main.command()
-def export() -> None:
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (default: SLI_HOME/exports/<quarter>), e.g. when SLI_HOME is read-only.")
+def export(out: Path | None) -> None:
     """Write every mart as Parquet and CSV, and the overview tables as one Excel workbook."""
     from ingestion.export import export as run_export
 
-    folder = run_export(_paths())
+    folder = run_export(_paths(), out)
     click.echo(f"exports written to {folder} (parquet/, csv/ and {next(folder.glob('*.xlsx')).name})")
 
 
@@ -246,7 +262,9 @@ def refresh() -> None:
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def sql(query: str, fmt: str) -> None:
-    """Run QUERY read-only against the published warehouse and print the result."""
+    """Run QUERY read-only against the published warehouse and print the result.
+
+    Only the warehouse's tables are reachable: reading or writing files, extensions and settings fail."""
     import duckdb
 
     from ingestion import warehouse
@@ -257,6 +275,9 @@ def sql(query: str, fmt: str) -> None:
             if relation is None:
                 return
             columns, rows = relation.columns, relation.fetchall()
+        except duckdb.PermissionException as exc:
+            raise SliError(f"query refused: `sli sql` reads only the published warehouse's tables; files,"
+                           f" extensions and settings are out of reach ({exc})") from exc
         except duckdb.Error as exc:
             raise SliError(f"query failed: {exc}") from exc
     if fmt == "json":
@@ -288,7 +309,8 @@ def status(source: str | None) -> None:
     """What was loaded when, from the load ledger."""
     from ingestion.ledger import Ledger
 
-    records = Ledger(_paths().ledger).records(source)
+    ledger = _paths().ledger
+    records = Ledger.reader(ledger).records(source) if ledger.exists() else []
     if not records:
         click.echo("nothing loaded yet")
         return

@@ -8,12 +8,13 @@ goes back to its file's quarantine with the column, the rule and the value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 
 from ingestion import scratch_db
-from ingestion.contracts import Column, Table
+from ingestion.contracts import AHEAD, EARLIEST_DATE, Column, Table
 from ingestion.sources.common import Reject
 
 
@@ -36,6 +37,11 @@ def rules(table: Table) -> list[Rule]:
         name = _quoted(column.name)
         if column.required:
             out.append(Rule(column, "is required", f"{name} is null"))
+        if column.type == "float":
+            out.append(Rule(column, "must be a finite number", f"not isfinite({name})"))
+        if column.plausible:
+            out.append(Rule(column, f"must be from {EARLIEST_DATE} to a year after loading",
+                            f"{name} not between ? and ?", (EARLIEST_DATE, date.today() + AHEAD)))
         if column.allowed:
             out.append(Rule(column, "must be one of " + ", ".join(column.allowed),
                             f"not list_contains(?, {name})", (list(column.allowed),)))
@@ -121,7 +127,8 @@ def check(table: Table, batch: pa.Table) -> tuple[pa.Table, list[tuple[int, Reje
             position, file = row.pop("_pos"), row.pop("_file")
             column, reason, shows_value = failing[position]
             if shows_value:
-                reason = f"{reason}: got {row[column]!r}"
+                value = row[column]
+                reason = f"{reason}: got {value!r}" if isinstance(value, str) else f"{reason}: got {value}"
             rejects.append((file, Reject(int(row["_source_row"]), column, reason, row)))
         kept = con.sql("select * exclude (_pos) from batch anti join failing using (_pos) order by _pos")
         return kept.to_arrow_table(), rejects

@@ -9,6 +9,7 @@ written to raw. ``sli contracts`` renders this module as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pandas as pd
 import pyarrow as pa
@@ -24,6 +25,11 @@ POLARITIES = ("high_is_good", "low_is_good", "not_applicable")
 # Where a metric's definition came from: LG Inform, a government data explorer download (Oflog's
 # long format), or ONS "Explore local statistics".
 METRIC_SOURCES = ("lginform", "data_explorer", "ons_explore_local_statistics")
+
+# A date before this or more than a year after loading is a typo or a projection, not a figure to
+# report: it would move the report's latest quarter.
+EARLIEST_DATE = date(2000, 1, 1)
+AHEAD = timedelta(days=365)
 
 _ARROW = {
     "string": pa.string(),
@@ -50,10 +56,15 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None
+    plausible: bool = False  # a date: from EARLIEST_DATE to a year after loading
 
     def rule(self) -> str:
         """The value rules in words, as the docs show them."""
         parts = ["required" if self.required else "may be NULL"]
+        if self.type == "float":
+            parts.append("finite")
+        if self.plausible:
+            parts.append(f"from {EARLIEST_DATE} to a year after loading")
         if self.allowed:
             parts.append("one of " + ", ".join(f"`{value}`" for value in self.allowed))
         if self.minimum is not None and self.maximum is not None:
@@ -133,7 +144,7 @@ LGINFORM_VALUES = Table(
                " `acad_2017_18`, `q3_2022_23`, `m04_2024`, `cen_2021` or `span_<start>_<end>`.", required=True,
                pattern=PERIOD_ID),
         Column("period_label", "string", "Period label as the source gave it."),
-        Column("period_start", "date", "First day of the period.", required=True),
+        Column("period_start", "date", "First day of the period.", required=True, plausible=True),
         Column("period_end", "date", "Last day of the period.", required=True),
         Column("value", "float", "The value, unrounded; NULL when missing or suppressed."),
         Column("value_formatted", "string", "The value as the source printed it."),
@@ -213,8 +224,9 @@ POLL_ANSWERS = Table(
     key=("round_number", "question_code", "answer_option"),
     columns=(
         Column("round_number", "integer", "Poll round, as the release numbers it.", required=True, minimum=1),
-        Column("fieldwork_start", "date", "First day of fieldwork.", required=True),
-        Column("fieldwork_end", "date", "Last day of fieldwork (not before the start).", required=True),
+        Column("fieldwork_start", "date", "First day of fieldwork.", required=True, plausible=True),
+        Column("fieldwork_end", "date", "Last day of fieldwork (not before the start).", required=True,
+               plausible=True),
         Column("base_n", "integer", "Respondents asked the question.", required=True, minimum=100, maximum=100000),
         Column("question_code", "string", "Question code (see the `poll_questions` seed).", required=True),
         Column("question_text", "string", "Question wording."),
@@ -290,7 +302,7 @@ OPE_OUTPUTS = Table(
         Column("scope", "string", "Programme-wide or one partnership.", required=True,
                allowed=("programme", "partnership")),
         Column("partnership_name", "string", "The partnership, for `partnership` scope."),
-        Column("as_of_date", "date", "The date the figure is as of.", required=True),
+        Column("as_of_date", "date", "The date the figure is as of.", required=True, plausible=True),
     ),
     formats=(
         FileFormat("One Public Estate outputs table", (".csv", ".xlsx"),

@@ -53,19 +53,23 @@ def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "name", "definition"])
 
 
-def export(paths: Paths) -> Path:
+def export(paths: Paths, out: Path | None = None) -> Path:
+    """Every mart as Parquet and CSV, and the overview workbook, into OUT (default: SLI_HOME/exports/<quarter>)."""
     models = _descriptions(paths)
-    with warehouse.connect(paths) as connection:
-        [quarter] = connection.execute("select max(quarter_id) from mart_sector_overview").fetchone()
-        folder = paths.home / "exports" / quarter
-        for kind in ("parquet", "csv"):
-            (folder / kind).mkdir(parents=True, exist_ok=True)
+    with warehouse.connect(paths, writes_files=True) as connection:
+        [(quarter,)] = connection.execute("select max(quarter_id) from mart_sector_overview").fetchall()
+        folder = out or paths.home / "exports" / quarter
+        try:
+            for kind in ("parquet", "csv"):
+                (folder / kind).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SliError(f"cannot write the export in {folder} ({exc.strerror}): choose a folder with --out") from exc
         marts = [name for (name,) in connection.execute(
             "select table_name from information_schema.tables where table_schema = 'main'"
             " and table_type = 'BASE TABLE' order by 1").fetchall()]
-        for mart in marts:
-            connection.execute(f"copy {mart} to '{folder / 'parquet' / mart}.parquet' (format parquet)")
-            connection.execute(f"copy {mart} to '{folder / 'csv' / mart}.csv' (format csv, header)")
+        for mart in marts:  # file names go to DuckDB's writers as values, never inside SQL
+            connection.table(mart).write_parquet(str(folder / "parquet" / f"{mart}.parquet"))
+            connection.table(mart).write_csv(str(folder / "csv" / f"{mart}.csv"), header=True)
         # Rows in a stable order (by every column, left to right), so an export can be compared with the last one.
         sheets = {sheet: _frame(connection, f"select * from {table} order by all")
                   for sheet, table in WORKBOOK_SHEETS.items()}

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingestion.atomic_files import write_text_atomically
 from ingestion.settings import GX_PROJECT_DIR, Paths
 
 if TYPE_CHECKING:
@@ -95,11 +96,7 @@ def _write_summary(paths: Paths, name: str, rows: int, outcomes: list[Outcome]) 
         "status": status_of(outcomes), "expectations": len(outcomes),
         "failed": [asdict(o) for o in outcomes if not o.success],
     }
-    target = paths.home / "quality" / "latest" / f"{name}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
-    os.replace(partial, target)
+    write_text_atomically(paths.home / "quality" / "latest" / f"{name}.json", json.dumps(summary, indent=1, default=str))
 
 
 def latest_summaries(paths: Paths) -> list[dict]:
@@ -110,4 +107,8 @@ def latest_summaries(paths: Paths) -> list[dict]:
 def build_docs(paths: Paths) -> Path:
     """Rebuild Data Docs from every stored result: the index lists each suite's runs."""
     context(paths).build_data_docs()
+    return docs_index(paths)
+
+
+def docs_index(paths: Paths) -> Path:
     return paths.home / "quality" / "data_docs" / "index.html"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 from pathlib import Path
 from typing import Callable
 
+from ingestion.atomic_files import write_atomically
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+LONGEST_NAME = 120  # with the hash prefix, well inside the 255 bytes a file name may have; the ledger keeps the original
 
 
 def sha256_of(path: Path) -> str:
@@ -21,9 +23,13 @@ def sha256_of(path: Path) -> str:
 
 
 def safe_name(name: str) -> str:
-    """A file name that cannot escape its folder, whatever the input called itself."""
-    cleaned = _UNSAFE.sub("_", Path(name).name).strip("._")
-    return cleaned or "unnamed"
+    """A file name that cannot escape its folder, whatever the input called itself, shortened (its
+    extension kept) when long."""
+    cleaned = _UNSAFE.sub("_", Path(name).name).strip("._") or "unnamed"
+    if len(cleaned) > LONGEST_NAME:
+        suffix = Path(cleaned).suffix[:16]
+        cleaned = cleaned[:LONGEST_NAME - len(suffix)] + suffix
+    return cleaned
 
 
 def landed_path(landing_dir: Path, name: str, sha256: str) -> Path:
@@ -33,10 +39,7 @@ def landed_path(landing_dir: Path, name: str, sha256: str) -> Path:
 def _write_once(target: Path, write: Callable[[Path], object]) -> Path:
     """Write a landed file once, atomically; it is never edited or deleted by the pipeline."""
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        write(partial)
-        os.replace(partial, target)
+        write_atomically(target, write)
     return target
 
 

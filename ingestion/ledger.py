@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -22,7 +25,8 @@ create table if not exists loads (
     rows_rejected  integer,
     message        text,
     started_at     text not null,
-    finished_at    text
+    finished_at    text,
+    owner          text  -- host:pid of the process while it runs
 );
 create index if not exists loads_by_hash on loads (source, file_sha256, status);
 -- One row per API fetch: what it asked for and what is left, so a stopped run resumes where it was.
@@ -35,7 +39,8 @@ create table if not exists api_runs (
     total          integer not null,
     started_at     text not null,
     finished_at    text,
-    message        text
+    message        text,
+    owner          text
 );
 """
 
@@ -68,19 +73,75 @@ class ApiRun:
     message: str | None = None
 
 
+INTERRUPTED = "interrupted: the process that ran it ended before it finished"
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"  # at call time: a forked task runner has its own pid
+
+
+def _alive(owner: str | None) -> bool:
+    """Whether the process named by OWNER (host:pid) still runs."""
+    host, _, pid = (owner or "").rpartition(":")
+    if not host or not pid.isdigit():
+        return False  # no owner recorded: left by an older version of the project
+    if host != socket.gethostname():
+        return True  # another machine's process cannot be asked: leave its rows alone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, and someone else's
+        return True
+    return True
+
+
 class Ledger:
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.executescript(SCHEMA)
+            for table in ("loads", "api_runs"):  # ledgers written before `owner` existed
+                if "owner" not in {row[1] for row in conn.execute(f"pragma table_info({table})")}:
+                    conn.execute(f"alter table {table} add column owner text")
+            self._recover(conn)
+
+    @staticmethod
+    def _recover(conn: sqlite3.Connection) -> None:
+        """Rows left 'running' by a process that has ended: a load becomes 'failed' (its file loads again next
+        time), an API fetch 'stopped' (the next fetch resumes it)."""
+        now = datetime.now(timezone.utc).isoformat()
+        for table, key, status in (("loads", "load_id", "failed"), ("api_runs", "run_id", "stopped")):
+            stale = [(row[0],) for row in conn.execute(f"select {key}, owner from {table} where status = 'running'")
+                     if not _alive(row[1])]
+            conn.executemany(f"update {table} set status = ?, finished_at = ?, message = ?, owner = null"
+                             f" where {key} = ?", [(status, now, INTERRUPTED, key_value) for (key_value,) in stale])
+
+    @classmethod
+    def reader(cls, path: Path) -> "Ledger":
+        """The ledger for reading only: nothing is created or changed, so it works on a read-only home."""
+        ledger = cls.__new__(cls)
+        ledger.path, ledger._read_only = path, True
+        return ledger
+
+    _read_only = False
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        # WAL + a generous busy timeout: parallel ingest tasks append without failing on a lock.
-        conn = sqlite3.connect(self.path, timeout=60)
-        try:
+        if self._read_only:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                conn.execute("select count(*) from sqlite_master").fetchall()
+            except sqlite3.OperationalError:
+                # A read-only folder cannot hold SQLite's lock files: read the file as it is on disk.
+                conn.close()
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        else:
+            # WAL + a generous busy timeout: parallel ingest tasks append without failing on a lock.
+            conn = sqlite3.connect(self.path, timeout=60)
             conn.execute("pragma journal_mode=wal")
+        try:
             with conn:
                 yield conn
         finally:
@@ -101,9 +162,9 @@ class Ledger:
     def start(self, load_id: str, source: str, file_name: str, sha256: str, landed: str, at: str) -> None:
         with self._connect() as conn:
             conn.execute(
-                "insert into loads (load_id, source, file_name, file_sha256, landed_path, status, started_at)"
-                " values (?, ?, ?, ?, ?, 'running', ?)",
-                (load_id, source, file_name, sha256, landed, at),
+                "insert into loads (load_id, source, file_name, file_sha256, landed_path, status, started_at, owner)"
+                " values (?, ?, ?, ?, ?, 'running', ?, ?)",
+                (load_id, source, file_name, sha256, landed, at, _owner()),
             )
 
     def finish(
@@ -119,7 +180,7 @@ class Ledger:
         with self._connect() as conn:
             conn.execute(
                 "update loads set status = ?, finished_at = ?, rows_read = ?, rows_accepted = ?,"
-                " rows_rejected = ?, message = ? where load_id = ?",
+                " rows_rejected = ?, message = ?, owner = null where load_id = ?",
                 (status, at, rows_read, rows_accepted, rows_rejected, message, load_id),
             )
 
@@ -141,9 +202,9 @@ class Ledger:
         with self._connect() as conn:
             conn.execute(
                 "insert or replace into api_runs (run_id, source, status, changed_since, pending, total,"
-                " started_at, finished_at, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " started_at, finished_at, message, owner) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run.run_id, run.source, run.status, run.changed_since, json.dumps(run.pending), run.total,
-                 run.started_at, run.finished_at, run.message),
+                 run.started_at, run.finished_at, run.message, _owner() if run.status == "running" else None),
             )
 
     def records(self, source: str | None = None) -> list[LoadRecord]:

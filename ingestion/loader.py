@@ -53,13 +53,24 @@ def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
     _check_source(source)
     files: list[Path] = []
     for path in inputs:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES[source]))
-        elif path.is_file():
+        if path.is_dir() and not path.is_symlink():
+            # Symbolic links and special files are listed too, so that they are refused by name, not ignored.
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES[source]
+                                and (p.is_symlink() or not p.is_dir())))
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise SliError(f"no such file or folder: {path}")
     return files
+
+
+def _refusal(path: Path) -> str | None:
+    """Why PATH is not read at all: landing copies what it is given, so only regular files are taken."""
+    if path.is_symlink():
+        return "a symbolic link: refused, so that nothing outside the inbox is copied in (put the file itself there)"
+    if not path.is_file():
+        return "not a regular file (a folder, FIFO, socket or device): refused"
+    return None
 
 
 @dataclass
@@ -87,16 +98,26 @@ def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> Lo
     ledger.start(load_id, source, name, sha, str(landed), started.isoformat())
     try:
         parsed = PARSERS[source](landed)
+        if not parsed.rows_read:
+            raise InputError(name, "no data rows: the file holds a header (or nothing) and no figures")
+        tables = {table: TABLES[(source, table)].to_arrow(frame) for table, frame in parsed.tables.items()}
     except InputError as exc:
-        # Name the file as the user gave it, not its hash-prefixed landing copy.
-        message = str(InputError(name, exc.reason, exc.row, exc.column))
-        ledger.finish(load_id, "rejected", _now(), message=message)
-        return LoadResult(source, name, "rejected", message=message)
-    except Exception as exc:
+        return _reject(source, name, load_id, exc, ledger)
+    except (OSError, UnicodeError, ValueError, OverflowError, pa.ArrowException) as exc:
+        # Whatever else one file can throw (an unreadable disk, a value no type holds): that file is rejected
+        # and the rest of the batch loads.
+        return _reject(source, name, load_id, InputError(name, f"cannot be read: {type(exc).__name__}: {exc}"), ledger)
+    except BaseException as exc:
         ledger.finish(load_id, "failed", _now(), message=repr(exc))
         raise
-    tables = {table: TABLES[(source, table)].to_arrow(frame) for table, frame in parsed.tables.items()}
     return _Pending(source, name, landed, load_id, started, parsed, tables, list(parsed.rejects))
+
+
+def _reject(source: str, name: str, load_id: str, exc: InputError, ledger: Ledger) -> LoadResult:
+    # Name the file as the user gave it, not its hash-prefixed landing copy.
+    message = str(InputError(name, exc.reason, exc.row, exc.column))
+    ledger.finish(load_id, "rejected", _now(), message=message)
+    return LoadResult(source, name, "rejected", message=message)
 
 
 def _check(batch: list[_Pending]) -> None:
@@ -191,6 +212,10 @@ def ingest(
         waiting.clear()
 
     for path in find_files(source, inputs):
+        refusal = _refusal(path)
+        if refusal:
+            waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(path.name, refusal))))
+            continue
         sha = landing.sha256_of(path)
         if sha in seen or ledger.is_loaded(source, sha):
             waiting.append(LoadResult(source, path.name, "skipped", message="already loaded (same content hash)"))

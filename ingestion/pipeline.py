@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ingestion import audit as audit_step
+from ingestion import locks
 from ingestion import build as build_step
 from ingestion import publish as publish_step
 from ingestion import report as report_step
@@ -23,12 +24,13 @@ def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = Non
 
     `api_options` (metrics, area, period, csv_format) narrow an API fetch.
     """
-    recover(source, paths)
-    if source == "lginform" and not inputs and api is not None:
-        return fetch_lginform(paths, api, on_file, **(api_options or {}))
-    inbox = paths.source_inbox(source)
-    chosen = list(inputs) if inputs else ([inbox] if inbox.exists() else [])
-    return ingest(source, chosen, paths, on_file)
+    with locks.holding(paths.ingest_lock(source), f"loading {source}"):
+        recover(source, paths)
+        if source == "lginform" and not inputs and api is not None:
+            return fetch_lginform(paths, api, on_file, **(api_options or {}))
+        inbox = paths.source_inbox(source)
+        chosen = list(inputs) if inputs else ([inbox] if inbox.exists() else [])
+        return ingest(source, chosen, paths, on_file)
 
 
 def fetch_lginform(paths: Paths, api: ApiSettings, on_file: Callable[[LoadResult], None] | None = None,
@@ -76,6 +78,13 @@ def lginform_mode(api: ApiSettings | None, paths: Paths) -> str:
 
 def refresh(paths: Paths, echo: Callable[[str], None] = print,
             on_file: Callable[[LoadResult], None] | None = None) -> RefreshResult:
+    """Load every source, then build, audit and publish; one refresh at a time (a second is refused)."""
+    with locks.holding(paths.writer_lock, "refreshing"):
+        return _refresh(paths, echo, on_file)
+
+
+def _refresh(paths: Paths, echo: Callable[[str], None],
+             on_file: Callable[[LoadResult], None] | None) -> RefreshResult:
     loads: list[LoadResult] = []
     api = settings_from_env()
     echo(lginform_mode(api, paths))
@@ -91,7 +100,7 @@ def refresh(paths: Paths, echo: Callable[[str], None] = print,
         if built_at is not None:
             # Same project, same raw zone: a build would give the published marts again.
             echo(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date")
-            return RefreshResult(loads, [], paths.published, _current_report(paths) or report_step.render(paths))
+            return RefreshResult(loads, [], paths.published, _current_report(paths) or report_step.render(paths).parent)
     echo("building the candidate warehouse (dbt build)")
     build_step.build(paths, on_line=echo)
     echo("auditing the candidate (Great Expectations)")
@@ -99,5 +108,5 @@ def refresh(paths: Paths, echo: Callable[[str], None] = print,
     echo("audit passed: publishing the candidate")
     published = publish_step.publish(paths)
     echo(f"published {published}")
-    report_dir = report_step.render(paths)
+    report_dir = report_step.render(paths).parent
     return RefreshResult(loads, warnings, published, report_dir)

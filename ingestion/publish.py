@@ -1,11 +1,18 @@
-"""Publish: swap an audited candidate in by atomic rename, keeping the previous file for rollback."""
+"""Publish: swap an audited candidate in by atomic rename, keeping the previous file for rollback.
+
+Each published file's SHA-256 is appended to `warehouse/published.log` before it goes live, so a rollback
+can prove the file it puts back is one that was audited and published, whole and unchanged.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
+from ingestion import locks
+from ingestion.atomic_files import write_atomically
 from ingestion.errors import PublishError
 from ingestion.landing import sha256_of
 from ingestion.settings import Paths
@@ -20,6 +27,11 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def publish(paths: Paths) -> Path:
+    with locks.holding(paths.writer_lock, "publishing"):
+        return _publish(paths)
+
+
+def _publish(paths: Paths) -> Path:
     if not paths.candidate.exists():
         raise PublishError(f"no candidate warehouse at {paths.candidate}: run `sli build` and `sli audit` first")
     if not paths.audit_stamp.exists():
@@ -29,12 +41,17 @@ def publish(paths: Paths) -> Path:
         raise PublishError("the candidate changed after its audit: build and audit it again")
     if paths.candidate.with_name(paths.candidate.name + ".wal").exists():
         raise PublishError("the candidate still has a write-ahead log: its builder did not close it cleanly")
+    _check_opens(paths.candidate, "publish")
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    adopted = (f"{sha256_of(paths.published)} {now} (published before this log began)\n"
+               if paths.published.exists() and not paths.published_log.exists() else "")
+    with paths.published_log.open("a", encoding="utf-8") as log:
+        log.write(f"{adopted}{stamp['candidate_sha256']} {now}\n")
+        log.flush()
+        os.fsync(log.fileno())
     if paths.published.exists():
         # Hard link then rename: `sli.previous.duckdb` is always a whole file, never half-copied.
-        partial = paths.previous.with_name(paths.previous.name + ".partial")
-        partial.unlink(missing_ok=True)
-        os.link(paths.published, partial)
-        os.replace(partial, paths.previous)
+        write_atomically(paths.previous, lambda partial: os.link(paths.published, partial))
     os.replace(paths.candidate, paths.published)
     paths.audit_stamp.unlink(missing_ok=True)
     _fsync_dir(paths.warehouse_dir)
@@ -43,8 +60,38 @@ def publish(paths: Paths) -> Path:
 
 def rollback(paths: Paths) -> Path:
     """Put the previous published warehouse back."""
+    with locks.holding(paths.writer_lock, "rolling back"):
+        return _rollback(paths)
+
+
+def _rollback(paths: Paths) -> Path:
     if not paths.previous.exists():
         raise PublishError(f"no previous warehouse at {paths.previous} to roll back to")
+    if paths.previous.stat().st_size == 0:
+        raise PublishError(f"cannot roll back: {paths.previous} is empty (0 bytes); the published warehouse is unchanged")
+    published = {line.split()[0] for line in paths.published_log.read_text(encoding="utf-8").splitlines() if line} \
+        if paths.published_log.exists() else set()
+    if published and sha256_of(paths.previous) not in published:
+        raise PublishError(f"cannot roll back: {paths.previous} is not a file this warehouse published (its SHA-256"
+                           " is not in published.log: changed or damaged since); the published warehouse is unchanged")
+    _check_opens(paths.previous, "roll back")
     os.replace(paths.previous, paths.published)
     _fsync_dir(paths.warehouse_dir)
     return paths.published
+
+
+def _check_opens(database: Path, doing: str) -> None:
+    """DATABASE opens read-only and holds a finished build (its `meta.build_info` row)."""
+    import duckdb
+
+    from ingestion.warehouse import open_read_only
+
+    try:
+        with open_read_only(database) as con:
+            [(built,)] = con.execute("select count(*) from meta.build_info").fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        raise PublishError(f"cannot {doing}: {database} is not a readable warehouse ({reason});"
+                           " the published warehouse is unchanged") from exc
+    if built != 1:
+        raise PublishError(f"cannot {doing}: {database} has no build record; the published warehouse is unchanged")

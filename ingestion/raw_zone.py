@@ -11,19 +11,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingestion.atomic_files import write_atomically
 from ingestion.contracts import TABLES, Table
 from ingestion.sources.common import Reject
 
 SCHEMA_FILE = "_schema.parquet"
 PENDING = ".pending"  # a load's file, whole, waiting for the ledger to record the load as complete
-
-
-def _write_atomic(arrow_table: pa.Table, target: Path) -> None:
-    """A reader sees the whole file or none of it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    pq.write_table(arrow_table, partial)
-    os.replace(partial, target)
 
 
 def write_table(contract: Table, rows: pa.Table, target: Path, load_id: str, source_file: str,
@@ -35,7 +28,7 @@ def write_table(contract: Table, rows: pa.Table, target: Path, load_id: str, sou
         field = lineage.field(name)
         rows = rows.append_column(field, pa.repeat(pa.scalar(value, field.type), rows.num_rows))
     pending = target.with_name(target.name + PENDING)
-    _write_atomic(rows.select(lineage.names), pending)
+    write_atomically(pending, lambda partial: pq.write_table(rows.select(lineage.names), partial))
     return pending
 
 
@@ -59,7 +52,8 @@ def recover(source_raw: Path, complete: set[str]) -> None:
 def write_schemas(raw: Path) -> None:
     """A zero-row file per contract table, so the warehouse builds (empty) before a source's first load."""
     for (source, name), contract in TABLES.items():
-        _write_atomic(contract.arrow_schema().empty_table(), raw / source / name / SCHEMA_FILE)
+        empty = contract.arrow_schema().empty_table()
+        write_atomically(raw / source / name / SCHEMA_FILE, lambda partial: pq.write_table(empty, partial))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,13 +67,13 @@ def spreadsheet_safe(cell: object) -> object:
 
 def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> None:
     """Quarantined rows as CSV for people to open: file, row, column, reason and the raw row as JSON."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "row", "column", "reason", "raw"])
-        for reject in sorted(rejects, key=lambda r: r.row):
-            writer.writerow([spreadsheet_safe(cell) for cell in (
-                source_file, reject.row, reject.column, reject.reason,
-                json.dumps(reject.raw, default=str, ensure_ascii=False))])
-    os.replace(partial, target)
+    def write(partial: Path) -> None:
+        with partial.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["file", "row", "column", "reason", "raw"])
+            for reject in sorted(rejects, key=lambda r: r.row):
+                writer.writerow([spreadsheet_safe(cell) for cell in (
+                    source_file, reject.row, reject.column, reject.reason,
+                    json.dumps(reject.raw, default=str, ensure_ascii=False))])
+
+    write_atomically(target, write)

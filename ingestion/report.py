@@ -66,10 +66,11 @@ def _environment():
                        undefined=StrictUndefined)
 
 
-def render(paths: Paths, quarter: str | None = None, council: str | None = None, metric: str | None = None) -> Path:
-    """Write the overview of QUARTER (default: the latest) and the council pages; return the folder."""
-    from markupsafe import Markup
-    from plotly.offline import get_plotlyjs
+def render(paths: Paths, quarter: str | None = None, council: str | None = None, metric: str | None = None,
+           out: Path | None = None) -> Path:
+    """Write the overview of QUARTER (default: the latest) and the council pages into OUT (default:
+    SLI_HOME/reports/<quarter>); return the overview page. With COUNCIL or METRIC, the overview is written
+    beside the default one as `overview_<council>_<metric>.html`, which stays as it was."""
 
     with warehouse.connect(paths) as connection:
         overview_rows = report_data.quarters(connection)
@@ -78,11 +79,26 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
         known = list(overview_rows["quarter_id"])
         if quarter and quarter not in known:
             raise SliError(f"no quarter {quarter!r} in the warehouse; it holds {known[0]} to {known[-1]}")
+        for kind, value in (("council", council), ("metric", metric)):
+            if value is not None and not report_data.exists(connection, kind, value):
+                raise SliError(f"no {kind} {value!r} in the warehouse (see `sli sql \"select * from dim_{kind}\"`);"
+                               " nothing was written")
         chosen = report_data.quarter_row(connection, quarter or known[-1])
         data = report_data.overview(connection, chosen, council, metric)
         pages = report_data.council_pages(connection)
 
-    folder = paths.reports / chosen["quarter_id"]
+    folder = out or paths.reports / chosen["quarter_id"]
+    try:
+        return _write(paths, folder, overview_rows, chosen, data, pages, council, metric)
+    except OSError as exc:
+        raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
+
+
+def _write(paths: Paths, folder: Path, overview_rows, chosen: dict, data, pages: dict, council: str | None,
+           metric: str | None) -> Path:
+    from markupsafe import Markup
+    from plotly.offline import get_plotlyjs
+
     (folder / "councils").mkdir(parents=True, exist_ok=True)
     (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     overview_rows.to_csv(folder / "sector_overview.csv", index=False)
@@ -98,7 +114,9 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
             "savings": charts.savings_by_region(data.savings),
         }.items()},
         at_risk=data.at_risk.to_dict("records"), councils=data.councils.to_dict("records"))
-    (folder / "index.html").write_text(page, encoding="utf-8")
+    overview = folder / ("index.html" if council is None and metric is None else
+                         f"overview_{council or 'default'}_{metric or 'default'}.html")
+    overview.write_text(page, encoding="utf-8")
 
     template = environment.get_template("council.html.j2")
     for row in data.councils.to_dict("records"):
@@ -109,4 +127,4 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
             **common, root="../", council=row, quarter_id=chosen["quarter_id"], chart=chart,
             rows=rows or [], loaded_at=chosen["lginform_last_loaded_at"],
         ), encoding="utf-8")
-    return folder
+    return overview

@@ -84,6 +84,15 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
     return OverviewData(quarter, trend, direction, distribution, title, savings, at_risk, councils)
 
 
+_KEYS = {"council": ("dim_council", "council_code"), "metric": ("dim_metric", "metric_id")}
+
+
+def exists(connection, kind: str, value: str) -> bool:
+    """Whether the council or metric VALUE is in the warehouse (KIND: council | metric)."""
+    table, key = _KEYS[kind]
+    return bool(connection.execute(f"select count(*) from {table} where {key} = ?", [value]).fetchall()[0][0])
+
+
 _BENCHMARKED = """
     from fct_council_benchmarks b
     join dim_metric m using (metric_id)

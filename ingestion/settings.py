@@ -51,8 +51,19 @@ class Paths:
         return self.warehouse_dir / "candidate.duckdb"
 
     @property
+    def published_log(self) -> Path:
+        return self.warehouse_dir / "published.log"
+
+    @property
     def audit_stamp(self) -> Path:
         return self.warehouse_dir / "candidate.audit.json"
+
+    @property
+    def writer_lock(self) -> Path:
+        return self.home / "locks" / "warehouse.lock"
+
+    def ingest_lock(self, source: str) -> Path:
+        return self.home / "locks" / f"ingest-{source}.lock"
 
     @property
     def ledger(self) -> Path:

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from ingestion.errors import SliError
 from ingestion.settings import Paths
 
+# An analyst's SQL reaches the published tables and nothing else: no file outside them (read_csv, COPY,
+# ATTACH, EXPORT), no extension, and no setting can be changed back once the connection is open.
+_LOCKED_DOWN = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
 
-def connect(paths: Paths) -> duckdb.DuckDBPyConnection:
-    """Open the published file read-only: writes fail, and no writer ever holds this file."""
+
+def connect(paths: Paths, writes_files: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the published file read-only: writes to it fail, and no writer ever holds this file.
+
+    WRITES_FILES leaves file access on, for the project's own export (which names its files as values);
+    never for SQL a user typed."""
     if not paths.published.exists():
         raise SliError(f"no published warehouse at {paths.published}: run `sli refresh` first")
-    return duckdb.connect(str(paths.published), read_only=True)
+    return open_read_only(paths.published, writes_files)
+
+
+def open_read_only(database: Path, writes_files: bool = False) -> duckdb.DuckDBPyConnection:
+    """DATABASE, read-only and locked down; a file that is not DuckDB's fails here (nothing is fetched to
+    read it)."""
+    return duckdb.connect(str(database), read_only=True,
+                          config={**_LOCKED_DOWN, "enable_external_access": writes_files})

@@ -4,6 +4,7 @@ nothing crashes, nothing is lost, and the published warehouse does not change.""
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -55,3 +56,27 @@ def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
             assert len(cells) - 1 == int(row["quarantined"])
             # People open quarantine files in spreadsheets: formula-looking text is neutralised.
             assert not any(cell.startswith(FORMULA_START) for line in cells for cell in line), row["file"]
+
+
+def test_symbolic_links_and_special_files_in_the_inbox_are_refused_by_name(tmp_path):
+    home, outside = tmp_path / "home", tmp_path / "outside"
+    inbox = home / "inbox" / "ope"
+    inbox.mkdir(parents=True)
+    outside.mkdir()
+    private = outside / "private.csv"
+    shutil.copyfile(CORPUS / "ope" / "ope_402_month_first_date.csv", private)
+    (inbox / "link.csv").symlink_to(private)
+    (inbox / "linked_folder.csv").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(inbox / "pipe.csv")  # reading it would wait for ever
+    shutil.copyfile(CORPUS / "ope" / "ope_401_wrong_types.csv", inbox / "good.csv")
+
+    result = sli(home, "ingest", "ope", check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in out
+    assert "rejected ope/link.csv: file link.csv: a symbolic link: refused" in out
+    assert "rejected ope/linked_folder.csv: file linked_folder.csv: a symbolic link: refused" in out
+    assert "rejected ope/pipe.csv: file pipe.csv: not a regular file" in out
+    assert "loaded   ope/good.csv" in out
+    landed = [p.name for p in (home / "landing" / "ope").iterdir()]
+    assert len(landed) == 1 and landed[0].endswith("good.csv")
+    assert sorted(p.name for p in inbox.iterdir()) == ["good.csv", "link.csv", "linked_folder.csv", "pipe.csv"]

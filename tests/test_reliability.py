@@ -18,7 +18,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import BIN, REPO, assert_same_marts, copy_home, mart_frames, sli
+from conftest import BIN, REPO, SMALL_SAMPLE, assert_same_marts, copy_home, mart_frames, sli
 from ingestion.landing import sha256_of
 
 NEXT_QUARTERS = ["--metrics", "6", "--quarterly", "--lginform-format", "csv", "--only", "lginform",
@@ -85,6 +85,13 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
         _refresh_killed_at(home, pattern, delay)
         assert sha256_of(published) == before_sha, stage
         _assert_raw_and_ledger_consistent(home)
+        if stage == "mid-load":  # the loads the kill cut short were 'running'; the next command closes them
+            sli(home, "status")
+            with sqlite3.connect(home / "ledger.sqlite") as con:
+                statuses = dict(con.execute("select status, count(*) from loads group by all").fetchall())
+                interrupted = con.execute("select count(*) from loads where status = 'failed' and message like"
+                                          " 'interrupted: the process that ran it ended%'").fetchone()[0]
+            assert "running" not in statuses and interrupted >= 1, statuses
     assert_same_marts(mart_frames(published), before)
 
     # During publish: the rename is atomic, so the warehouse is the old one or the audited new one.
@@ -223,3 +230,59 @@ def test_a_backfill_gives_the_marts_of_loading_in_order(tmp_path):
         marts[name] = mart_frames(home / "warehouse" / "sli.duckdb")
     # When each value was loaded differs, by design; every figure must not.
     assert_same_marts(marts["backfill"], marts["in order"], ignore=r"loaded_at|superseded_at|load_id|source_file")
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def test_one_writer_at_a_time_and_sigterm_stops_dbt_and_changes_nothing(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    before = sha256_of(published)
+    build = subprocess.Popen([str(BIN / "sli"), "build", "--full-refresh"], cwd=REPO, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"})
+    for line in build.stdout:
+        if "START sql" in line:  # dbt is writing the candidate
+            break
+    try:
+        # A second writer is refused at once, told who holds the warehouse; it changes nothing.
+        for command in (["refresh"], ["build"], ["publish"], ["rollback"], ["audit"]):
+            second = sli(home, *command, check=False)
+            assert second.returncode == 1 and "Traceback" not in second.stderr, (command, second.stderr)
+            assert re.search(rf"cannot start \w+.*: pid {build.pid} on \S+ is building the candidate since \d{{4}}-",
+                             second.stderr), (command, second.stderr)
+        dbt = _children(build.pid)
+        assert dbt and all(_running(pid) for pid in dbt)
+    finally:
+        build.send_signal(signal.SIGTERM)  # to sli alone, as a scheduler stopping a task would
+        _, errors = build.communicate(timeout=60)
+    assert build.returncode == 128 + signal.SIGTERM, errors
+    assert "stopped by SIGTERM" in errors and "Traceback" not in errors
+    deadline = time.monotonic() + 15
+    while any(_running(pid) for pid in dbt) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in dbt), "dbt outlived the build it belonged to"
+    assert sha256_of(published) == before
+    assert not (home / "warehouse" / "candidate.duckdb").exists()
+    # The lock went with its holder: the next writer goes ahead.
+    assert "candidate written to" in sli(home, "build").stdout
+
+
+def test_any_sli_home_works_even_with_quotes_brackets_and_commas(tmp_path):
+    # The folder's name reaches dbt, DuckDB and the report only as a value, never inside SQL or a glob.
+    home = tmp_path / "it's [the] home, {x} (1) $HOME"
+    sli(home, "sample", *SMALL_SAMPLE, "--first-year", "2023")
+    result = sli(home, "refresh")
+    assert "published" in result.stdout
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from fct_council_metric_values").fetchone()[0] > 0
+    assert int(sli(home, "sql", "select count(*) as n from dim_metric", "--format", "csv").stdout.split()[1]) > 0

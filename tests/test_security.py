@@ -8,6 +8,7 @@ import re
 import subprocess
 import zipfile
 
+import duckdb
 import pandas as pd
 
 from conftest import REPO, copy_home, sli
@@ -96,3 +97,59 @@ def test_exported_workbooks_keep_formula_looking_text_as_text(tmp_path, publishe
     assert sheets and not any("<f>" in sheet for sheet in sheets)  # no cell is a formula
     ope = pd.read_excel(workbook, sheet_name="One Public Estate", engine="calamine")
     assert hostile in set(ope["partnership_name"])
+
+
+def test_sli_sql_cannot_reach_files_extensions_or_settings(published_home, tmp_path):
+    secret = tmp_path / "private.csv"
+    secret.write_text("token\nnot-for-analysts\n")
+    published = published_home / "warehouse" / "sli.duckdb"
+    before = sha256_of(published)
+    for statement in (f"select * from read_csv('{secret}')", f"select * from read_text('{secret}')",
+                      f"select * from glob('{tmp_path}/*')", f"copy dim_council to '{tmp_path}/out.csv'",
+                      f"copy (select 1) to '{published}'", f"attach '{tmp_path}/other.duckdb' as other",
+                      f"export database '{tmp_path}/dump'", "load httpfs",
+                      "set enable_external_access = true", "set lock_configuration = false"):
+        result = sli(published_home, "sql", statement, check=False)
+        assert result.returncode != 0, statement
+        assert "Traceback" not in result.stderr and "not-for-analysts" not in result.stdout + result.stderr
+        assert "query refused" in result.stderr or "configuration has been locked" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["private.csv"]
+    assert sha256_of(published) == before
+    assert sli(published_home, "sql", "select count(*) from dim_council").returncode == 0
+
+
+def test_read_commands_work_on_a_read_only_home_and_writers_say_where_to_write(tmp_path, published_home):
+    home, read_only = copy_home(published_home, tmp_path / "home"), tmp_path / "read-only"
+    read_only.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(home), str(read_only)], capture_output=True, text=True)
+    assert mounted.returncode == 0, f"this test needs to bind-mount a folder (root): {mounted.stderr}"
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(read_only)], check=True)
+        assert "loaded" in sli(read_only, "status").stdout
+        assert "PASS" in sli(read_only, "quality").stdout
+        assert sli(read_only, "sql", "select count(*) as n from dim_council", "--format", "csv").stdout.split()[1] != "0"
+        for command in ("report", "export"):
+            refused = sli(read_only, command, check=False)
+            assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+            assert "Read-only file system): choose a folder with --out" in refused.stderr
+        page = sli(read_only, "report", "--out", str(tmp_path / "report")).stdout
+        assert (tmp_path / "report" / "index.html").exists() and str(tmp_path / "report") in page
+        sli(read_only, "export", "--out", str(tmp_path / "export"))
+        assert any((tmp_path / "export").glob("*.xlsx"))
+    finally:
+        subprocess.run(["umount", str(read_only)], check=True)
+
+
+def test_report_options_are_checked_before_anything_is_written(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    [index] = home.glob("reports/*/index.html")
+    before = sha256_of(index)
+    for option, value in (("--council", "NOPE"), ("--metric", "no-such-metric")):
+        refused = sli(home, "report", option, value, check=False)
+        assert refused.returncode == 1 and f"no {option[2:]} '{value}' in the warehouse" in refused.stderr
+    assert sha256_of(index) == before
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [(council,)] = con.execute("select min(council_code) from dim_council").fetchall()
+    written = sli(home, "report", "--council", council).stdout
+    assert f"overview_{council}_default.html" in written
+    assert (index.parent / f"overview_{council}_default.html").exists() and sha256_of(index) == before

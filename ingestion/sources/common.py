@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,7 +60,7 @@ def parse_number(text: object) -> tuple[float | None, str]:
     if isinstance(text, bool):  # JSON true/false is not a figure
         raise ValueError(f"not a number: {text!r}")
     if isinstance(text, (int, float)):
-        return float(text), "ok"
+        return _finite(float(_in_range(text)), text), "ok"
     cleaned = str(text).strip()
     marker = SUPPRESSION_MARKERS.get(cleaned.lower())
     if marker:
@@ -72,7 +73,32 @@ def parse_number(text: object) -> tuple[float | None, str]:
             break
     if not _NUMBER.match(cleaned):
         raise ValueError(f"not a number: {text!r}")
-    return float(cleaned) * multiplier, "ok"
+    return _finite(float(cleaned) * multiplier, text), "ok"
+
+
+def _in_range(number: int | float) -> int | float:
+    if isinstance(number, int) and not -2**1023 < number < 2**1023:  # float() would raise OverflowError
+        raise ValueError(f"out of range: {str(number)[:20]}... ({len(str(number))} digits)")
+    return number
+
+
+def _finite(number: float, text: object) -> float:
+    """Infinity and NaN are no figure anyone published: `1e999` overflows to infinity."""
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {str(text)[:40]!r}")
+    return number
+
+
+def parse_whole_number(text: object) -> int:
+    """A count or a round number: a whole number that fits a 64-bit integer (a blank raises TypeError)."""
+    value, _ = parse_number(text)
+    if value is None:
+        raise TypeError("missing")
+    if not value.is_integer():
+        raise ValueError("not a whole number")
+    if not -2**63 <= value < 2**63:
+        raise ValueError("too large for a count")
+    return int(value)
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S")
@@ -98,10 +124,20 @@ def parse_date(text: object) -> date:
 
 
 def read_text(path: Path) -> str:
-    """UTF-8 (with or without BOM) first; Windows-1252 is what Excel on Windows saves."""
+    """UTF-8 (with or without BOM) first; Windows-1252 is what Excel on Windows saves; UTF-16 with its
+    byte-order mark is what Excel's "Unicode text" saves."""
     data = path.read_bytes()
     if not data.strip():
         raise InputError(path.name, "the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(path.name, f"not valid UTF-16 text (byte {exc.start})") from exc
+    nul = data.find(0)
+    if nul >= 0:
+        raise InputError(path.name, f"a NUL byte at byte {nul}: binary, or UTF-16/UTF-32 text without a byte-order"
+                                    " mark; save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

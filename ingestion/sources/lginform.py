@@ -19,7 +19,7 @@ from ingestion import periods
 from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
 from ingestion.errors import InputError
 from ingestion.sources import metric_long_formats
-from ingestion.sources.common import Parsed, Reject, Table, read_table
+from ingestion.sources.common import Parsed, Reject, Table, parse_whole_number, read_table
 from ingestion.sources.metric_values import resolve_periods, with_values
 
 POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
@@ -43,10 +43,14 @@ def parse(path: Path) -> Parsed:
 
 # --- JSON: /metricTypes and /data -----------------------------------------------------------------
 
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not a JSON number")
+
+
 def _parse_json(path: Path) -> Parsed:
     try:
-        document = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        document = json.loads(path.read_bytes(), parse_constant=_not_json)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, NaN, a 5,000-digit number, deep nesting
         raise InputError(path.name, f"not valid JSON ({exc})") from exc
     if isinstance(document, dict) and "rows" in document and "columns" in document:
         return _parse_data(path, document["columns"], document["rows"])
@@ -75,8 +79,8 @@ def _flag(value) -> bool | None:
 
 def _precision(value) -> int | None:
     try:
-        return int(value) if value is not None and str(value).strip() != "" else None
-    except ValueError:
+        return parse_whole_number(value)
+    except (TypeError, ValueError):  # the decimal places to show: without a usable one, values show unrounded
         return None
 
 

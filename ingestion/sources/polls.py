@@ -8,7 +8,7 @@ import pandas as pd
 
 from ingestion.contracts import POLL_ANSWERS
 from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, read_table, title_values
+from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, parse_whole_number, read_table, title_values
 
 ROUND_FIELDS = ["Round", "Fieldwork start", "Fieldwork end", "Base"]
 # Which column holds the figures says their scale: percentage points, or proportions of 1.
@@ -37,13 +37,13 @@ def parse(path: Path) -> Parsed:
         fields = {key: raw.get(key) or above.get(key, "") for key in ("round", "fieldwork start", "fieldwork end", "base")}
         column = "Round"
         try:
-            round_number = int(parse_number(fields["round"])[0])
+            round_number = parse_whole_number(fields["round"])
             column = "Fieldwork start"
             start = parse_date(fields["fieldwork start"])
             column = "Fieldwork end"
             end = parse_date(fields["fieldwork end"])
             column = "Base"
-            base = int(parse_number(fields["base"])[0])
+            base = parse_whole_number(fields["base"])
             column = value_column
             percent, status = _percent(raw[value_column], proportion)
         except (ValueError, TypeError) as exc:
