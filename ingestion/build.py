@@ -20,8 +20,9 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ingestion import basket, locks, raw_zone
+from ingestion import basket, locks, raw_zone, repair
 from ingestion.errors import BuildError
+from ingestion.ledger import Ledger
 from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
 
 
@@ -75,6 +76,9 @@ def fingerprint(paths: Paths) -> str:
         with duckdb.connect() as con:
             digest.update(repr(con.execute(_RANKING_METADATA, [loads]).fetchall()).encode())
     digest.update(b"basket\0" + basket.active().encode())
+    # Incremental models only add: rows of a retracted load leave the warehouse through a full build.
+    if paths.ledger.exists():
+        digest.update(b"retracted\0" + "\n".join(Ledger.reader(paths.ledger).retracted()).encode())
     return digest.hexdigest()
 
 
@@ -124,6 +128,12 @@ def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> 
     missing = _missing_sources(paths)
     if missing:
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
+    mismatches = repair.check(paths)
+    if mismatches:
+        raise BuildError("the raw zone does not match the ledger, so a build would drop or add rows silently:\n  "
+                         + "\n  ".join(m.describe() for m in mismatches[:20])
+                         + "\nmend it from landing with `sli ingest SOURCE --reload LOAD_ID` (or take the load back with"
+                           " `sli retract LOAD_ID`); `sli doctor` lists every problem")
     raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     current = fingerprint(paths)

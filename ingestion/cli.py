@@ -108,8 +108,11 @@ EXIT_STOPPED = 75  # EX_TEMPFAIL: the LG Inform usage limit stopped the fetch; t
 @click.option("--area", default=None, help="lginform API: area codes or group (default: AllLaInCountry_England).")
 @click.option("--period", default=None, help="lginform API: period ids or latest:N (default: latest:20).")
 @click.option("--csv", "csv_format", is_flag=True, help="lginform API: fetch /data.csv instead of /data JSON.")
+@click.option("--reload", "reload_ref", metavar="LOAD_ID",
+              help="Load a complete load's landed file again as a new load (a load id, or a file name), e.g. after"
+                   " its raw file was lost or damaged; see `sli doctor`.")
 def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[str, ...], area: str | None,
-           period: str | None, csv_format: bool) -> None:
+           period: str | None, csv_format: bool, reload_ref: str | None) -> None:
     """Land and load SOURCE's files (default: its inbox folder) into the raw zone.
 
     SOURCE is lginform, council-metrics, polls, shared-services or ope. `sli ingest lginform` with no
@@ -123,6 +126,14 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
     from ingestion.pipeline import fetch_lginform, ingest_source
 
     name, paths = INGEST_NAMES[source], _paths()
+    if reload_ref is not None:
+        from ingestion import repair
+
+        if inputs:
+            raise SliError("--reload loads a file from landing: give no other files")
+        result = repair.reload(paths, name, reload_ref, on_file=_print_load)
+        _summarise([result])
+        sys.exit(1 if result.status == "rejected" else 0)
     api = settings_from_env() if name == "lginform" and source != "council-metrics" and not inputs else None
     if use_api and api is None:
         raise SliError(f"--api needs LG Inform credentials: set {ENV_KEY} (and SLI_LGINFORM_SECRET)")
@@ -301,6 +312,31 @@ def _print_table(columns: list[str], rows: list[tuple]) -> None:
     for row in cells:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)))
     click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+@main.command()
+def doctor() -> None:
+    """Check that the raw zone and the ledger agree; exit 1, saying how to mend it, when they do not."""
+    from ingestion import repair
+
+    mismatches = repair.check(_paths())
+    if not mismatches:
+        click.echo("raw zone and ledger agree: every complete load's raw files are there and readable")
+        return
+    for mismatch in mismatches:
+        click.echo(f"  {mismatch.describe()}")
+    raise SliError(f"{len(mismatches)} problem(s): mend them from landing with `sli ingest SOURCE --reload LOAD_ID`,"
+                   " or take a load back with `sli retract LOAD_ID`; a file no load owns can be removed")
+
+
+@main.command()
+@click.argument("load_id")
+def retract(load_id: str) -> None:
+    """Take a complete load back: its raw rows go (the landed file stays), and the next build is a full one."""
+    from ingestion import repair
+
+    record = repair.retract(_paths(), load_id)
+    click.echo(f"retracted {record.load_id} ({record.source}/{record.file_name}); run `sli refresh` to rebuild")
 
 
 @main.command()

@@ -12,23 +12,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA = """
+LOADS = """
 create table if not exists loads (
     load_id        text primary key,
     source         text not null,
     file_name      text not null,
     file_sha256    text not null,
     landed_path    text not null,
-    status         text not null check (status in ('running', 'loaded', 'rejected', 'failed')),
+    -- retracted: taken back by `sli retract` (or before a reload); its raw files are gone
+    status         text not null check (status in ('running', 'loaded', 'rejected', 'failed', 'retracted')),
     rows_read      integer,
     rows_accepted  integer,
     rows_rejected  integer,
     message        text,
     started_at     text not null,
     finished_at    text,
-    owner          text  -- host:pid of the process while it runs
+    owner          text,  -- host:pid of the process while it runs
+    raw_files      text   -- JSON list of the raw Parquet files a complete load wrote, relative to raw/
 );
 create index if not exists loads_by_hash on loads (source, file_sha256, status);
+"""
+SCHEMA = LOADS + """
 -- One row per API fetch: what it asked for and what is left, so a stopped run resumes where it was.
 create table if not exists api_runs (
     run_id         text primary key,
@@ -58,6 +62,8 @@ class LoadRecord:
     message: str | None
     started_at: str
     finished_at: str | None
+    landed_path: str = ""
+    raw_files: list[str] | None = None  # None for loads recorded before the ledger listed them
 
 
 @dataclass
@@ -102,10 +108,22 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.executescript(SCHEMA)
-            for table in ("loads", "api_runs"):  # ledgers written before `owner` existed
-                if "owner" not in {row[1] for row in conn.execute(f"pragma table_info({table})")}:
-                    conn.execute(f"alter table {table} add column owner text")
+            self._migrate(conn)
             self._recover(conn)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """Bring a ledger written by an earlier version up to SCHEMA, keeping every row."""
+        if "owner" not in {row[1] for row in conn.execute("pragma table_info(api_runs)")}:
+            conn.execute("alter table api_runs add column owner text")
+        [(table_sql,)] = conn.execute("select sql from sqlite_master where name = 'loads'").fetchall()
+        if "'retracted'" not in table_sql:  # a CHECK constraint cannot be altered: copy into the new table
+            kept = ", ".join(row[1] for row in conn.execute("pragma table_info(loads)"))
+            conn.execute("alter table loads rename to loads_before_migration")
+            conn.execute("drop index if exists loads_by_hash")
+            conn.executescript(LOADS)
+            conn.execute(f"insert into loads ({kept}) select {kept} from loads_before_migration")
+            conn.execute("drop table loads_before_migration")
 
     @staticmethod
     def _recover(conn: sqlite3.Connection) -> None:
@@ -147,13 +165,15 @@ class Ledger:
         finally:
             conn.close()
 
-    def is_loaded(self, source: str, sha256: str) -> bool:
+    def settled(self, source: str, sha256: str) -> str | None:
+        """'loaded' when content with this hash is loaded, 'retracted' when it was taken back (and is not
+        to be loaded again from an inbox), else None."""
         with self._connect() as conn:
-            row = conn.execute(
-                "select 1 from loads where source = ? and file_sha256 = ? and status = 'loaded'",
+            [(status,)] = conn.execute(
+                "select min(status) from loads where source = ? and file_sha256 = ? and status in ('loaded', 'retracted')",
                 (source, sha256),
-            ).fetchone()
-        return row is not None
+            ).fetchall()
+        return status
 
     def complete_loads(self) -> set[str]:
         with self._connect() as conn:
@@ -176,13 +196,23 @@ class Ledger:
         rows_accepted: int | None = None,
         rows_rejected: int | None = None,
         message: str | None = None,
+        raw_files: list[str] | None = None,
     ) -> None:
         with self._connect() as conn:
             conn.execute(
                 "update loads set status = ?, finished_at = ?, rows_read = ?, rows_accepted = ?,"
-                " rows_rejected = ?, message = ?, owner = null where load_id = ?",
-                (status, at, rows_read, rows_accepted, rows_rejected, message, load_id),
+                " rows_rejected = ?, message = ?, raw_files = ?, owner = null where load_id = ?",
+                (status, at, rows_read, rows_accepted, rows_rejected, message,
+                 None if raw_files is None else json.dumps(raw_files), load_id),
             )
+
+    def retract(self, load_id: str, message: str) -> None:
+        with self._connect() as conn:
+            conn.execute("update loads set status = 'retracted', message = ? where load_id = ?", (message, load_id))
+
+    def retracted(self) -> list[str]:
+        with self._connect() as conn:
+            return [row[0] for row in conn.execute("select load_id from loads where status = 'retracted' order by 1")]
 
     def _find_api_run(self, where: str, params: tuple) -> ApiRun | None:
         with self._connect() as conn:
@@ -210,7 +240,7 @@ class Ledger:
     def records(self, source: str | None = None) -> list[LoadRecord]:
         query = (
             "select load_id, source, file_name, file_sha256, status, rows_read, rows_accepted,"
-            " rows_rejected, message, started_at, finished_at from loads"
+            " rows_rejected, message, started_at, finished_at, landed_path, raw_files from loads"
         )
         params: tuple = ()
         if source:
@@ -218,4 +248,4 @@ class Ledger:
             params = (source,)
         with self._connect() as conn:
             rows = conn.execute(query + " order by started_at, load_id", params).fetchall()
-        return [LoadRecord(*row) for row in rows]
+        return [LoadRecord(*row[:-1], raw_files=None if row[-1] is None else json.loads(row[-1])) for row in rows]

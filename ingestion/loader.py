@@ -156,7 +156,8 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
     message = f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}" if first else ""
     warnings = pending.parsed.warnings
     ledger.finish(pending.load_id, "loaded", _now(), pending.parsed.rows_read, accepted, len(rejects),
-                  message="; ".join([message, *warnings]).strip("; ") or None)
+                  message="; ".join([message, *warnings]).strip("; ") or None,
+                  raw_files=[raw_zone.final_path(path).relative_to(paths.raw).as_posix() for path in written])
     # Only now is the load complete: its rows become visible in raw (`raw_zone.recover` finishes this
     # after a kill, and drops the files of loads that never completed).
     raw_zone.publish_pending(written)
@@ -171,9 +172,17 @@ def recover(source: str, paths: Paths) -> None:
         raw_zone.recover(paths.raw / source, Ledger(paths.ledger).complete_loads())
 
 
-def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger) -> LoadResult:
-    if ledger.is_loaded(source, sha):
-        return LoadResult(source, name, "skipped", message="already loaded (same content hash)")
+_SETTLED = {"loaded": "already loaded (same content hash)",
+            "retracted": "retracted with `sli retract`; `sli ingest SOURCE --reload LOAD_ID` loads it again"}
+
+
+def load_landed(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger,
+                again: bool = False) -> LoadResult:
+    """Load a file already in landing (NAME: what it was called when received); AGAIN loads it even if
+    that content was loaded or retracted before."""
+    settled = None if again else ledger.settled(source, sha)
+    if settled:
+        return LoadResult(source, name, "skipped", message=_SETTLED[settled])
     pending = _begin(source, name, landed, sha, ledger)
     if isinstance(pending, LoadResult):
         return pending
@@ -184,7 +193,7 @@ def _one(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: L
 def load_bytes(source: str, name: str, data: bytes, paths: Paths, ledger: Ledger) -> LoadResult:
     """Land a response as received, then load it like a file."""
     landed, sha = landing.land_bytes(data, name, paths.landing / source)
-    return _one(source, name, landed, sha, paths, ledger)
+    return load_landed(source, name, landed, sha, paths, ledger)
 
 
 BATCH_ROWS = 2_000_000  # parsed rows checked together: bounds memory, amortises each check's fixed cost
@@ -217,8 +226,9 @@ def ingest(
             waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(path.name, refusal))))
             continue
         sha = landing.sha256_of(path)
-        if sha in seen or ledger.is_loaded(source, sha):
-            waiting.append(LoadResult(source, path.name, "skipped", message="already loaded (same content hash)"))
+        settled = "loaded" if sha in seen else ledger.settled(source, sha)
+        if settled:
+            waiting.append(LoadResult(source, path.name, "skipped", message=_SETTLED[settled]))
         else:
             seen.add(sha)
             waiting.append(_begin(source, path.name, landing.land(path, paths.landing / source, sha), sha, ledger))

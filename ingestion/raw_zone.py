@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -32,9 +33,13 @@ def write_table(contract: Table, rows: pa.Table, target: Path, load_id: str, sou
     return pending
 
 
+def final_path(pending: Path) -> Path:
+    return pending.with_name(pending.name.removesuffix(PENDING))
+
+
 def publish_pending(pending: list[Path]) -> None:
     for path in pending:
-        os.replace(path, path.with_name(path.name.removesuffix(PENDING)))
+        os.replace(path, final_path(path))
 
 
 def recover(source_raw: Path, complete: set[str]) -> None:
@@ -77,3 +82,44 @@ def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> N
                     json.dumps(reject.raw, default=str, ensure_ascii=False))])
 
     write_atomically(target, write)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A disagreement between the ledger and the raw zone."""
+
+    load_id: str | None  # None: a file no complete load owns
+    file_name: str
+    path: Path
+    problem: str
+
+    def describe(self) -> str:
+        owner = f"load {self.load_id} ({self.file_name})" if self.load_id else "no complete load"
+        return f"{self.path}: {self.problem} [{owner}]"
+
+
+def reconcile(raw: Path, loads: list) -> list[Mismatch]:
+    """Every complete load's raw files are there and readable, and every raw file belongs to one.
+
+    LOADS are the ledger's `LoadRecord`s with status `loaded`. A load recorded before the ledger listed its
+    files is checked for at least one file when it accepted rows."""
+    found = {path for path in raw.glob("*/*/*.parquet") if path.name != SCHEMA_FILE}
+    owned: set[Path] = set()
+    mismatches = []
+    for load in loads:
+        expected = ([raw / name for name in load.raw_files] if load.raw_files is not None else
+                    sorted(raw.glob(f"{load.source}/*/{load.load_id}.parquet")))
+        owned.update(expected)
+        if load.raw_files is None and load.rows_accepted and not expected:
+            mismatches.append(Mismatch(load.load_id, load.file_name, raw / load.source, "no raw file for this load"))
+        for path in expected:
+            if path not in found:
+                mismatches.append(Mismatch(load.load_id, load.file_name, path, "missing"))
+                continue
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowException) as exc:
+                mismatches.append(Mismatch(load.load_id, load.file_name, path, f"unreadable ({exc})"))
+    mismatches += [Mismatch(None, path.name, path, "not written by any complete load")
+                   for path in sorted(found - owned)]
+    return mismatches

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -211,6 +212,17 @@ def test_long_format_council_metrics_and_their_polarity(tmp_path, spelling, pola
         "source_name": "government data explorer download"}]
 
 
+def test_long_format_codes_differing_only_in_case_are_one_measure(tmp_path):
+    path = tmp_path / "explorer.csv"
+    path.write_text(f"{LONG_HEADER}\n"
+                    "E06000001,Hartlepool,North East,2019-20,Household waste recycled,WASTE01,41.2,desc,40\n"
+                    "E06000002,Middlesbrough,North East,2019-20,Household waste recycled,waste01,39.0,desc,40\n"
+                    "E06000003,Redcar,North East,2019-20,Household waste recycled, Waste01 ,38.5,desc,40\n")
+    parsed = lginform.parse(path)
+    assert set(parsed.tables["values"]["metric_id"].to_pylist()) == {"WASTE01"}
+    assert parsed.tables["metric_types"]["metric_id"].tolist() == ["WASTE01"]
+
+
 def test_long_format_bad_year_and_polarity_are_quarantined(tmp_path):
     path = tmp_path / "explorer.csv"
     path.write_text(f"{LONG_HEADER}\n"
@@ -317,3 +329,12 @@ def test_notes_below_the_table_are_not_data(tmp_path):
                     "Notes:\nFigures are self-reported.\n")
     table = read_table(path, OPE_OUTPUTS.formats[0])
     assert [number for number, _ in table.records] == [2] and table.notes == ["Notes:", "Figures are self-reported."]
+
+
+def test_a_workbook_is_read_from_its_first_visible_sheet_with_a_header_without_hidden_rows():
+    corpus = Path(__file__).resolve().parent / "bad_inputs" / "shared_services"
+    parsed = shared_services.parse(corpus / "map_306_cover_hidden_rows_and_sheets.xlsx")
+    rows = parsed.tables["partnerships"]
+    rows = rows.to_pandas() if hasattr(rows, "to_pandas") else rows
+    assert rows["partnership_name"].tolist() == ["Tees Valley waste", "Durham and Darlington legal"]
+    assert rows["_source_row"].tolist() == [4, 6] and not parsed.rejects  # row numbers as the spreadsheet shows

@@ -88,7 +88,7 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
         if stage == "mid-load":  # the loads the kill cut short were 'running'; the next command closes them
             sli(home, "status")
             with sqlite3.connect(home / "ledger.sqlite") as con:
-                statuses = dict(con.execute("select status, count(*) from loads group by all").fetchall())
+                statuses = dict(con.execute("select status, count(*) from loads group by status").fetchall())
                 interrupted = con.execute("select count(*) from loads where status = 'failed' and message like"
                                           " 'interrupted: the process that ran it ended%'").fetchone()[0]
             assert "running" not in statuses and interrupted >= 1, statuses
@@ -254,12 +254,16 @@ def test_one_writer_at_a_time_and_sigterm_stops_dbt_and_changes_nothing(tmp_path
         if "START sql" in line:  # dbt is writing the candidate
             break
     try:
-        # A second writer is refused at once, told who holds the warehouse; it changes nothing.
-        for command in (["refresh"], ["build"], ["publish"], ["rollback"], ["audit"]):
-            second = sli(home, *command, check=False)
-            assert second.returncode == 1 and "Traceback" not in second.stderr, (command, second.stderr)
+        # Other writers, all at once while dbt runs, are refused at once, told who holds the warehouse.
+        others = {command: subprocess.Popen([str(BIN / "sli"), command], cwd=REPO, text=True, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, env={**os.environ, "SLI_HOME": str(home)})
+                  for command in ("refresh", "build", "publish", "rollback", "audit")}
+        refusals = {command: (process.wait(), process.stderr.read()) for command, process in others.items()}
+        assert build.poll() is None, "the build ended before the other writers asked"
+        for command, (returncode, errors) in refusals.items():
+            assert returncode == 1 and "Traceback" not in errors, (command, errors)
             assert re.search(rf"cannot start \w+.*: pid {build.pid} on \S+ is building the candidate since \d{{4}}-",
-                             second.stderr), (command, second.stderr)
+                             errors), (command, errors)
         dbt = _children(build.pid)
         assert dbt and all(_running(pid) for pid in dbt)
     finally:
@@ -286,3 +290,58 @@ def test_any_sli_home_works_even_with_quotes_brackets_and_commas(tmp_path):
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from fct_council_metric_values").fetchone()[0] > 0
     assert int(sli(home, "sql", "select count(*) as n from dim_metric", "--format", "csv").stdout.split()[1]) > 0
+
+
+def test_a_lost_or_damaged_raw_file_stops_the_build_and_is_mended_from_landing(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    before_sha, before = sha256_of(published), mart_frames(published)
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        (lost_id, lost_files), (damaged_id, damaged_name, damaged_files) = con.execute(
+            "select load_id, raw_files from loads where source = 'lginform' and status = 'loaded'"
+            " and file_name like 'data_%' order by load_id limit 1").fetchall()[0], con.execute(
+            "select load_id, file_name, raw_files from loads where source = 'polls' and status = 'loaded'"
+            " order by load_id limit 1").fetchall()[0]
+    lost, damaged = home / "raw" / json.loads(lost_files)[0], home / "raw" / json.loads(damaged_files)[0]
+    lost.unlink()
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    stray = home / "raw" / "ope" / "outputs" / "copied-in-by-hand.parquet"
+    shutil.copyfile(next((home / "raw" / "ope" / "outputs").glob("ope-*.parquet")), stray)
+
+    doctor = sli(home, "doctor", check=False)
+    assert doctor.returncode == 1 and "Traceback" not in doctor.stderr
+    assert f"{lost}: missing [load {lost_id}" in doctor.stdout
+    assert f"{damaged}: unreadable" in doctor.stdout and f"[load {damaged_id} ({damaged_name})]" in doctor.stdout
+    assert f"{stray}: not written by any complete load" in doctor.stdout
+    refused = sli(home, "refresh", check=False)
+    assert refused.returncode == 1 and "the raw zone does not match the ledger" in refused.stderr
+    assert sha256_of(published) == before_sha
+
+    assert "loaded" in sli(home, "ingest", "lginform", "--reload", lost_id).stdout
+    assert "loaded" in sli(home, "ingest", "polls", "--reload", damaged_name).stdout
+    stray.unlink()
+    assert "agree" in sli(home, "doctor").stdout
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        statuses = dict(con.execute("select load_id, status from loads where load_id in (?, ?)", (lost_id, damaged_id)))
+    assert statuses == {lost_id: "retracted", damaged_id: "retracted"}
+    assert "published" in sli(home, "refresh").stdout  # a full build: the replaced loads' rows leave with them
+    assert_same_marts(mart_frames(published), before, ignore=r"load|built_at")
+
+
+def test_a_retracted_load_leaves_the_warehouse_at_the_next_refresh(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    count = "select count(*) from fct_poll_answers"
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        [(load_id, rows, landed)] = con.execute("select load_id, rows_accepted, landed_path from loads where"
+                                                " source = 'polls' and status = 'loaded' order by load_id limit 1")
+    with duckdb.connect(str(published), read_only=True) as con:
+        [(answers,)] = con.execute(count).fetchall()
+    assert f"retracted {load_id}" in sli(home, "retract", load_id).stdout
+    assert not list((home / "raw").glob(f"*/*/{load_id}.parquet"))
+    assert Path(landed).is_file()  # landing keeps the file
+    assert "published" in sli(home, "refresh").stdout
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute(count).fetchall() == [(answers - rows,)]
+    refused = sli(home, "retract", load_id, check=False)
+    assert refused.returncode == 1 and "is not the id of a complete load" in refused.stderr

@@ -421,7 +421,8 @@ def generate(inbox: Path, spec: SampleSpec = SampleSpec()) -> dict[str, int]:
         f"{SYNTHETIC_NOTE}.\nEvery value in this folder is drawn from a seeded random generator ({spec}).\n"
         "Council names and codes are the real ONS ones; metric identifiers S9001-S9097 are not LG Inform's.\n",
         encoding="utf-8")
-    last = date(spec.last_year + 2, 10, 31)  # polls run to the October after the latest data year
+    # Polls run to the October after the latest data year, but never past today: no round is in the future.
+    last = min(date(spec.last_year + 2, 10, 31), date.today())
     writers = {
         "lginform": lambda: write_lginform(inbox / "lginform", councils, spec),
         "explorer": lambda: write_explorer(inbox / "lginform", councils, spec, rng),

@@ -6,11 +6,13 @@ import csv
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import zip_longest
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
@@ -155,23 +157,63 @@ def read_csv_rows(path: Path) -> list[list[str]]:
         raise InputError(path.name, f"unreadable CSV ({exc})", row=reader.line_num) from exc
 
 
-def read_xlsx_rows(path: Path, sheet: str | int = 0) -> list[list[str]]:
+def _hidden_rows(book: zipfile.ZipFile) -> dict[str, set[int]]:
+    """{sheet name: its hidden row numbers}, from the workbook's XML (calamine does not say)."""
+    namespaces = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    targets = {rel.get("Id"): rel.get("Target") for rel in
+               ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iterfind("p:Relationship", namespaces)}
+    hidden = {}
+    for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iterfind("m:sheets/m:sheet", namespaces):
+        target = targets.get(sheet.get(f"{{{namespaces['r']}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        rows = set()
+        if part in book.namelist():
+            for _, element in ElementTree.iterparse(book.open(part)):
+                if element.tag == f"{{{namespaces['m']}}}row" and element.get("hidden") in ("1", "true"):
+                    rows.add(int(element.get("r")))
+                element.clear()
+        hidden[sheet.get("name")] = rows
+    return hidden
+
+
+def read_xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """The workbook's visible worksheets, in order, as rows of text from A1; hidden rows come back blank
+    (so row numbers stay those a spreadsheet shows, and a hidden row is never read as data)."""
+    from python_calamine import CalamineWorkbook
+
     try:
-        frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
-    except Exception as exc:  # calamine raises its own types for corrupt workbooks
+        book = CalamineWorkbook.from_path(str(path))
+        with zipfile.ZipFile(path) as archive:
+            hidden = _hidden_rows(archive)
+        sheets = []
+        for meta in book.sheets_metadata:
+            if str(meta.visible).lower().endswith("visible") and "work" in str(meta.typ).lower():
+                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                blank = hidden.get(meta.name, set())
+                sheets.append((meta.name, [[] if number in blank else [_cell_text(cell) for cell in row]
+                                           for number, row in enumerate(rows, start=1)]))
+    except Exception as exc:  # calamine and zipfile raise their own types for corrupt workbooks
         raise InputError(path.name, f"cannot read as an .xlsx workbook ({exc})") from exc
-    return [["" if pd.isna(cell) else _cell_text(cell) for cell in row] for row in frame.itertuples(index=False)]
+    if not sheets:
+        raise InputError(path.name, "the workbook has no visible worksheet")
+    return sheets
 
 
 def _cell_text(cell: object) -> str:
     # Excel stores every number as a float: 1001 comes back as 1001.0, which is not how it was typed.
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
+    if cell is None or cell == "":
+        return ""
+    if isinstance(cell, datetime):
+        return cell.isoformat(sep=" ")
     return str(cell)
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    rows = read_xlsx_rows(path) if path.suffix.lower() == ".xlsx" else read_csv_rows(path)
+    rows = read_csv_rows(path)
     if not any(any(str(cell).strip() for cell in row) for row in rows):
         raise InputError(path.name, "the file is empty")
     return rows
@@ -226,8 +268,11 @@ def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
     Every column of the header is kept (keyed by its normalised name); a parser reads the ones it needs.
     """
     formats = formats if isinstance(formats, list) else [formats]
-    rows = read_rows(path)
-    start, fmt = find_header(path, rows, formats)
+    if path.suffix.lower() == ".xlsx":
+        rows, start, fmt = _first_sheet_with_a_header(path, formats)
+    else:
+        rows = read_rows(path)
+        start, fmt = find_header(path, rows, formats)
     header = [normalise_header(cell) for cell in rows[start]]
     body = [(number, row) for number, row in enumerate(rows[start + 1:], start=start + 2)
             if any(str(value).strip() for value in row)]
@@ -236,6 +281,20 @@ def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
     while body and sum(1 for value in body[-1][1] if str(value).strip()) == 1 and len(header) > 1:
         notes.insert(0, next(str(v).strip() for v in body.pop()[1] if str(v).strip()))
     return Table(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], body, notes)
+
+
+def _first_sheet_with_a_header(path: Path, formats: list[FileFormat]) -> tuple[list[list[str]], int, FileFormat]:
+    """The first visible sheet holding a header: cover and notes sheets before the data are passed over."""
+    sheets = read_xlsx_sheets(path)
+    if not any(any(cell.strip() for row in rows for cell in row) for _, rows in sheets):
+        raise InputError(path.name, "the file is empty")
+    first_error = None
+    for _, rows in sheets:
+        try:
+            return (rows, *find_header(path, rows, formats))
+        except InputError as exc:
+            first_error = first_error or exc
+    raise first_error
 
 
 def title_values(title_rows: list[list[str]], names: list[str]) -> dict[str, str]:

@@ -74,7 +74,8 @@ def parse_explorer(path: Path, table: Table) -> Parsed:
     """Oflog's layout: `Financial year, Local authority code, Local authority name, ..., Measure, [Code],
     Value, ..., rank_order`. Real downloads have no `Code`: the measure's name then identifies it."""
     frame = _frame(table)
-    codes = frame["code"] if "code" in frame else pd.Series("", index=frame.index)
+    # Codes are case-folded: `waste01` and `WASTE01` are one measure, not two.
+    codes = frame["code"].str.strip().str.upper() if "code" in frame else pd.Series("", index=frame.index)
     measure_ids = codes.where(codes != "", frame["measure"].map(slug))
     rank = frame["rank_order"].str.strip().str.lower() if "rank_order" in frame else pd.Series("", index=frame.index)
     bad_rank = ~rank.isin(list(RANK_ORDER))
