@@ -345,8 +345,15 @@ def status(source: str | None) -> None:
     """What was loaded when, from the load ledger."""
     from ingestion.ledger import Ledger
 
-    ledger = _paths().ledger
-    records = Ledger.reader(ledger).records(source) if ledger.exists() else []
+    path = _paths().ledger
+    if not path.exists():
+        records = []
+    else:
+        try:
+            ledger = Ledger(path)  # which also closes loads left 'running' by a process that has ended
+        except SliError:
+            ledger = Ledger.reader(path)  # a read-only home: show the ledger as it is
+        records = ledger.records(source)
     if not records:
         click.echo("nothing loaded yet")
         return

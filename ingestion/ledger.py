@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from ingestion.errors import SliError
+
 LOADS = """
 create table if not exists loads (
     load_id        text primary key,
@@ -147,6 +149,15 @@ class Ledger:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with self._open() as conn:
+                yield conn
+        except sqlite3.DatabaseError as exc:  # damaged or truncated, a full disk, a lock held too long
+            raise SliError(f"the load ledger {self.path} cannot be used ({exc}); nothing more was loaded"
+                           " (a damaged ledger can be restored from a backup: landing keeps every file)") from exc
+
+    @contextmanager
+    def _open(self) -> Iterator[sqlite3.Connection]:
         if self._read_only:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             try:

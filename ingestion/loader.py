@@ -144,12 +144,22 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
         ledger.finish(pending.load_id, "rejected", _now(), pending.parsed.rows_read, 0, len(rejects), message=message)
         return LoadResult(source, pending.name, "rejected", pending.parsed.rows_read, 0, len(rejects), message)
     quarantined = paths.quarantine / source / f"{pending.load_id}.csv"
-    if rejects:
-        raw_zone.write_quarantine(rejects, quarantined, pending.name)
-    written = [raw_zone.write_table(TABLES[(source, table)], rows,
-                                    paths.raw / source / table / f"{pending.load_id}.parquet",
-                                    pending.load_id, pending.landed.name, pending.started)
-               for table, rows in pending.tables.items() if rows.num_rows]
+    written: list[Path] = []
+    try:
+        if rejects:
+            raw_zone.write_quarantine(rejects, quarantined, pending.name)
+        for table, rows in pending.tables.items():
+            if rows.num_rows:
+                written.append(raw_zone.write_table(TABLES[(source, table)], rows,
+                                                    paths.raw / source / table / f"{pending.load_id}.parquet",
+                                                    pending.load_id, pending.landed.name, pending.started))
+    except OSError as exc:  # a full or read-only disk: nothing of this load stays in raw; landing keeps the file
+        for path in written:
+            path.unlink(missing_ok=True)
+        message = str(InputError(pending.name, f"cannot write it to the raw zone ({exc.strerror or exc});"
+                                               " it stays in landing and loads at the next run"))
+        ledger.finish(pending.load_id, "failed", _now(), pending.parsed.rows_read, 0, 0, message=message)
+        return LoadResult(source, pending.name, "rejected", pending.parsed.rows_read, message=message)
     # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
     accepted = next(iter(pending.tables.values())).num_rows
     first = min(rejects, key=lambda r: r.row) if rejects else None
@@ -231,7 +241,13 @@ def ingest(
             waiting.append(LoadResult(source, path.name, "skipped", message=_SETTLED[settled]))
         else:
             seen.add(sha)
-            waiting.append(_begin(source, path.name, landing.land(path, paths.landing / source, sha), sha, ledger))
+            try:
+                landed = landing.land(path, paths.landing / source, sha)
+            except OSError as exc:  # a full or read-only disk: the file stays where it is, untouched
+                waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(
+                    path.name, f"cannot copy it into landing ({exc.strerror or exc}); nothing was loaded"))))
+                continue
+            waiting.append(_begin(source, path.name, landed, sha, ledger))
         if sum(item.rows for item in waiting if isinstance(item, _Pending)) >= BATCH_ROWS:
             flush()
     flush()

@@ -345,3 +345,62 @@ def test_a_retracted_load_leaves_the_warehouse_at_the_next_refresh(tmp_path, pub
         assert con.execute(count).fetchall() == [(answers - rows,)]
     refused = sli(home, "retract", load_id, check=False)
     assert refused.returncode == 1 and "is not the id of a complete load" in refused.stderr
+
+
+@pytest.mark.parametrize(("folder", "options", "reason"), [("raw", "size=40k", "No space left on device"),
+                                                           ("landing", "ro", "Read-only file system")],
+                         ids=["raw-full", "landing-read-only"])
+def test_ingest_onto_a_full_or_read_only_disk_fails_file_by_file_and_loses_nothing(tmp_path, folder, options, reason):
+    home = tmp_path / "home"
+    sli(home, "sample", *SMALL_SAMPLE, "--first-year", "2023", "--only", "lginform")
+    inbox = {path.name: sha256_of(path) for path in (home / "inbox" / "lginform").iterdir()}
+    target = home / folder
+    target.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options.replace("ro", "size=1m"), "tmpfs", str(target)],
+                             capture_output=True, text=True)
+    assert mounted.returncode == 0, f"this test needs to mount a tmpfs (root): {mounted.stderr}"
+    try:
+        if options == "ro":
+            subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True)
+        result = sli(home, "ingest", "lginform", check=False)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out and reason in out, out
+        with sqlite3.connect(home / "ledger.sqlite") as con:
+            statuses = dict(con.execute("select status, count(*) from loads group by status").fetchall())
+        if folder == "raw":  # some loads fitted; the rest failed whole, and each says why in one line
+            assert set(statuses) <= {"loaded", "failed"} and statuses.get("failed", 0) >= 1, statuses
+            assert re.search(r"rejected lginform/\S+: file \S+: cannot write it to the raw zone \(.*No space left on device", out)
+            assert "agree" in sli(home, "doctor").stdout  # no half-written raw file of a failed load
+        else:  # nothing could land, so nothing was loaded
+            assert statuses == {} and out.count("cannot copy it into landing (Read-only file system)") == len(inbox)
+    finally:
+        subprocess.run(["umount", str(target)], check=True)
+    assert {path.name: sha256_of(path) for path in (home / "inbox" / "lginform").iterdir()} == inbox
+    again = sli(home, "ingest", "lginform")  # with room again, every file that did not load loads
+    assert "rejected" not in again.stdout
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        loaded = con.execute("select count(distinct file_sha256) from loads where status = 'loaded'").fetchall()
+    assert loaded == [(len(inbox),)]
+
+
+def test_a_long_file_name_is_shortened_in_landing_and_kept_whole_in_the_ledger(tmp_path):
+    home = tmp_path / "home"
+    sli(home, "sample", *SMALL_SAMPLE, "--first-year", "2023", "--only", "ope")
+    [source] = [p for p in (home / "inbox" / "ope").iterdir() if "outputs" in p.name]
+    long_name = "one_public_estate_outputs_" + "x" * 215 + ".csv"  # 245 characters
+    source.rename(source.with_name(long_name))
+    result = sli(home, "ingest", "ope")
+    assert f"loaded   ope/{long_name}" in result.stdout
+    with sqlite3.connect(home / "ledger.sqlite") as con:
+        [(landed,)] = con.execute("select landed_path from loads where file_name = ?", (long_name,))
+    assert len(Path(landed).name) <= 140 and landed.endswith(".csv") and Path(landed).is_file()
+
+
+def test_a_damaged_ledger_is_one_clear_error(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    ledger = home / "ledger.sqlite"
+    ledger.write_bytes(ledger.read_bytes()[:1000])  # truncated
+    for command in (["status"], ["refresh"], ["doctor"]):
+        result = sli(home, *command, check=False)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert f"the load ledger {ledger} cannot be used" in result.stderr, (command, result.stderr)
