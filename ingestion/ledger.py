@@ -249,14 +249,15 @@ class Ledger:
             )
 
     def records(self, source: str | None = None) -> list[LoadRecord]:
-        query = (
-            "select load_id, source, file_name, file_sha256, status, rows_read, rows_accepted,"
-            " rows_rejected, message, started_at, finished_at, landed_path, raw_files from loads"
-        )
         params: tuple = ()
+        where = ""
         if source:
-            query += " where source = ?"
-            params = (source,)
+            where, params = " where source = ?", (source,)
         with self._connect() as conn:
-            rows = conn.execute(query + " order by started_at, load_id", params).fetchall()
+            # A ledger of an earlier version, read without migrating it (a read-only home), has no raw_files.
+            listed = "raw_files" in {row[1] for row in conn.execute("pragma table_info(loads)")}
+            rows = conn.execute(
+                "select load_id, source, file_name, file_sha256, status, rows_read, rows_accepted, rows_rejected,"
+                f" message, started_at, finished_at, landed_path, {'raw_files' if listed else 'null'} from loads"
+                f"{where} order by started_at, load_id", params).fetchall()
         return [LoadRecord(*row[:-1], raw_files=None if row[-1] is None else json.loads(row[-1])) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import duckdb
 import pytest
@@ -178,3 +179,37 @@ def test_raw_holds_exactly_the_complete_loads_after_a_load_is_killed(tmp_path):
     sli(home, "ingest", "polls")
     assert sorted(p.name for p in (paths.raw / "polls" / "answers").iterdir()) == [raw_file.name]
     assert complete.status == "loaded" and Ledger(paths.ledger).complete_loads() == {raw_file.stem}
+
+
+# The ledger as earlier versions wrote it: no owner, no list of raw files, no 'retracted' status.
+EARLIER_LEDGER = """
+create table loads (
+    load_id text primary key, source text not null, file_name text not null, file_sha256 text not null,
+    landed_path text not null,
+    status text not null check (status in ('running', 'loaded', 'rejected', 'failed')),
+    rows_read integer, rows_accepted integer, rows_rejected integer, message text,
+    started_at text not null, finished_at text);
+create table api_runs (
+    run_id text primary key, source text not null,
+    status text not null check (status in ('running', 'stopped', 'complete', 'failed')),
+    changed_since text, pending text not null, total integer not null, started_at text not null,
+    finished_at text, message text);
+insert into loads values ('ope-1', 'ope', 'outputs.csv', 'abc', '/landing/ope/abc__outputs.csv', 'loaded',
+                          3, 3, 0, null, '2026-01-01T00:00:00', '2026-01-01T00:00:01');
+insert into loads values ('ope-2', 'ope', 'awards.csv', 'def', '/landing/ope/def__awards.csv', 'running',
+                          null, null, null, null, '2026-01-02T00:00:00', null);
+"""
+
+
+def test_a_ledger_of_an_earlier_version_is_migrated_keeping_every_row(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    with sqlite3.connect(path) as con:
+        con.executescript(EARLIER_LEDGER)
+    before = Ledger.reader(path).records()  # read as it is, without changing it (a read-only home)
+    assert [(r.load_id, r.status, r.raw_files) for r in before] == [("ope-1", "loaded", None), ("ope-2", "running", None)]
+    ledger = Ledger(path)
+    records = {r.load_id: r for r in ledger.records()}
+    assert records["ope-1"].status == "loaded" and records["ope-1"].landed_path == "/landing/ope/abc__outputs.csv"
+    assert records["ope-2"].status == "failed" and records["ope-2"].message.startswith("interrupted")
+    ledger.retract("ope-1", "retracted in a test")  # the new status is allowed after the migration
+    assert ledger.settled("ope", "abc") == "retracted" and ledger.retracted() == ["ope-1"]
