@@ -13,11 +13,16 @@ RUN pip install --no-cache-dir --require-hashes -r bootstrap.txt \
     && pip install --no-cache-dir --require-hashes -r /tmp/runtime.txt \
     && rm /tmp/runtime.txt
 
+COPY --chown=airflow:0 core ./core
 COPY --chown=airflow:0 ingestion ./ingestion
+COPY --chown=airflow:0 warehouse ./warehouse
+COPY --chown=airflow:0 reporting ./reporting
+COPY --chown=airflow:0 sli ./sli
 COPY --chown=airflow:0 dags ./dags
 COPY --chown=airflow:0 dbt_project ./dbt_project
 COPY --chown=airflow:0 expectations ./expectations
-RUN pip install --no-cache-dir --no-deps . && python -m compileall -q ingestion dags
+RUN pip install --no-cache-dir --no-deps . && python -m compileall -q core ingestion warehouse reporting sli dags
 
 ENV SLI_HOME=/opt/sli/data \
+    SLI_PROJECT_DIR=/opt/sli \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/sli/dags

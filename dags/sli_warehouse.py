@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
-from ingestion.orchestration import PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL, raw_asset
+from sli_airflow.wiring import PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL, raw_asset
 
 DOC = """
 ### SLI warehouse
@@ -36,25 +36,25 @@ run may set `full_refresh` (dbt's `--full-refresh`), which always builds.
 def sli_warehouse():
     @task(pool=WRITER_POOL)
     def build(params=None) -> str:
-        from ingestion.airflow_tasks import build_task
+        from sli_airflow.tasks import build_task
 
         return build_task(full_refresh=bool(params.get("full_refresh")))
 
     @task
     def audit() -> list:
-        from ingestion.airflow_tasks import audit_task
+        from sli_airflow.tasks import audit_task
 
         return audit_task()
 
     @task(pool=WRITER_POOL, outlets=[PUBLISHED_WAREHOUSE])
     def publish() -> str:
-        from ingestion.airflow_tasks import publish_task
+        from sli_airflow.tasks import publish_task
 
         return publish_task()
 
     @task
     def report() -> str:
-        from ingestion.airflow_tasks import report_task
+        from sli_airflow.tasks import report_task
 
         return report_task()
 

@@ -1,1 +1,2 @@
-"""SLI warehouse: land, load, build, audit and publish the sector-led improvement data."""
+"""Getting data in: each source's parsers, the LG Inform client, landing, the load ledger, the raw zone,
+the contracts and their checks, and the council register."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import os
 
-from ingestion.errors import SliError
-from ingestion.settings import DBT_PROJECT_DIR
+from core.errors import SliError
+from core.settings import DBT_PROJECT_DIR
 
 BASKET_PATH = DBT_PROJECT_DIR / "seeds" / "metric_basket.csv"
 ENV_BASKET = "SLI_BASKET"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ingestion.settings import DBT_PROJECT_DIR
+from core.settings import DBT_PROJECT_DIR
 
 SEED_PATH = DBT_PROJECT_DIR / "seeds" / "council_register.csv"
 SUCCESSIONS_PATH = DBT_PROJECT_DIR / "seeds" / "council_successions.csv"

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from ingestion.atomic_files import write_atomically
+from core.atomic_files import write_atomically
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 LONGEST_NAME = 120  # with the hash prefix, well inside the 255 bytes a file name may have; the ledger keeps the original

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ingestion.errors import SliError
+from core.errors import SliError
 
 LOADS = """
 create table if not exists loads (

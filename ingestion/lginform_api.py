@@ -22,7 +22,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
-from ingestion.errors import SliError
+from core.errors import SliError
 
 DEFAULT_BASE_URL = "https://webservices.esd.org.uk"
 CONNECTION_ID = "sli_lginform"  # Airflow Connection: login = key (or token), password = secret, host = base URL

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from ingestion.errors import SliError
+from core.errors import SliError
 from ingestion.landing import land_bytes
 from ingestion.ledger import ApiRun, Ledger
 from ingestion.lginform_api import Client, NotAuthorized, QuotaExceeded
 from ingestion.loader import LoadResult, load_bytes
-from ingestion.settings import Paths
+from core.settings import Paths
 
 SOURCE = "lginform"
 DEFAULT_AREA = "AllLaInCountry_England"

@@ -12,9 +12,9 @@ import pyarrow.compute as pc
 
 from ingestion import contract_checks, landing, raw_zone
 from ingestion.contracts import TABLES
-from ingestion.errors import InputError, SliError
+from core.errors import InputError, SliError
 from ingestion.ledger import Ledger
-from ingestion.settings import SOURCES, Paths
+from core.settings import SOURCES, Paths
 from ingestion.sources import lginform, ope, polls, shared_services
 from ingestion.sources.common import Parsed, Reject
 
@@ -175,11 +175,13 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
                       warnings=tuple(warnings))
 
 
-def recover(source: str, paths: Paths) -> None:
-    """Make SOURCE's raw files match the ledger after an interrupted load (see `raw_zone.recover`); other
-    sources may be loading at the same time, so their files are theirs to mend."""
+def prepare(source: str, paths: Paths) -> None:
+    """Make SOURCE's raw zone ready for a load: its files match the ledger after an interrupted load (see
+    `raw_zone.recover`), and each of its tables has its schema file. Other sources may be loading at the
+    same time, so their files are theirs to mend."""
     if paths.ledger.exists():
         raw_zone.recover(paths.raw / source, Ledger(paths.ledger).complete_loads())
+    raw_zone.write_schemas(paths.raw, source)
 
 
 _SETTLED = {"loaded": "already loaded (same content hash)",

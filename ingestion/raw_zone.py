@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.atomic_files import write_atomically
+from core.atomic_files import write_atomically
 from ingestion.contracts import TABLES, Table
 from ingestion.sources.common import Reject
 
@@ -54,11 +54,13 @@ def recover(source_raw: Path, complete: set[str]) -> None:
             path.unlink()
 
 
-def write_schemas(raw: Path) -> None:
-    """A zero-row file per contract table, so the warehouse builds (empty) before a source's first load."""
-    for (source, name), contract in TABLES.items():
-        empty = contract.arrow_schema().empty_table()
-        write_atomically(raw / source / name / SCHEMA_FILE, lambda partial: pq.write_table(empty, partial))
+def write_schemas(raw: Path, source: str) -> None:
+    """A zero-row file per table of SOURCE, with the contract's columns: the build reads every table
+    (empty until its first load) and always in the contract's current columns."""
+    for (owner, name), contract in TABLES.items():
+        if owner == source:
+            empty = contract.arrow_schema().empty_table()
+            write_atomically(raw / source / name / SCHEMA_FILE, lambda partial: pq.write_table(empty, partial))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,12 +11,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ingestion import locks, raw_zone
-from ingestion.errors import SliError
+from core import locks
+
+from ingestion import raw_zone
+from core.errors import SliError
 from ingestion.landing import sha256_of
 from ingestion.ledger import Ledger, LoadRecord
 from ingestion.loader import LoadResult, load_landed
-from ingestion.settings import Paths
+from core.settings import Paths
 
 
 def check(paths: Paths) -> list[raw_zone.Mismatch]:

@@ -8,7 +8,7 @@ import sys
 import threading
 
 from bench.stages import StageFailed, measure
-from ingestion.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 
 def test_bench_smoke(tmp_path):

@@ -13,7 +13,7 @@ from conftest import REPO, sli
 
 from ingestion import contract_checks
 from ingestion.contracts import TABLES, render_markdown
-from ingestion.errors import InputError
+from core.errors import InputError
 from ingestion.loader import PARSERS
 
 CSV_FORMATS = [(table.source, fmt) for table in TABLES.values() for fmt in table.formats

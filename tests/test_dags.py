@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from conftest import BIN, airflow_env
 
-from ingestion.airflow_runner import DAGS_FOLDER
-from ingestion.orchestration import WRITER_POOL
+from sli_airflow.runner import DAGS_FOLDER
+from sli_airflow.wiring import WRITER_POOL
 
 DAG_FILES = sorted(DAGS_FOLDER.glob("*.py"))
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from ingestion.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 AIRFLOW_SERVICES = ["airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-worker",

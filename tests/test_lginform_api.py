@@ -19,7 +19,7 @@ from ingestion.landing import sha256_of
 from ingestion.ledger import Ledger
 from ingestion.lginform_api import ApiError, ApiSettings, Client, Credentials, NotAuthorized
 from ingestion.lginform_fetch import IncompleteFetch, fetch
-from ingestion.settings import get_paths
+from core.settings import get_paths
 
 METRICS = ["101", "102", "103", "104", "105"]
 

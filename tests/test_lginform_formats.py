@@ -12,7 +12,7 @@ import pytest
 from lginform_server import FakeLgInform, Metric
 
 from ingestion import periods
-from ingestion.errors import InputError
+from core.errors import InputError
 from ingestion.lginform_api import ApiSettings, Client, Credentials
 from ingestion.sources import lginform
 

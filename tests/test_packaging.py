@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from ingestion.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 
 def test_bootstrap_uv_matches_the_project_pin():

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from ingestion.errors import InputError
+from core.errors import InputError
 from ingestion.sources import lginform, ope, polls, shared_services
-from ingestion.sources.common import parse_date, parse_number, read_table
+from ingestion.sources.common import parse_date, parse_number, read_sheet
 from ingestion.contracts import OPE_OUTPUTS
 
 
@@ -327,7 +327,7 @@ def test_notes_below_the_table_are_not_data(tmp_path):
     path = tmp_path / "ope.csv"
     path.write_text("Measure,Value,Unit,Basis,Scope,As of date\njobs_created,1,jobs,target,programme,2019-01-01\n\n"
                     "Notes:\nFigures are self-reported.\n")
-    table = read_table(path, OPE_OUTPUTS.formats[0])
+    table = read_sheet(path, OPE_OUTPUTS.formats[0])
     assert [number for number, _ in table.records] == [2] and table.notes == ["Notes:", "Figures are self-reported."]
 
 

@@ -8,10 +8,10 @@ import json
 import duckdb
 import pytest
 
-from ingestion.errors import PublishError
+from core.errors import PublishError
 from ingestion.landing import sha256_of
-from ingestion.publish import publish, rollback
-from ingestion.settings import get_paths
+from warehouse.publish import publish, rollback
+from core.settings import get_paths
 
 
 def _audited_candidate(paths, label: str) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, sli
 
-from ingestion.export import WORKBOOK_SHEETS
+from reporting.export import WORKBOOK_SHEETS
 
 # Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
 ARTEFACTS = Path(os.environ.get("SLI_TEST_ARTIFACTS", REPO / "test-artifacts"))

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingestion.contracts import FileFormat
-from ingestion.errors import InputError
+from core.errors import InputError
 
 # Markers publishers use for missing or suppressed cells; each becomes NULL with a status.
 SUPPRESSION_MARKERS = {
@@ -238,8 +238,8 @@ def find_header(path: Path, rows: list[list[str]], formats: list[FileFormat]) ->
 
 
 @dataclass
-class Table:
-    """A table read from a CSV or .xlsx file, with what sat above and below it."""
+class Sheet:
+    """The table in a CSV file or a worksheet, with what sat above and below it (not a contract `Table`)."""
 
     format: FileFormat
     title_rows: list[list[str]]
@@ -262,7 +262,7 @@ class Table:
         return found + [("",) * len(self.body)] * (len(self.header) - len(found))
 
 
-def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
+def read_sheet(path: Path, formats: list[FileFormat] | FileFormat) -> Sheet:
     """Read the table: skip title rows above the header, blank rows, and notes below the last data row.
 
     Every column of the header is kept (keyed by its normalised name); a parser reads the ones it needs.
@@ -280,7 +280,7 @@ def read_table(path: Path, formats: list[FileFormat] | FileFormat) -> Table:
     # Footnotes ("Source: ...", "[c] = suppressed") are single-cell rows after the data.
     while body and sum(1 for value in body[-1][1] if str(value).strip()) == 1 and len(header) > 1:
         notes.insert(0, next(str(v).strip() for v in body.pop()[1] if str(v).strip()))
-    return Table(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], body, notes)
+    return Sheet(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], body, notes)
 
 
 def _first_sheet_with_a_header(path: Path, formats: list[FileFormat]) -> tuple[list[list[str]], int, FileFormat]:

@@ -17,9 +17,9 @@ import pyarrow as pa
 
 from ingestion import periods
 from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
-from ingestion.errors import InputError
+from core.errors import InputError
 from ingestion.sources import metric_long_formats
-from ingestion.sources.common import Parsed, Reject, Table, parse_whole_number, read_table
+from ingestion.sources.common import Parsed, Reject, Sheet, parse_whole_number, read_sheet
 from ingestion.sources.metric_values import resolve_periods, with_values
 
 POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
@@ -33,7 +33,7 @@ def parse(path: Path) -> Parsed:
     if path.suffix.lower() == ".json":
         return _parse_json(path)
     api_csv, explorer, ons = LGINFORM_VALUES.formats[1:4]
-    table = read_table(path, [explorer, ons] if path.suffix.lower() == ".xlsx" else [explorer, ons, api_csv])
+    table = read_sheet(path, [explorer, ons] if path.suffix.lower() == ".xlsx" else [explorer, ons, api_csv])
     if table.format is explorer:
         return metric_long_formats.parse_explorer(path, table)
     if table.format is ons:
@@ -201,7 +201,7 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
 
 # --- /data.csv -------------------------------------------------------------------------------------
 
-def _parse_data_csv(path: Path, table: Table) -> Parsed:
+def _parse_data_csv(path: Path, table: Sheet) -> Parsed:
     """A row per area, a column per period: unpivoted in DuckDB, a value per (area, period)."""
     match = _METRIC_IN_NAME.search(path.name)
     if not match:

@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ingestion.contracts import LGINFORM_METRIC_TYPES
-from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, Table
+from core.errors import InputError
+from ingestion.sources.common import Parsed, Reject, Sheet
 from ingestion.sources.metric_values import resolve_periods, slug, with_values
 
 # rank_order in the explorers' downloads: desc ranks the highest value first, i.e. high is good (inferred).
@@ -23,7 +23,7 @@ RANK_ORDER = {"desc": "high_is_good", "asc": "low_is_good", "none": "not_applica
 _TYPE_COLUMNS = LGINFORM_METRIC_TYPES.column_names + ["_source_row"]
 
 
-def _frame(table: Table) -> pd.DataFrame:
+def _frame(table: Sheet) -> pd.DataFrame:
     frame = pd.DataFrame([raw for _, raw in table.records], columns=[c for c in table.header if c], dtype=object)
     frame["_source_row"] = [number for number, _ in table.records]
     return frame.fillna("")
@@ -70,7 +70,7 @@ def _types(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows.to_dict("records"), columns=_TYPE_COLUMNS)
 
 
-def parse_explorer(path: Path, table: Table) -> Parsed:
+def parse_explorer(path: Path, table: Sheet) -> Parsed:
     """Oflog's layout: `Financial year, Local authority code, Local authority name, ..., Measure, [Code],
     Value, ..., rank_order`. Real downloads have no `Code`: the measure's name then identifies it."""
     frame = _frame(table)
@@ -98,7 +98,7 @@ def parse_explorer(path: Path, table: Table) -> Parsed:
                   rows_read=len(table.records))
 
 
-def parse_ons(path: Path, table: Table) -> Parsed:
+def parse_ons(path: Path, table: Sheet) -> Parsed:
     """ONS "Explore local statistics": `AREACD, AREANM, ..., Indicator, Period, Value (or Observation), Unit`."""
     frame = _frame(table)
     value_column = next((c for c in ("value", "observation") if c in frame), None)

@@ -7,17 +7,17 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.contracts import OPE_AWARDS, OPE_OUTPUTS
-from ingestion.sources.common import Parsed, Reject, Table, parse_date, parse_number, read_table
+from ingestion.sources.common import Parsed, Reject, Sheet, parse_date, parse_number, read_sheet
 
 
 def parse(path: Path) -> Parsed:
-    table = read_table(path, [*OPE_OUTPUTS.formats, *OPE_AWARDS.formats])
+    table = read_sheet(path, [*OPE_OUTPUTS.formats, *OPE_AWARDS.formats])
     if table.format in OPE_AWARDS.formats:
         return _awards(table)
     return _outputs(table)
 
 
-def _outputs(table: Table) -> Parsed:
+def _outputs(table: Sheet) -> Parsed:
     records, rejects = [], []
     for number, raw in table.records:
         column = "Value"
@@ -37,7 +37,7 @@ def _outputs(table: Table) -> Parsed:
     return Parsed({"outputs": frame}, rejects, rows_read=len(table.records))
 
 
-def _awards(table: Table) -> Parsed:
+def _awards(table: Sheet) -> Parsed:
     records, rejects = [], []
     for number, raw in table.records:
         try:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.contracts import POLL_ANSWERS
-from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, parse_whole_number, read_table, title_values
+from core.errors import InputError
+from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, parse_whole_number, read_sheet, title_values
 
 ROUND_FIELDS = ["Round", "Fieldwork start", "Fieldwork end", "Base"]
 # Which column holds the figures says their scale: percentage points, or proportions of 1.
@@ -26,7 +26,7 @@ def _percent(text: str, proportion: bool) -> tuple[float | None, str]:
 
 def parse(path: Path) -> Parsed:
     fmt = POLL_ANSWERS.formats[0]
-    table = read_table(path, fmt)
+    table = read_sheet(path, fmt)
     proportion = any(name in table.header for name in PROPORTION_COLUMNS)
     value_column = next((name for name in PROPORTION_COLUMNS + POINTS_COLUMNS if name in table.header), None)
     if value_column is None:

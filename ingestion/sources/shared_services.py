@@ -10,8 +10,8 @@ import pandas as pd
 
 from ingestion.contracts import GSS_ANY, SHARED_SERVICES_PARTNERSHIPS
 from ingestion.council_lookup import register
-from ingestion.errors import InputError
-from ingestion.sources.common import Parsed, Reject, parse_number, read_table, title_values
+from core.errors import InputError
+from ingestion.sources.common import Parsed, Reject, parse_number, read_sheet, title_values
 
 _EDITION = re.compile(r"\bedition\b\D{0,5}((?:19|20)\d{2})|((?:19|20)\d{2})\D{0,5}\bedition\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[;\n|]")
@@ -52,7 +52,7 @@ def resolve_councils(text: str, on: date) -> tuple[list[str], list[str]]:
 def parse(path: Path) -> Parsed:
     if path.suffix.lower() != ".xlsx":
         raise InputError(path.name, "a Shared Services Map edition must be an .xlsx workbook")
-    table = read_table(path, SHARED_SERVICES_PARTNERSHIPS.formats[0])
+    table = read_sheet(path, SHARED_SERVICES_PARTNERSHIPS.formats[0])
     edition = _edition_year(path, table.title_rows)
     stated = title_values(table.title_rows + [[note] for note in table.notes], [TOTAL]).get(TOTAL.lower())
     try:

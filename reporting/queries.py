@@ -7,6 +7,8 @@ from datetime import timezone
 
 import pandas as pd
 
+from warehouse.access import frame
+
 OPE_MEASURES = {
     "ope_capital_receipts_gbp": "capital receipts (£)",
     "ope_running_cost_savings_gbp": "running-cost savings (£)",
@@ -27,13 +29,8 @@ class OverviewData:
     councils: pd.DataFrame  # current councils, for the selector
 
 
-def _df(connection, query: str, params: list | None = None) -> pd.DataFrame:
-    cursor = connection.execute(query, params or [])
-    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
-
-
 def quarters(connection) -> pd.DataFrame:
-    return _df(connection, "select * from mart_sector_overview order by quarter_start")
+    return frame(connection, "select * from mart_sector_overview order by quarter_start")
 
 
 def quarter_row(connection, quarter_id: str) -> dict:
@@ -45,26 +42,26 @@ def quarter_row(connection, quarter_id: str) -> dict:
 
 
 def overview(connection, quarter: dict, council: str | None, metric: str | None) -> OverviewData:
-    trend = _df(connection, """
+    trend = frame(connection, """
         select round_number, fieldwork_end, indicator_code, indicator_label, pct_satisfied, margin_of_error_pp,
                change_pp, is_significant_change
         from fct_resident_satisfaction
         where question_group = 'key_indicator' and fieldwork_end <= ?
         order by indicator_code, round_number""", [quarter["quarter_end"]])
-    direction = _df(connection, """
+    direction = frame(connection, """
         select coalesce(service_area, 'Other') as service_area, direction, count(*) as metrics
         from mart_metric_direction_of_travel
         where level = 'sector' and in_basket group by all order by all""")
-    at_risk = _df(connection, """
+    at_risk = frame(connection, """
         select council_code, council_name, council_type, region_name, metrics_assessed, metrics_bottom_quartile,
                metrics_with_direction, metrics_worsening, bottom_quartile_since, is_flagged_bottom_quartile,
                is_flagged_worsening
         from mart_councils_at_risk where is_at_risk order by council_name""")
-    councils = _df(connection, "select council_code, council_name, council_type, region_name from mart_councils_at_risk"
+    councils = frame(connection, "select council_code, council_name, council_type, region_name from mart_councils_at_risk"
                                " order by council_name")
     council = council or _default_council(connection)
     metric = metric or _default_metric(connection, council)
-    distribution = _df(connection, """
+    distribution = frame(connection, """
         select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id,
                b.comparator_group_value, m.metric_label, m.polarity
         from fct_council_benchmarks b
@@ -75,7 +72,7 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
           and b.period_id = (select max_by(period_id, period_start) from fct_council_benchmarks
                              where metric_id = ? and council_code = ? and value is not null)
         order by b.value""", [metric, council, metric, council])
-    savings = _df(connection, """
+    savings = frame(connection, """
         select region_name, service_category, partnerships, savings_gbp
         from mart_shared_services_savings where edition_year = ? order by region_name, service_category""",
                   [quarter["shared_services_edition"]])
@@ -121,7 +118,7 @@ def council_pages(connection) -> dict[str, list[dict]]:
 
     Basket metrics only: the overview is about the basket, and LG Inform's thousands of other metrics
     would make a page per council unreadable (they stay in the warehouse for analysts)."""
-    frame = _df(connection, """
+    frame = frame(connection, """
         with latest as (
             select b.* from fct_council_benchmarks b
             join dim_metric m using (metric_id)

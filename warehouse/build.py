@@ -20,10 +20,13 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ingestion import basket, locks, raw_zone, repair
-from ingestion.errors import BuildError
+from ingestion import basket, raw_zone, repair
+
+from core import locks
+from core.atomic_files import write_atomically
+from core.errors import BuildError
 from ingestion.ledger import Ledger
-from ingestion.settings import DBT_PROJECT_DIR, SOURCES, Paths
+from core.settings import DBT_PROJECT_DIR, SOURCES, Paths
 
 
 def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
@@ -33,8 +36,8 @@ def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
         "SLI_DUCKDB_PATH": str(database),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
-        "DBT_TARGET_PATH": str(paths.home / "dbt" / "target"),
-        "DBT_LOG_PATH": str(paths.home / "dbt" / "logs"),
+        "DBT_TARGET_PATH": str(paths.dbt_target),
+        "DBT_LOG_PATH": str(paths.dbt_logs),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
     }
@@ -46,8 +49,7 @@ def _missing_sources(paths: Paths) -> list[str]:
 
 
 def discard_candidate(paths: Paths) -> None:
-    for leftover in (paths.candidate, paths.candidate.with_name(paths.candidate.name + ".wal"),
-                     paths.candidate.with_name(paths.candidate.name + ".partial"), paths.audit_stamp):
+    for leftover in (paths.candidate, paths.candidate.with_name(paths.candidate.name + ".wal"), paths.audit_stamp):
         try:
             leftover.unlink(missing_ok=True)
         except OSError as exc:
@@ -134,7 +136,6 @@ def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> 
                          + "\n  ".join(m.describe() for m in mismatches[:20])
                          + "\nmend it from landing with `sli ingest SOURCE --reload LOAD_ID` (or take the load back with"
                            " `sli retract LOAD_ID`); `sli doctor` lists every problem")
-    raw_zone.write_schemas(paths.raw)
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     current = fingerprint(paths)
     published = _published_build(paths)
@@ -145,9 +146,7 @@ def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> 
     try:
         discard_candidate(paths)
         if incremental:
-            partial = paths.candidate.with_name(paths.candidate.name + ".partial")
-            shutil.copyfile(paths.published, partial)
-            os.replace(partial, paths.candidate)
+            write_atomically(paths.candidate, lambda partial: shutil.copyfile(paths.published, partial))
         stamp = {"SLI_BUILD_FINGERPRINT": current, "SLI_RAW_DIGEST": raw_digest(paths)}
         # Unit tests check the SQL, not the data: they run in the test suite and `sli unit-tests`, as
         # dbt advises, not in every production build.
@@ -211,7 +210,7 @@ def _on_a_copy(paths: Paths, arguments: list[str], on_line: Callable[[str], None
 
 def docs(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
     """The dbt docs site of the published warehouse, as one self-contained page (no network needed)."""
-    target = paths.home / "docs" / "dbt"
+    target = paths.dbt_docs
     _on_a_copy(paths, ["docs", "generate", "--static", "--target-path", str(target)], on_line)
     return target / "static_index.html"
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ingestion.errors import SliError
+from core.errors import SliError
 
 _held: set[str] = set()  # locks this process holds, so that a refresh's own steps do not wait for it
 

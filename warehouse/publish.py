@@ -11,11 +11,11 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ingestion import locks
-from ingestion.atomic_files import write_atomically
-from ingestion.errors import PublishError
+from core import locks
+from core.atomic_files import write_atomically
+from core.errors import PublishError
 from ingestion.landing import sha256_of
-from ingestion.settings import Paths
+from core.settings import Paths
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -84,7 +84,7 @@ def _check_opens(database: Path, doing: str) -> None:
     """DATABASE opens read-only and holds a finished build (its `meta.build_info` row)."""
     import duckdb
 
-    from ingestion.warehouse import open_read_only
+    from warehouse.access import open_read_only
 
     try:
         with open_read_only(database) as con:

@@ -80,7 +80,7 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
     def ingest_source():
         @task(outlets=[raw_asset(source)])
         def ingest(params=None) -> dict:
-            from ingestion.airflow_tasks import ingest_task
+            from sli_airflow.tasks import ingest_task
 
             options = {key: params[key] for key in ("metrics", "period") if params.get(key)}
             return ingest_task(source, params.get("paths") or [], options)

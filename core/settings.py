@@ -6,9 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# The project's own files (dbt project, GX project, DAGs): beside this package in a checkout, or where
+# SLI_PROJECT_DIR says when the package is installed elsewhere (the Docker image sets it).
+REPO_ROOT = Path(os.environ.get("SLI_PROJECT_DIR") or Path(__file__).resolve().parent.parent)
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 GX_PROJECT_DIR = REPO_ROOT / "expectations"
+DAGS_DIR = REPO_ROOT / "dags"
 
 SOURCES = ("lginform", "polls", "shared_services", "ope")
 
@@ -72,6 +75,42 @@ class Paths:
     @property
     def reports(self) -> Path:
         return self.home / "reports"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def quality(self) -> Path:
+        """Great Expectations' results and Data Docs."""
+        return self.home / "quality"
+
+    @property
+    def quality_summaries(self) -> Path:
+        """The latest result of each suite, one JSON file each, for `sli quality`."""
+        return self.quality / "latest"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.quality / "data_docs" / "index.html"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's manifest, run results and partial-parse state."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    @property
+    def dbt_docs(self) -> Path:
+        return self.home / "docs" / "dbt"
+
+    @property
+    def dbt_schemas(self) -> Path:
+        """Zero-row Parquet files with each raw table's columns, so the build runs before a source's first load."""
+        return self.home / "dbt" / "schemas"
 
     def source_inbox(self, source: str) -> Path:
         return self.inbox / source

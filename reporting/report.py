@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ingestion import report_charts as charts
-from ingestion import report_data, warehouse
-from ingestion.errors import SliError
-from ingestion.report_data import OPE_MEASURES
-from ingestion.settings import Paths
+from reporting import charts
+from reporting import queries
+from warehouse import access
+from core.errors import SliError
+from reporting.queries import OPE_MEASURES
+from core.settings import Paths
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -72,20 +73,20 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
     SLI_HOME/reports/<quarter>); return the overview page. With COUNCIL or METRIC, the overview is written
     beside the default one as `overview_<council>_<metric>.html`, which stays as it was."""
 
-    with warehouse.connect(paths) as connection:
-        overview_rows = report_data.quarters(connection)
+    with access.connect(paths) as connection:
+        overview_rows = queries.quarters(connection)
         if overview_rows.empty:
             raise SliError("mart_sector_overview is empty: nothing to report")
         known = list(overview_rows["quarter_id"])
         if quarter and quarter not in known:
             raise SliError(f"no quarter {quarter!r} in the warehouse; it holds {known[0]} to {known[-1]}")
         for kind, value in (("council", council), ("metric", metric)):
-            if value is not None and not report_data.exists(connection, kind, value):
+            if value is not None and not queries.exists(connection, kind, value):
                 raise SliError(f"no {kind} {value!r} in the warehouse (see `sli sql \"select * from dim_{kind}\"`);"
                                " nothing was written")
-        chosen = report_data.quarter_row(connection, quarter or known[-1])
-        data = report_data.overview(connection, chosen, council, metric)
-        pages = report_data.council_pages(connection)
+        chosen = queries.quarter_row(connection, quarter or known[-1])
+        data = queries.overview(connection, chosen, council, metric)
+        pages = queries.council_pages(connection)
 
     folder = out or paths.reports / chosen["quarter_id"]
     try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ingestion import audit, build, publish, report
-from ingestion.errors import SliError
+from warehouse import audit, build, publish
+
+from reporting import report
+from core.errors import SliError
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
-from ingestion.pipeline import ingest_source
-from ingestion.settings import get_paths
+from sli.pipeline import ingest_source
+from core.settings import get_paths
 
 log = logging.getLogger("sli")
 
@@ -32,9 +34,8 @@ def lginform_api() -> ApiSettings | None:
 def ingest_task(source: str, inputs: list[str], api_options: dict | None = None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
-    api = lginform_api() if source == "lginform" and not inputs else None
-    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None, api=api,
-                            api_options=api_options)
+    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None,
+                            api=lginform_api() if source == "lginform" else None, api_options=api_options)
     for result in results:
         log.info("%s %s: %s rows accepted, %s quarantined %s", result.status, result.file,
                  result.rows_accepted, result.rows_rejected, result.message)

@@ -6,26 +6,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingestion import audit as audit_step
-from ingestion import locks
-from ingestion import build as build_step
-from ingestion import publish as publish_step
-from ingestion import report as report_step
+from warehouse import audit as audit_step
+from core import locks
+from warehouse import build as build_step
+from warehouse import publish as publish_step
+from reporting import report as report_step
 from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
-from ingestion.loader import LoadResult, ingest, recover
-from ingestion.errors import SliError
-from ingestion.settings import SOURCES, Paths
+from ingestion.loader import LoadResult, ingest, prepare
+from core.errors import SliError
+from core.settings import SOURCES, Paths
 
 
 def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = None,
                   on_file: Callable[[LoadResult], None] | None = None,
                   api: ApiSettings | None = None, api_options: dict | None = None) -> list[LoadResult]:
-    """Ingest the given files or folders; without any, LG Inform's API when `api` is given, else the inbox.
+    """Ingest the given files or folders; without any, LG Inform's API when `api` (its credentials) is
+    given, else the inbox. The one place that decides between the API and files.
 
     `api_options` (metrics, area, period, csv_format) narrow an API fetch.
     """
     with locks.holding(paths.ingest_lock(source), f"loading {source}"):
-        recover(source, paths)
+        prepare(source, paths)
         if source == "lginform" and not inputs and api is not None:
             return fetch_lginform(paths, api, on_file, **(api_options or {}))
         inbox = paths.source_inbox(source)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from ingestion.errors import SliError
-from ingestion.settings import Paths
+from core.errors import SliError
+from core.settings import Paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # An analyst's SQL reaches the published tables and nothing else: no file outside them (read_csv, COPY,
 # ATTACH, EXPORT), no extension, and no setting can be changed back once the connection is open.
@@ -35,3 +39,11 @@ def open_read_only(database: Path, writes_files: bool = False) -> duckdb.DuckDBP
     read it)."""
     return duckdb.connect(str(database), read_only=True,
                           config={**_LOCKED_DOWN, "enable_external_access": writes_files})
+
+
+def frame(connection: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> "pd.DataFrame":
+    """QUERY's rows as a DataFrame, each column as DuckDB typed it (dates stay dates, not timestamps)."""
+    import pandas as pd
+
+    cursor = connection.execute(query, params or [])
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])

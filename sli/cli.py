@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from ingestion.errors import SliError
-from ingestion.settings import SOURCES, Paths, get_paths
+from core.errors import SliError
+from core.settings import SOURCES, Paths, get_paths
 
 
 class _Group(click.Group):
@@ -123,7 +124,7 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
     API's usage limit stopped the fetch (the next run resumes where it stopped).
     """
     from ingestion.lginform_api import ENV_KEY, settings_from_env
-    from ingestion.pipeline import fetch_lginform, ingest_source
+    from sli.pipeline import ingest_source, lginform_mode
 
     name, paths = INGEST_NAMES[source], _paths()
     if reload_ref is not None:
@@ -134,19 +135,14 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
         result = repair.reload(paths, name, reload_ref, on_file=_print_load)
         _summarise([result])
         sys.exit(1 if result.status == "rejected" else 0)
-    api = settings_from_env() if name == "lginform" and source != "council-metrics" and not inputs else None
+    api = settings_from_env() if source != "council-metrics" else None  # council-metrics: files only
     if use_api and api is None:
         raise SliError(f"--api needs LG Inform credentials: set {ENV_KEY} (and SLI_LGINFORM_SECRET)")
     if name == "lginform" and not inputs:
-        from ingestion.pipeline import lginform_mode
-
         click.echo(lginform_mode(api, paths))
-    if api is not None:
-        options = {key: value for key, value in
-                   {"metrics": list(metrics) or None, "area": area, "period": period}.items() if value}
-        results = fetch_lginform(paths, api, _print_load, csv_format=csv_format, **options)
-    else:
-        results = ingest_source(name, paths, inputs or None, on_file=_print_load)
+    options = {key: value for key, value in {"metrics": list(metrics) or None, "area": area, "period": period,
+                                             "csv_format": csv_format}.items() if value}
+    results = ingest_source(name, paths, inputs or None, on_file=_print_load, api=api, api_options=options)
     _summarise(results)
     if any(r.status == "rejected" for r in results):
         sys.exit(1)
@@ -158,7 +154,7 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
 @click.option("--full-refresh", is_flag=True, help="Pass dbt's --full-refresh (rebuild incremental models).")
 def build(full_refresh: bool) -> None:
     """Build a candidate warehouse from the raw zone with one `dbt build` (models and dbt tests)."""
-    from ingestion.build import build as run_build
+    from warehouse.build import build as run_build
 
     click.echo(f"candidate written to {run_build(_paths(), on_line=click.echo, full_refresh=full_refresh)}")
 
@@ -166,7 +162,7 @@ def build(full_refresh: bool) -> None:
 @main.command("unit-tests")
 def unit_tests() -> None:
     """Run the dbt unit tests (the marts' calculations on hand-worked rows) on a copy of the published warehouse."""
-    from ingestion.build import unit_tests as run_unit_tests
+    from warehouse.build import unit_tests as run_unit_tests
 
     run_unit_tests(_paths(), on_line=click.echo)
 
@@ -174,7 +170,7 @@ def unit_tests() -> None:
 @main.command()
 def docs() -> None:
     """Write the dbt docs site of the published warehouse (one self-contained HTML page)."""
-    from ingestion.build import docs as build_docs
+    from warehouse.build import docs as build_docs
 
     click.echo(f"dbt docs written to {build_docs(_paths(), on_line=lambda line: None)}")
 
@@ -182,7 +178,7 @@ def docs() -> None:
 @main.command()
 def audit() -> None:
     """Run the Great Expectations suites on the candidate; errors block the publish."""
-    from ingestion.audit import audit as run_audit
+    from warehouse.audit import audit as run_audit
 
     warnings = run_audit(_paths())
     for finding in warnings:
@@ -193,7 +189,7 @@ def audit() -> None:
 @main.command()
 def quality() -> None:
     """The latest result of every Great Expectations suite: pass, warn or fail, with what failed."""
-    from ingestion.gx import docs_index, latest_summaries
+    from warehouse.gx import docs_index, latest_summaries
 
     paths = _paths()
     summaries = latest_summaries(paths)
@@ -216,7 +212,7 @@ def quality() -> None:
 @main.command()
 def publish() -> None:
     """Replace the published warehouse with the audited candidate (atomic rename)."""
-    from ingestion.publish import publish as run_publish
+    from warehouse.publish import publish as run_publish
 
     click.echo(f"published {run_publish(_paths())}")
 
@@ -224,7 +220,7 @@ def publish() -> None:
 @main.command()
 def rollback() -> None:
     """Put the previous published warehouse back."""
-    from ingestion.publish import rollback as run_rollback
+    from warehouse.publish import rollback as run_rollback
 
     click.echo(f"rolled back: {run_rollback(_paths())}")
 
@@ -237,7 +233,7 @@ def rollback() -> None:
               help="Folder to write into (default: SLI_HOME/reports/<quarter>), e.g. when SLI_HOME is read-only.")
 def report(quarter: str | None, council: str | None, metric: str | None, out: Path | None) -> None:
     """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
-    from ingestion.report import render
+    from reporting.report import render
 
     click.echo(f"report written to {render(_paths(), quarter, council, metric, out)}")
 
@@ -247,7 +243,7 @@ def report(quarter: str | None, council: str | None, metric: str | None, out: Pa
               help="Folder to write into (default: SLI_HOME/exports/<quarter>), e.g. when SLI_HOME is read-only.")
 def export(out: Path | None) -> None:
     """Write every mart as Parquet and CSV, and the overview tables as one Excel workbook."""
-    from ingestion.export import export as run_export
+    from reporting.export import export as run_export
 
     folder = run_export(_paths(), out)
     click.echo(f"exports written to {folder} (parquet/, csv/ and {next(folder.glob('*.xlsx')).name})")
@@ -256,7 +252,7 @@ def export(out: Path | None) -> None:
 @main.command()
 def refresh() -> None:
     """The whole quarterly refresh: ingest every inbox, build, audit, publish, report."""
-    from ingestion.pipeline import refresh as run_refresh
+    from sli.pipeline import refresh as run_refresh
 
     paths = _paths()
     started = time.perf_counter()
@@ -278,9 +274,9 @@ def sql(query: str, fmt: str) -> None:
     Only the warehouse's tables are reachable: reading or writing files, extensions and settings fail."""
     import duckdb
 
-    from ingestion import warehouse
+    from warehouse import access
 
-    with warehouse.connect(_paths()) as connection:
+    with access.connect(_paths()) as connection:
         try:
             relation = connection.sql(query)
             if relation is None:
@@ -390,14 +386,11 @@ def run_dags(dag_ids: tuple[str, ...], conf: str | None) -> None:
     Default: every ingest DAG, then sli_warehouse. Needs AIRFLOW_HOME with a migrated database
     (`./dev quickstart` sets this up).
     """
-    from ingestion.airflow_runner import REFRESH_DAGS, run_refresh
+    import subprocess
 
-    started = time.perf_counter()
-    try:
-        params = json.loads(conf) if conf else None
-    except json.JSONDecodeError as exc:
-        raise SliError(f"--conf is not JSON: {exc}") from exc
-    for outcome in run_refresh(list(dag_ids) or REFRESH_DAGS, params):
-        tasks = ", ".join(f"{task}={state}" for task, state in outcome.task_states.items())
-        click.echo(f"  {outcome.dag_id}: {outcome.state} ({tasks})")
-    click.echo(f"DAG runs finished in {time.perf_counter() - started:.1f}s")
+    from core.settings import DAGS_DIR
+
+    # Airflow is imported only under dags/: the runner lives there, and runs in its own process.
+    path = os.pathsep.join(filter(None, [str(DAGS_DIR), os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "sli_airflow.runner", *dag_ids, *(["--conf", conf] if conf else [])]
+    sys.exit(subprocess.run(command, env={**os.environ, "PYTHONPATH": path}).returncode)

@@ -11,10 +11,12 @@ import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from ingestion import gx, locks
-from ingestion.errors import AuditError
+from warehouse import gx
+
+from core import locks
+from core.errors import AuditError
 from ingestion.landing import sha256_of
-from ingestion.settings import Paths
+from core.settings import Paths
 
 Finding = gx.Outcome
 

@@ -1,17 +1,22 @@
 """Run the refresh through the Airflow DAGs themselves, with Airflow's own test runner (`dag.test()`).
 
-Used by the quick start and the tests: the same DAGs a scheduler would run, executed in this
-process against the local SQLite metadata database, so no scheduler or workers are needed.
+Used by the quick start and the tests (`sli run-dags` runs `python -m sli_airflow.runner` with this
+folder on the path): the same DAGs a scheduler would run, executed in one process against the local
+SQLite metadata database, so no scheduler or workers are needed.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+import time
 from dataclasses import dataclass
 
-from ingestion.errors import SliError
-from ingestion.settings import REPO_ROOT, SOURCES
+from core.errors import SliError
+from core.settings import DAGS_DIR, SOURCES
 
-DAGS_FOLDER = REPO_ROOT / "dags"
+DAGS_FOLDER = DAGS_DIR
 REFRESH_DAGS = [f"sli_ingest_{source}" for source in SOURCES] + ["sli_warehouse"]
 
 
@@ -55,3 +60,28 @@ def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> 
             failed = [task for task, state in outcome.task_states.items() if state == "failed"]
             raise SliError(f"DAG {dag_id} ended {outcome.state}; failed task(s): {', '.join(failed) or 'none'}")
     return outcomes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sli run-dags", description=__doc__.splitlines()[0])
+    parser.add_argument("dag_ids", nargs="*")
+    parser.add_argument("--conf", default=None)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        params = json.loads(args.conf) if args.conf else None
+        for outcome in run_refresh(args.dag_ids or REFRESH_DAGS, params):
+            tasks = ", ".join(f"{task}={state}" for task, state in outcome.task_states.items())
+            print(f"  {outcome.dag_id}: {outcome.state} ({tasks})", flush=True)
+    except json.JSONDecodeError as exc:
+        print(f"error: --conf is not JSON: {exc}", file=sys.stderr)
+        return 1
+    except SliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"DAG runs finished in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

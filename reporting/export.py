@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion import warehouse
-from ingestion.errors import SliError
-from ingestion.settings import Paths
+from warehouse import access
+from warehouse.access import frame
+from core.errors import SliError
+from core.settings import Paths
 
 WORKBOOK_SHEETS = {
     "Overview": "mart_sector_overview",
@@ -28,16 +29,11 @@ WORKBOOK_SHEETS = {
 
 def _descriptions(paths: Paths) -> dict[str, dict]:
     """Model and column descriptions from the manifest of the build that made the warehouse."""
-    manifest = paths.home / "dbt" / "target" / "manifest.json"
+    manifest = paths.dbt_target / "manifest.json"
     if not manifest.exists():
         raise SliError(f"no dbt manifest at {manifest}: run `sli build` (or `sli refresh`) first")
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
     return {node["name"]: node for node in nodes if node["resource_type"] == "model"}
-
-
-def _frame(connection, query: str) -> pd.DataFrame:
-    cursor = connection.execute(query)
-    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
 
 
 def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
@@ -45,7 +41,7 @@ def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
     rows = [("About", "", "SLI warehouse export from " + str(paths.published)
              + (". SYNTHETIC SAMPLE DATA: no figure is real." if synthetic else "."))]
     rows += [("Sheet", sheet, models[table]["description"]) for sheet, table in WORKBOOK_SHEETS.items()]
-    freshness = _frame(connection, "select source, latest_data_date, last_loaded_at from quality.qa_source_freshness")
+    freshness = frame(connection, "select source, latest_data_date, last_loaded_at from quality.qa_source_freshness")
     rows += [("Source", row.source, f"newest data {row.latest_data_date}; last loaded {row.last_loaded_at}")
              for row in freshness.itertuples()]
     for sheet, table in WORKBOOK_SHEETS.items():
@@ -56,9 +52,9 @@ def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
 def export(paths: Paths, out: Path | None = None) -> Path:
     """Every mart as Parquet and CSV, and the overview workbook, into OUT (default: SLI_HOME/exports/<quarter>)."""
     models = _descriptions(paths)
-    with warehouse.connect(paths, writes_files=True) as connection:
+    with access.connect(paths, writes_files=True) as connection:
         [(quarter,)] = connection.execute("select max(quarter_id) from mart_sector_overview").fetchall()
-        folder = out or paths.home / "exports" / quarter
+        folder = out or paths.exports / quarter
         try:
             for kind in ("parquet", "csv"):
                 (folder / kind).mkdir(parents=True, exist_ok=True)
@@ -71,15 +67,15 @@ def export(paths: Paths, out: Path | None = None) -> Path:
             connection.table(mart).write_parquet(str(folder / "parquet" / f"{mart}.parquet"))
             connection.table(mart).write_csv(str(folder / "csv" / f"{mart}.csv"), header=True)
         # Rows in a stable order (by every column, left to right), so an export can be compared with the last one.
-        sheets = {sheet: _frame(connection, f"select * from {table} order by all")
+        sheets = {sheet: frame(connection, f"select * from {table} order by all")
                   for sheet, table in WORKBOOK_SHEETS.items()}
         notes = _notes(paths, connection, models)
     workbook = folder / f"sli_overview_{quarter}.xlsx"
     options = {"strings_to_formulas": False, "strings_to_urls": False}  # '=HYPERLINK(...)' stays text
     with pd.ExcelWriter(workbook, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         notes.to_excel(writer, sheet_name="Notes", index=False)
-        for sheet, frame in sheets.items():
-            _excel_ready(frame).to_excel(writer, sheet_name=sheet, index=False)
+        for sheet, rows in sheets.items():
+            _excel_ready(rows).to_excel(writer, sheet_name=sheet, index=False)
     return folder
 
 

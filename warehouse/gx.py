@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingestion.atomic_files import write_text_atomically
-from ingestion.settings import GX_PROJECT_DIR, Paths
+from core.atomic_files import write_text_atomically
+from core.settings import GX_PROJECT_DIR, Paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,13 +26,12 @@ WAREHOUSE_DATASOURCE = "warehouse"
 
 @lru_cache(maxsize=4)
 def _context(home: str):
-    # GX logs every class it registers at import and would send usage statistics; neither is wanted.
+    # GX logs every class it registers at import; its usage statistics are off in great_expectations.yml.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    os.environ["SLI_HOME"] = home  # great_expectations.yml writes results and Data Docs under SLI_HOME
     import great_expectations as gx
 
-    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+    # great_expectations.yml writes results and Data Docs under ${SLI_HOME}, given here as a value.
+    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR), runtime_environment={"SLI_HOME": home})
 
 
 def context(paths: Paths):
@@ -96,11 +94,11 @@ def _write_summary(paths: Paths, name: str, rows: int, outcomes: list[Outcome]) 
         "status": status_of(outcomes), "expectations": len(outcomes),
         "failed": [asdict(o) for o in outcomes if not o.success],
     }
-    write_text_atomically(paths.home / "quality" / "latest" / f"{name}.json", json.dumps(summary, indent=1, default=str))
+    write_text_atomically(paths.quality_summaries / f"{name}.json", json.dumps(summary, indent=1, default=str))
 
 
 def latest_summaries(paths: Paths) -> list[dict]:
-    folder = paths.home / "quality" / "latest"
+    folder = paths.quality_summaries
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
 
 
@@ -111,4 +109,4 @@ def build_docs(paths: Paths) -> Path:
 
 
 def docs_index(paths: Paths) -> Path:
-    return paths.home / "quality" / "data_docs" / "index.html"
+    return paths.data_docs

@@ -1,0 +1,1 @@
+"""`sli`: the command line, and the quarterly refresh it and the Airflow tasks run step by step."""
