@@ -20,7 +20,7 @@ import statistics
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.references import REFERENCES, run_reference
@@ -36,13 +36,37 @@ class Scale:
     last_year: int = 2025  # quarterly to Q4 2025/26; the incremental run adds Q1 2026/27
 
     def sample_args(self) -> list[str]:
-        return ["sample", "--metrics", str(self.metrics), "--quarterly", "--lginform-format", "csv",
-                "--first-year", str(self.first_year), "--last-year", str(self.last_year)]
+        return [
+            "sample",
+            "--metrics",
+            str(self.metrics),
+            "--quarterly",
+            "--lginform-format",
+            "csv",
+            "--first-year",
+            str(self.first_year),
+            "--last-year",
+            str(self.last_year),
+        ]
 
     def next_quarter_args(self) -> list[str]:
         year = str(self.last_year + 1)
-        return ["sample", "--metrics", str(self.metrics), "--quarterly", "--lginform-format", "csv", "--only",
-                "lginform", "--first-year", year, "--last-year", year, "--last-quarter", "1"]
+        return [
+            "sample",
+            "--metrics",
+            str(self.metrics),
+            "--quarterly",
+            "--lginform-format",
+            "csv",
+            "--only",
+            "lginform",
+            "--first-year",
+            year,
+            "--last-year",
+            year,
+            "--last-quarter",
+            "1",
+        ]
 
 
 SCALES = {
@@ -60,11 +84,15 @@ TARGETS = {
     "report under 2 s": ("report_s", "<", 2.0),
 }
 SCALE_TARGETS = {
-    "real": {"full refresh under 20 s": ("refresh_wall_s", "<", 20.0),
-             "incremental quarter under 15% of a full refresh": ("incremental_share", "<", 0.15)},
-    "lginform": {"full refresh under 600 s": ("refresh_wall_s", "<", 600.0),
-                 "peak memory under 4 GB": ("refresh_peak_rss_mb", "<", 4096.0),
-                 "incremental quarter under 10% of a full refresh": ("incremental_share", "<", 0.10)},
+    "real": {
+        "full refresh under 20 s": ("refresh_wall_s", "<", 20.0),
+        "incremental quarter under 15% of a full refresh": ("incremental_share", "<", 0.15),
+    },
+    "lginform": {
+        "full refresh under 600 s": ("refresh_wall_s", "<", 600.0),
+        "peak memory under 4 GB": ("refresh_peak_rss_mb", "<", 4096.0),
+        "incremental quarter under 10% of a full refresh": ("incremental_share", "<", 0.10),
+    },
 }
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
 SUMMARY = Path(__file__).resolve().parent / "RESULTS.md"
@@ -110,17 +138,25 @@ def _measure(name: str, scale: Scale, scratch: Path, stages: dict) -> dict:
     files = str(home / "inbox" / "lginform" / "data_metricType-*.csv")
     references = {ref: run_reference(ref, files, scratch) for ref in REFERENCES}
     print(f"[{name}] references {references}", flush=True)
-    plan = [("load lginform", [["ingest", "lginform"]]),
-            ("load others", [["ingest", s] for s in ("polls", "shared_services", "ope")]),
-            ("build", [["build"]]), ("audit", [["audit"]]), ("publish", [["publish"]]), ("report", [["report"]]),
-            ("query", [["sql", "select * from mart_sector_overview"]]),
-            ("no-op refresh", [["refresh"]])]  # the same inputs again: nothing to build or publish
+    plan = [
+        ("load lginform", [["ingest", "lginform"]]),
+        ("load others", [["ingest", s] for s in ("polls", "shared_services", "ope")]),
+        ("build", [["build"]]),
+        ("audit", [["audit"]]),
+        ("publish", [["publish"]]),
+        ("report", [["report"]]),
+        ("query", [["sql", "select * from mart_sector_overview"]]),
+        ("no-op refresh", [["refresh"]]),
+    ]  # the same inputs again: nothing to build or publish
     for stage, commands in plan:
         stages[stage] = run_stage(home, *commands)
         print(f"[{name}] {stage} {stages[stage]}", flush=True)
     database = home / "warehouse" / "sli.duckdb"
-    raw_values = _count(None, "select count(*) from read_parquet(?)",
-                        [sorted(str(p) for p in (home / "raw" / "lginform" / "values").glob("*.parquet"))])
+    raw_values = _count(
+        None,
+        "select count(*) from read_parquet(?)",
+        [sorted(str(p) for p in (home / "raw" / "lginform" / "values").glob("*.parquet"))],
+    )
     council_values = _count(database, "select count(*) from fct_council_metric_values")
     size_mb = round(database.stat().st_size / 2**20, 1)
     query = _query_ms(database)
@@ -135,8 +171,12 @@ def _measure(name: str, scale: Scale, scratch: Path, stages: dict) -> dict:
     full = sum(stages[s]["wall_s"] for s in REFRESH)
     added = sum(f["wall_s"] for f in incremental.values())
     return {
-        "scale": {**asdict(scale), "raw_values": raw_values, "council_metric_values": council_values,
-                  "warehouse_mb": size_mb},
+        "scale": {
+            **asdict(scale),
+            "raw_values": raw_values,
+            "council_metric_values": council_values,
+            "warehouse_mb": size_mb,
+        },
         "stages": stages,
         "references": references,
         "refresh_wall_s": round(full, 2),
@@ -159,14 +199,18 @@ def _holds(value: float, op: str, limit: float) -> bool:
 
 def targets(name: str, figures: dict) -> dict[str, dict]:
     checks = {**TARGETS, **{f"{name}: {label}": check for label, check in SCALE_TARGETS.get(name, {}).items()}}
-    return {label: {"figure": figures[key], "target": f"{op} {limit:g}", "holds": _holds(figures[key], op, limit)}
-            for label, (key, op, limit) in checks.items()}
+    return {
+        label: {"figure": figures[key], "target": f"{op} {limit:g}", "holds": _holds(figures[key], op, limit)}
+        for label, (key, op, limit) in checks.items()
+    }
 
 
 def _stage_table(rows: dict[str, dict], values: int | None = None, before: dict | None = None) -> list[str]:
     """A row per stage: wall and CPU seconds, peak memory, LG Inform values per second of wall time, and
     the wall seconds BEFORE (the baseline) where it has the stage."""
-    head = "| stage |" + (" before wall s |" if before is not None else "") + " wall s | CPU s | peak RSS MB | values/s |"
+    head = (
+        "| stage |" + (" before wall s |" if before is not None else "") + " wall s | CPU s | peak RSS MB | values/s |"
+    )
     lines = [head, "|" + " --- |" + " ---: |" * (head.count("|") - 2)]
     for label, f in rows.items():
         rate = f"{round(values / f['wall_s']):,}" if values and f["wall_s"] else ""
@@ -176,38 +220,68 @@ def _stage_table(rows: dict[str, dict], values: int | None = None, before: dict 
 
 
 def _all_stages(figures: dict) -> dict[str, dict]:
-    return {**figures["stages"],
-            **{f"*reference: {ref.replace('_', ' ')}*": f for ref, f in figures["references"].items()},
-            **{f"*incremental: {stage}*": f for stage, f in figures["incremental"]["stages"].items()}}
+    return {
+        **figures["stages"],
+        **{f"*reference: {ref.replace('_', ' ')}*": f for ref, f in figures["references"].items()},
+        **{f"*incremental: {stage}*": f for stage, f in figures["incremental"]["stages"].items()},
+    }
 
 
 def markdown(result: dict, baseline: dict | None = None) -> str:
     """The run as Markdown tables; with BASELINE ({"measured_at", scale: figures}), each stage's wall
     time before too."""
     machine = result["machine"]
-    lines = [f"Measured {result['measured_at']} on {machine['cpus']} cores, {machine['memory_gib']} GiB,"
-             f" {machine['platform']}, Python {machine['python']}.", ""]
+    lines = [
+        f"Measured {result['measured_at']} on {machine['cpus']} cores, {machine['memory_gib']} GiB,"
+        f" {machine['platform']}, Python {machine['python']}.",
+        "",
+    ]
     for name, figures in result["scales"].items():
         if "failed" in figures:
-            lines += [f"### {name}: FAILED", "", *_stage_table(figures["stages"]), "", "```", figures["failed"][-1500:],
-                      "```", ""]
+            lines += [
+                f"### {name}: FAILED",
+                "",
+                *_stage_table(figures["stages"]),
+                "",
+                "```",
+                figures["failed"][-1500:],
+                "```",
+                "",
+            ]
             continue
         scale = figures["scale"]
         before = baseline.get(name) if baseline is not None else None
-        lines += [f"### {name}: {scale['metrics']:,} metrics, {scale['raw_values']:,} values loaded,"
-                  f" warehouse {scale['warehouse_mb']:,} MB", "",
-                  *_stage_table(_all_stages(figures), scale["raw_values"],
-                                None if baseline is None else _all_stages(before) if before else {})]
+        lines += [
+            f"### {name}: {scale['metrics']:,} metrics, {scale['raw_values']:,} values loaded,"
+            f" warehouse {scale['warehouse_mb']:,} MB",
+            "",
+            *_stage_table(
+                _all_stages(figures),
+                scale["raw_values"],
+                None if baseline is None else _all_stages(before) if before else {},
+            ),
+        ]
         if before:
-            lines += ["", f"Before ({baseline['measured_at']}): full refresh {before['refresh_wall_s']} s, one more"
-                          f" quarter {before['incremental']['wall_s']} s."]
-        lines += ["", f"Full refresh {figures['refresh_wall_s']} s; one more quarter {figures['incremental']['wall_s']} s"
-                      f" ({figures['incremental_share']:.0%} of it). Load: {figures['load_rows_per_s']:,} values/s,"
-                      f" {figures['load_vs_duckdb_alone']}x DuckDB alone, {figures['pandas_sqlite_vs_load']}x faster"
-                      f" than pandas + SQLite. Query {figures['query']['median_ms']} ms (first {figures['query']['first_ms']} ms).",
-                  "", "| target | figure | holds |", "| --- | ---: | --- |"]
-        lines += [f"| {label} | {t['figure']} ({t['target']}) | {'yes' if t['holds'] else '**no**'} |"
-                  for label, t in figures["targets"].items()]
+            lines += [
+                "",
+                f"Before ({baseline['measured_at']}): full refresh {before['refresh_wall_s']} s, one more"
+                f" quarter {before['incremental']['wall_s']} s.",
+            ]
+        lines += [
+            "",
+            f"Full refresh {figures['refresh_wall_s']} s; one more quarter {figures['incremental']['wall_s']} s"
+            f" ({figures['incremental_share']:.0%} of it). Load: {figures['load_rows_per_s']:,} values/s,"
+            f" {figures['load_vs_duckdb_alone']}x DuckDB alone, {figures['pandas_sqlite_vs_load']}x faster"
+            f" than pandas + SQLite. Query {figures['query']['median_ms']} ms"
+            f" (first {figures['query']['first_ms']} ms).",
+            "",
+            "| target | figure | holds |",
+            "| --- | ---: | --- |",
+        ]
+        lines += [
+            f"| {label} | {t['figure']} ({t['target']}) | {'yes' if t['holds'] else '**no**'} |"
+            for label, t in figures["targets"].items()
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -217,16 +291,24 @@ def main() -> None:
     parser.add_argument("--scale", choices=SCALES, action="append", help="run only this scale (repeatable)")
     parser.add_argument("--lginform", action="store_true", help="add the lginform scale (about 100M values)")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--summary", type=lambda text: Path(text) if text else None, default=SUMMARY,
-                        help="where the before/after tables go (default bench/RESULTS.md); '' for nowhere")
+    parser.add_argument(
+        "--summary",
+        type=lambda text: Path(text) if text else None,
+        default=SUMMARY,
+        help="where the before/after tables go (default bench/RESULTS.md); '' for nowhere",
+    )
     parser.add_argument("--scratch", type=Path, default=None, help="where the temporary homes go (default: TMPDIR)")
     options = parser.parse_args()
     names = options.scale or ["real", "large", *(["lginform"] if options.lginform else [])]
 
     result = {
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        },
         "scales": {},
     }
     options.out.mkdir(parents=True, exist_ok=True)
@@ -241,9 +323,11 @@ def main() -> None:
         (options.out / f"{stamp}.json").write_text(json.dumps(result, indent=1))
         (options.out / f"{stamp}.md").write_text(markdown(result))
         if options.summary:
-            options.summary.write_text("# Benchmark results\n\nWritten by `python -m bench`; \"before\" is"
-                                       " `bench/baseline.json`. See bench/README.md for what each figure means.\n\n"
-                                       + markdown(result, json.loads(BASELINE.read_text())))
+            options.summary.write_text(
+                '# Benchmark results\n\nWritten by `python -m bench`; "before" is'
+                " `bench/baseline.json`. See bench/README.md for what each figure means.\n\n"
+                + markdown(result, json.loads(BASELINE.read_text()))
+            )
     print(markdown(result))
     if any("failed" in figures for figures in result["scales"].values()):
         raise SystemExit("a scale failed: see its error above and in the results")

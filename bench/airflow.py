@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.__main__ import RESULTS
@@ -42,8 +42,9 @@ print(elapsed)
 def dag_import_seconds(environment: dict[str, str]) -> dict[str, float]:
     times = {}
     for path in sorted(DAGS.glob("*.py")):
-        out = subprocess.run([sys.executable, "-c", IMPORT_ONE, str(path)], env=environment, capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", IMPORT_ONE, str(path)], env=environment, capture_output=True, text=True, check=True
+        )
         times[path.name] = round(float(out.stdout.strip().splitlines()[-1]), 3)
     return times
 
@@ -56,9 +57,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="sli-bench-airflow-") as folder:
         home = Path(folder) / "direct"
-        environment = {**os.environ, "SLI_HOME": str(home), "AIRFLOW_HOME": str(Path(folder) / "airflow"),
-                       "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                       "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
+        environment = {
+            **os.environ,
+            "SLI_HOME": str(home),
+            "AIRFLOW_HOME": str(Path(folder) / "airflow"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        }
         imports = dag_import_seconds(environment)
         run_stage(home, ["sample", *(["--metrics", str(options.metrics)] if options.metrics else [])])
         run_stage(home, *[["ingest", source] for source in ("lginform", "polls", "shared_services", "ope")])
@@ -66,12 +72,16 @@ def main() -> None:
         direct = sum(run_stage(home, [step])["wall_s"] for step in ("build", "audit", "publish", "report"))
         subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=environment, check=True, capture_output=True)
         started = time.perf_counter()
-        subprocess.run([str(SLI), "run-dags", "sli_warehouse"], check=True, capture_output=True,
-                       env={**environment, "SLI_HOME": str(Path(folder) / "airflow_home")})
+        subprocess.run(
+            [str(SLI), "run-dags", "sli_warehouse"],
+            check=True,
+            capture_output=True,
+            env={**environment, "SLI_HOME": str(Path(folder) / "airflow_home")},
+        )
         under_airflow = time.perf_counter() - started
 
     result = {
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "metrics": options.metrics or 97,
         "dag_import_s": imports,
         "warehouse_direct_s": round(direct, 2),

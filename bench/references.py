@@ -114,7 +114,14 @@ REFERENCES = {"duckdb_alone": DUCKDB_ALONE, "pandas_sqlite": PANDAS_SQLITE}
 def run_reference(name: str, files_glob: str, scratch: Path) -> dict:
     import json
 
-    arguments = [files_glob, str(scratch / f"{name}.db"), str(SEED_PATH), NUMBER_WITH_COMMAS, GSS_ANY, PERIOD_ID,
-                 json.dumps(SUPPRESSION_MARKERS)]
+    arguments = [
+        files_glob,
+        str(scratch / f"{name}.db"),
+        str(SEED_PATH),
+        NUMBER_WITH_COMMAS,
+        GSS_ANY,
+        PERIOD_ID,
+        json.dumps(SUPPRESSION_MARKERS),
+    ]
     figures, printed = measure([sys.executable, "-c", REFERENCES[name], *arguments])
     return {**figures, "csv_rows": int(printed)}

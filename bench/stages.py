@@ -27,14 +27,22 @@ def measure(argv: list[str], env: dict | None = None) -> tuple[dict, str]:
         stdout.seek(0), stderr.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise StageFailed(f"{' '.join(argv[:3])} failed after {wall:.0f} s: {stderr.read().decode()[-4000:]}")
-        return ({"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-                 "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)},  # ru_maxrss is in KiB on Linux
-                stdout.read().decode())
+        return (
+            {
+                "wall_s": round(wall, 3),
+                "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            },  # ru_maxrss is in KiB on Linux
+            stdout.read().decode(),
+        )
 
 
 def run_stage(home: Path, *commands: list[str]) -> dict:
     """Run `sli` commands one after another against HOME; return their summed wall and CPU seconds and
     the peak resident memory of any of them (with its children, e.g. dbt)."""
     figures = [measure([str(SLI), *command], {**os.environ, "SLI_HOME": str(home)})[0] for command in commands]
-    return {"wall_s": round(sum(f["wall_s"] for f in figures), 3), "cpu_s": round(sum(f["cpu_s"] for f in figures), 3),
-            "peak_rss_mb": max(f["peak_rss_mb"] for f in figures)}
+    return {
+        "wall_s": round(sum(f["wall_s"] for f in figures), 3),
+        "cpu_s": round(sum(f["cpu_s"] for f in figures), 3),
+        "peak_rss_mb": max(f["peak_rss_mb"] for f in figures),
+    }

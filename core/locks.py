@@ -11,10 +11,10 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from core.errors import SliError
 
@@ -38,10 +38,12 @@ def holding(lock: Path, doing: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "another process"
-            raise Busy(f"cannot start {doing}: {holder}; wait for it to finish (the lock ends with that process,"
-                       " so there is nothing to remove)") from None
+            raise Busy(
+                f"cannot start {doing}: {holder}; wait for it to finish (the lock ends with that process,"
+                " so there is nothing to remove)"
+            ) from None
         os.ftruncate(fd, 0)
-        since = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        since = datetime.now(UTC).isoformat(timespec="seconds")
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} is {doing} since {since}".encode(), 0)
         _held.add(str(lock))
         try:

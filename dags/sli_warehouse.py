@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
+
 from sli_airflow.wiring import PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL, raw_asset
 
 DOC = """
@@ -30,8 +31,11 @@ run may set `full_refresh` (dbt's `--full-refresh`), which always builds.
     default_args=WAREHOUSE_ARGS,
     tags=["sli", "warehouse"],
     doc_md=DOC,
-    params={"full_refresh": Param(False, type="boolean",
-                                  description="Pass dbt's --full-refresh: rebuild incremental models from scratch.")},
+    params={
+        "full_refresh": Param(
+            False, type="boolean", description="Pass dbt's --full-refresh: rebuild incremental models from scratch."
+        )
+    },
 )
 def sli_warehouse():
     @task(pool=WRITER_POOL)

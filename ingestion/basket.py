@@ -32,8 +32,9 @@ def active(environ: dict[str, str] | None = None) -> str:
     """The basket in use: `SLI_BASKET`, else the synthetic sample's."""
     name = (os.environ if environ is None else environ).get(ENV_BASKET) or DEFAULT_BASKET
     if name not in names():
-        raise SliError(f"{ENV_BASKET}={name!r} names no basket in {BASKET_PATH.name}; expected one of:"
-                       f" {', '.join(names())}")
+        raise SliError(
+            f"{ENV_BASKET}={name!r} names no basket in {BASKET_PATH.name}; expected one of: {', '.join(names())}"
+        )
     return name
 
 

@@ -40,19 +40,38 @@ def rules(table: Table) -> list[Rule]:
         if column.type == "float":
             out.append(Rule(column, "must be a finite number", f"not isfinite({name})"))
         if column.plausible:
-            out.append(Rule(column, f"must be from {EARLIEST_DATE} to a year after loading",
-                            f"{name} not between ? and ?", (EARLIEST_DATE, date.today() + AHEAD)))
+            out.append(
+                Rule(
+                    column,
+                    f"must be from {EARLIEST_DATE} to a year after loading",
+                    f"{name} not between ? and ?",
+                    (EARLIEST_DATE, date.today() + AHEAD),
+                )
+            )
         if column.allowed:
-            out.append(Rule(column, "must be one of " + ", ".join(column.allowed),
-                            f"not list_contains(?, {name})", (list(column.allowed),)))
+            out.append(
+                Rule(
+                    column,
+                    "must be one of " + ", ".join(column.allowed),
+                    f"not list_contains(?, {name})",
+                    (list(column.allowed),),
+                )
+            )
         if column.minimum is not None and column.maximum is not None:
-            out.append(Rule(column, f"must be between {column.minimum:g} and {column.maximum:g}",
-                            f"{name} not between ? and ?", (column.minimum, column.maximum)))
+            out.append(
+                Rule(
+                    column,
+                    f"must be between {column.minimum:g} and {column.maximum:g}",
+                    f"{name} not between ? and ?",
+                    (column.minimum, column.maximum),
+                )
+            )
         elif column.minimum is not None:
             out.append(Rule(column, f"must be at least {column.minimum:g}", f"{name} < ?", (column.minimum,)))
         if column.pattern:
-            out.append(Rule(column, f"must match {column.pattern}", f"not regexp_matches({name}, ?)",
-                            (column.pattern,)))
+            out.append(
+                Rule(column, f"must match {column.pattern}", f"not regexp_matches({name}, ?)", (column.pattern,))
+            )
     return out
 
 
@@ -65,8 +84,10 @@ def _breaking_sql(table: Table) -> tuple[str, list]:
         params += rule.params
     if not cases:
         return "select _pos, null::integer as rule from batch where false", []
-    return (f"select _pos, rule from (select _pos, case {' '.join(cases)} end as rule from batch)"
-            " where rule is not null", params)
+    return (
+        f"select _pos, rule from (select _pos, case {' '.join(cases)} end as rule from batch) where rule is not null",
+        params,
+    )
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> dict[int, tuple[str, str, bool]]:
@@ -74,7 +95,8 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> dict[int, tuple
     all rows that share a key with different values (nobody can tell which is right)."""
     key = ", ".join(_quoted(name) for name in table.key)
     [(any_shared,)] = con.execute(
-        f"select exists (select 1 from batch group by _file, {key} having count(*) > 1)").fetchall()
+        f"select exists (select 1 from batch group by _file, {key} having count(*) > 1)"
+    ).fetchall()
     if not any_shared:
         return {}
     content = ", ".join(_quoted(name) for name in table.column_names)
@@ -114,8 +136,11 @@ def check(table: Table, batch: pa.Table) -> tuple[pa.Table, list[tuple[int, Reje
         checks = rules(table)
         for position, index in broken:
             rule = checks[index]
-            failing[position] = (rule.column.name, f"{table.source}.{table.name} contract: {rule.column.name}"
-                                                   f" {rule.words}", True)
+            failing[position] = (
+                rule.column.name,
+                f"{table.source}.{table.name} contract: {rule.column.name} {rule.words}",
+                True,
+            )
         if not failing:
             return batch.drop_columns("_pos"), []
         _positions(con, "failing", failing)

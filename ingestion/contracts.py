@@ -38,12 +38,14 @@ _ARROW = {
     "date": pa.date32(),
     "boolean": pa.bool_(),
 }
-LINEAGE = pa.schema([
-    ("_source_row", pa.int64()),
-    ("_load_id", pa.string()),
-    ("_source_file", pa.string()),
-    ("_loaded_at", pa.timestamp("us", tz="UTC")),
-])
+LINEAGE = pa.schema(
+    [
+        ("_source_row", pa.int64()),
+        ("_load_id", pa.string()),
+        ("_source_file", pa.string()),
+        ("_loaded_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -115,16 +117,26 @@ class Table:
         if isinstance(parsed, pd.DataFrame):
             parsed = pa.Table.from_pandas(parsed, preserve_index=False)
         schema = self.parsed_schema()
-        columns = [parsed[name] if name in parsed.column_names else pa.nulls(parsed.num_rows, schema.field(name).type)
-                   for name in schema.names]
-        columns = [pc.if_else(pc.equal(trimmed := pc.utf8_trim_whitespace(column), ""), None, trimmed)
-                   if pa.types.is_string(field.type) and pa.types.is_string(column.type) else column
-                   for column, field in zip(columns, schema)]
+        columns = [
+            parsed[name] if name in parsed.column_names else pa.nulls(parsed.num_rows, schema.field(name).type)
+            for name in schema.names
+        ]
+        columns = [
+            pc.if_else(pc.equal(trimmed := pc.utf8_trim_whitespace(column), ""), None, trimmed)
+            if pa.types.is_string(field.type) and pa.types.is_string(column.type)
+            else column
+            for column, field in zip(columns, schema)
+        ]
         return pa.Table.from_arrays(columns, names=schema.names).cast(schema)
 
 
-_VALUE = Column("value_status", "string", "`ok`, or why the value is NULL (suppression marker or blank).",
-                required=True, allowed=VALUE_STATUSES)
+_VALUE = Column(
+    "value_status",
+    "string",
+    "`ok`, or why the value is NULL (suppression marker or blank).",
+    required=True,
+    allowed=VALUE_STATUSES,
+)
 
 LGINFORM_VALUES = Table(
     source="lginform",
@@ -134,55 +146,87 @@ LGINFORM_VALUES = Table(
     columns=(
         Column("area_code", "string", "GSS code of the area.", required=True, pattern=GSS_ANY),
         Column("area_label", "string", "Area name as the source gave it."),
-        Column("area_status", "string", "The code against the council register: `current`, `retired`"
-               " (abolished council, kept) or `unknown` (not a principal council, kept).",
-               required=True, allowed=AREA_STATUSES),
-        Column("metric_id", "string", "LG Inform metric type identifier, or a long-format file's measure code"
-               " (its `Code`, else the measure's name in lower case with `_` for other characters).",
-               required=True),
-        Column("period_id", "string", "Canonical period identifier (never `latest`): `fin_2019_20`, `cal_2021`,"
-               " `acad_2017_18`, `q3_2022_23`, `m04_2024`, `cen_2021` or `span_<start>_<end>`.", required=True,
-               pattern=PERIOD_ID),
+        Column(
+            "area_status",
+            "string",
+            "The code against the council register: `current`, `retired`"
+            " (abolished council, kept) or `unknown` (not a principal council, kept).",
+            required=True,
+            allowed=AREA_STATUSES,
+        ),
+        Column(
+            "metric_id",
+            "string",
+            "LG Inform metric type identifier, or a long-format file's measure code"
+            " (its `Code`, else the measure's name in lower case with `_` for other characters).",
+            required=True,
+        ),
+        Column(
+            "period_id",
+            "string",
+            "Canonical period identifier (never `latest`): `fin_2019_20`, `cal_2021`,"
+            " `acad_2017_18`, `q3_2022_23`, `m04_2024`, `cen_2021` or `span_<start>_<end>`.",
+            required=True,
+            pattern=PERIOD_ID,
+        ),
         Column("period_label", "string", "Period label as the source gave it."),
         Column("period_start", "date", "First day of the period.", required=True, plausible=True),
         Column("period_end", "date", "Last day of the period.", required=True),
         Column("value", "float", "The value, unrounded; NULL when missing or suppressed."),
         Column("value_formatted", "string", "The value as the source printed it."),
         _VALUE,
-        Column("source_format", "string", "Which layout it came from.", required=True,
-               allowed=("api_json", "api_csv", "long_csv", "ons_csv")),
+        Column(
+            "source_format",
+            "string",
+            "Which layout it came from.",
+            required=True,
+            allowed=("api_json", "api_csv", "long_csv", "ons_csv"),
+        ),
     ),
     formats=(
-        FileFormat("LG Inform `/data` JSON response (`/data.table` is the same table)", (".json",),
-                   ("columns", "rows"),
-                   notes="A table: `columns[]` describe the columns and each of `rows[]` holds `values[]`, the i-th"
-                         " cell under `columns[i]`. Area, metric type and period each sit on the rows or on the"
-                         " columns, as the request's `rowGrouping` / `columnGrouping` put them; the parser reads"
-                         " them from wherever they are. A cell's raw `value` is the figure (`formatted` when there"
-                         " is no raw value); a cell with neither is missing, and a suppression marker in"
-                         " `formatted` makes it suppressed. A period's `startDate` and `endDate`, when given,"
-                         " decide its identifier."),
-        FileFormat("LG Inform `/data.csv` or report download (rows by area, columns by period)", (".csv",),
-                   ("area", "area label"), optional=("area long label",),
-                   notes="Columns `area`, `area label`, `area long label` in either order, then one column per"
-                         " period: a label (`2019/20`, `2022/23 Q3`, `Apr 2024`, `2021`, `2017/18 (academic)`)"
-                         " or an identifier (`fin_2019_20`). The metric comes from the file name"
-                         " (`...metricType-<id>...csv`). Stray header-like rows whose `area` is `area` are"
-                         " skipped; numbers may have thousands separators."),
-        FileFormat("Long format of government data explorers (Oflog)", (".csv", ".xlsx"),
-                   ("Local authority code", "Financial year", "Measure", "Value"),
-                   optional=("Local authority name", "Code", "rank_order", "Unit"),
-                   notes="`Financial year` as `2019-20`. `Code` when the file has one, else the measure's name,"
-                         " identifies the measure. Other columns (region, grouping, median, MADs) are ignored."
-                         " `rank_order` `desc` = high is good, `asc` = low is good, `None`/blank = not"
-                         " applicable (an inference from how the explorers rank); a measure's polarity is its"
-                         " first non-blank `rank_order`."),
-        FileFormat("ONS Explore local statistics download", (".csv", ".xlsx"),
-                   ("areacd", "indicator", "period"),
-                   optional=("areanm", "value", "observation", "unit", "measure", "observation status"),
-                   notes="One row per area, indicator and period; periods as ISO intervals (`2016-09-01/P1Y`)"
-                         " or dates; `x` for a suppressed value. The value is in `value` or `observation`."
-                         " ONS's own `polarity` column is not read: polarity comes from the basket."),
+        FileFormat(
+            "LG Inform `/data` JSON response (`/data.table` is the same table)",
+            (".json",),
+            ("columns", "rows"),
+            notes="A table: `columns[]` describe the columns and each of `rows[]` holds `values[]`, the i-th"
+            " cell under `columns[i]`. Area, metric type and period each sit on the rows or on the"
+            " columns, as the request's `rowGrouping` / `columnGrouping` put them; the parser reads"
+            " them from wherever they are. A cell's raw `value` is the figure (`formatted` when there"
+            " is no raw value); a cell with neither is missing, and a suppression marker in"
+            " `formatted` makes it suppressed. A period's `startDate` and `endDate`, when given,"
+            " decide its identifier.",
+        ),
+        FileFormat(
+            "LG Inform `/data.csv` or report download (rows by area, columns by period)",
+            (".csv",),
+            ("area", "area label"),
+            optional=("area long label",),
+            notes="Columns `area`, `area label`, `area long label` in either order, then one column per"
+            " period: a label (`2019/20`, `2022/23 Q3`, `Apr 2024`, `2021`, `2017/18 (academic)`)"
+            " or an identifier (`fin_2019_20`). The metric comes from the file name"
+            " (`...metricType-<id>...csv`). Stray header-like rows whose `area` is `area` are"
+            " skipped; numbers may have thousands separators.",
+        ),
+        FileFormat(
+            "Long format of government data explorers (Oflog)",
+            (".csv", ".xlsx"),
+            ("Local authority code", "Financial year", "Measure", "Value"),
+            optional=("Local authority name", "Code", "rank_order", "Unit"),
+            notes="`Financial year` as `2019-20`. `Code` when the file has one, else the measure's name,"
+            " identifies the measure. Other columns (region, grouping, median, MADs) are ignored."
+            " `rank_order` `desc` = high is good, `asc` = low is good, `None`/blank = not"
+            " applicable (an inference from how the explorers rank); a measure's polarity is its"
+            " first non-blank `rank_order`.",
+        ),
+        FileFormat(
+            "ONS Explore local statistics download",
+            (".csv", ".xlsx"),
+            ("areacd", "indicator", "period"),
+            optional=("areanm", "value", "observation", "unit", "measure", "observation status"),
+            notes="One row per area, indicator and period; periods as ISO intervals (`2016-09-01/P1Y`)"
+            " or dates; `x` for a suppressed value. The value is in `value` or `observation`."
+            " ONS's own `polarity` column is not read: polarity comes from the basket.",
+        ),
     ),
 )
 
@@ -200,8 +244,12 @@ LGINFORM_METRIC_TYPES = Table(
         Column("unit_id", "string", "Measurement unit identifier."),
         Column("unit_label", "string", "Measurement unit label."),
         Column("period_type", "string", "Period type identifier (e.g. `CalendarYear`)."),
-        Column("polarity", "string", "Which direction is better; NULL when the file does not say (the basket"
-               " then decides).", allowed=POLARITIES),
+        Column(
+            "polarity",
+            "string",
+            "Which direction is better; NULL when the file does not say (the basket then decides).",
+            allowed=POLARITIES,
+        ),
         Column("discontinued", "boolean", "The publisher no longer updates it."),
         Column("null_as_zero", "boolean", "`nullAsZero`: the publisher's word that a missing value means zero."),
         Column("output_precision", "integer", "Decimal places to display (values stay unrounded).", minimum=0),
@@ -210,10 +258,14 @@ LGINFORM_METRIC_TYPES = Table(
         Column("last_updated", "string", "`metadataOrDataLastUpdated`, as given."),
     ),
     formats=(
-        FileFormat("LG Inform `/metricTypes` (`{\"metricType-array\": [...]}`) or `/metricTypes/{id}`"
-                   " (`{\"metricType\": {...}}`) JSON response", (".json",), ("metricType",),
-                   notes="`polarity` `High value is good` / `Low value is good` / `Not applicable`. Long-format"
-                         " files add their measures here too."),
+        FileFormat(
+            'LG Inform `/metricTypes` (`{"metricType-array": [...]}`) or `/metricTypes/{id}`'
+            ' (`{"metricType": {...}}`) JSON response',
+            (".json",),
+            ("metricType",),
+            notes="`polarity` `High value is good` / `Low value is good` / `Not applicable`. Long-format"
+            " files add their measures here too.",
+        ),
     ),
 )
 
@@ -225,8 +277,7 @@ POLL_ANSWERS = Table(
     columns=(
         Column("round_number", "integer", "Poll round, as the release numbers it.", required=True, minimum=1),
         Column("fieldwork_start", "date", "First day of fieldwork.", required=True, plausible=True),
-        Column("fieldwork_end", "date", "Last day of fieldwork (not before the start).", required=True,
-               plausible=True),
+        Column("fieldwork_end", "date", "Last day of fieldwork (not before the start).", required=True, plausible=True),
         Column("base_n", "integer", "Respondents asked the question.", required=True, minimum=100, maximum=100000),
         Column("question_code", "string", "Question code (see the `poll_questions` seed).", required=True),
         Column("question_text", "string", "Question wording."),
@@ -235,17 +286,23 @@ POLL_ANSWERS = Table(
         _VALUE,
     ),
     formats=(
-        FileFormat("Poll release table, one round per file", (".csv", ".xlsx"),
-                   ("Question code", "Answer"),
-                   optional=("Percent", "Proportion", "Round", "Fieldwork start", "Fieldwork end", "Base", "Question"),
-                   notes="`Round`, `Fieldwork start`, `Fieldwork end` and `Base` are columns or `Name: value` title"
-                         " rows above the table. The figures are in a `Percent` column (`87` or `87%`) or a"
-                         " `Proportion` / `Percent (0-1)` column (`0.87`): one of them is required."),
+        FileFormat(
+            "Poll release table, one round per file",
+            (".csv", ".xlsx"),
+            ("Question code", "Answer"),
+            optional=("Percent", "Proportion", "Round", "Fieldwork start", "Fieldwork end", "Base", "Question"),
+            notes="`Round`, `Fieldwork start`, `Fieldwork end` and `Base` are columns or `Name: value` title"
+            " rows above the table. The figures are in a `Percent` column (`87` or `87%`) or a"
+            " `Proportion` / `Percent (0-1)` column (`0.87`): one of them is required.",
+        ),
     ),
-    file_rules=("every question's answer options sum to 100 ± 2 percentage points",
-                "one round per file", "fieldwork start on or before fieldwork end",
-                "every row meets the contract: a round's figures only add up whole, so one bad row rejects"
-                " the file instead of being quarantined"),
+    file_rules=(
+        "every question's answer options sum to 100 ± 2 percentage points",
+        "one round per file",
+        "fieldwork start on or before fieldwork end",
+        "every row meets the contract: a round's figures only add up whole, so one bad row rejects"
+        " the file instead of being quarantined",
+    ),
     whole_file=True,
 )
 
@@ -260,30 +317,42 @@ SHARED_SERVICES_PARTNERSHIPS = Table(
         Column("description", "string", "Description."),
         Column("councils_named", "string", "`Councils involved` as published (names or codes).", required=True),
         Column("council_codes", "string", "Resolved GSS codes, `;`-separated."),
-        Column("unresolved_councils", "string", "Names the register could not resolve, `;`-separated (kept,"
-               " reported)."),
+        Column(
+            "unresolved_councils", "string", "Names the register could not resolve, `;`-separated (kept, reported)."
+        ),
         Column("other_public_bodies", "string", "Other public bodies involved."),
         Column("region_name", "string", "Region."),
         Column("service_category", "string", "Service category (labels differ between editions)."),
         Column("status", "string", "Partnership status."),
         Column("savings_gbp", "float", "Cumulative savings to date in pounds; NULL = not reported.", minimum=0),
-        Column("savings_status", "string", "`ok`, or `not_reported` for a blank.", required=True,
-               allowed=("ok", "not_reported", "suppressed")),
+        Column(
+            "savings_status",
+            "string",
+            "`ok`, or `not_reported` for a blank.",
+            required=True,
+            allowed=("ok", "not_reported", "suppressed"),
+        ),
         Column("savings_basis", "string", "Actual or expected.", allowed=("actual", "expected")),
-        Column("stated_total_savings_gbp", "float", "The edition's total savings as the workbook states it (a"
-               " `Total savings to date: £...` row above or below the table); reconciled against the rows.",
-               minimum=0),
+        Column(
+            "stated_total_savings_gbp",
+            "float",
+            "The edition's total savings as the workbook states it (a"
+            " `Total savings to date: £...` row above or below the table); reconciled against the rows.",
+            minimum=0,
+        ),
     ),
     formats=(
-        FileFormat("Shared Services Map edition workbook", (".xlsx",),
-                   ("Partnership name", "Councils involved", "Savings to date (£)"),
-                   optional=("Description", "Other public bodies", "Region", "Service category", "Status",
-                             "Savings basis"),
-                   notes="The edition year is read from a title row (`Shared Services Map, 2019 edition`) or the"
-                         " file name; an optional `Total savings to date: £...` row above or below the table is kept"
-                         " for reconciliation. Councils by name or code, separated by `;` (names are resolved through the"
-                         " council register: `&`/`and`, `Borough Council`, `City of`, case and spacing). Savings as"
-                         " `£1,234,000`, `1.2m` or blank."),
+        FileFormat(
+            "Shared Services Map edition workbook",
+            (".xlsx",),
+            ("Partnership name", "Councils involved", "Savings to date (£)"),
+            optional=("Description", "Other public bodies", "Region", "Service category", "Status", "Savings basis"),
+            notes="The edition year is read from a title row (`Shared Services Map, 2019 edition`) or the"
+            " file name; an optional `Total savings to date: £...` row above or below the table is kept"
+            " for reconciliation. Councils by name or code, separated by `;` (names are resolved through the"
+            " council register: `&`/`and`, `Borough Council`, `City of`, case and spacing). Savings as"
+            " `£1,234,000`, `1.2m` or blank.",
+        ),
     ),
 )
 
@@ -297,16 +366,26 @@ OPE_OUTPUTS = Table(
         Column("value", "float", "Figure, in `unit`.", minimum=0),
         _VALUE,
         Column("unit", "string", "Unit (`GBP`, `jobs`, `homes`).", required=True),
-        Column("basis", "string", "Target, expected or achieved.", required=True,
-               allowed=("target", "expected", "achieved")),
-        Column("scope", "string", "Programme-wide or one partnership.", required=True,
-               allowed=("programme", "partnership")),
+        Column(
+            "basis",
+            "string",
+            "Target, expected or achieved.",
+            required=True,
+            allowed=("target", "expected", "achieved"),
+        ),
+        Column(
+            "scope", "string", "Programme-wide or one partnership.", required=True, allowed=("programme", "partnership")
+        ),
         Column("partnership_name", "string", "The partnership, for `partnership` scope."),
         Column("as_of_date", "date", "The date the figure is as of.", required=True, plausible=True),
     ),
     formats=(
-        FileFormat("One Public Estate outputs table", (".csv", ".xlsx"),
-                   ("Measure", "Value", "Unit", "Basis", "Scope", "As of date"), optional=("Partnership",)),
+        FileFormat(
+            "One Public Estate outputs table",
+            (".csv", ".xlsx"),
+            ("Measure", "Value", "Unit", "Basis", "Scope", "As of date"),
+            optional=("Partnership",),
+        ),
     ),
 )
 
@@ -323,15 +402,22 @@ OPE_AWARDS = Table(
         _VALUE,
     ),
     formats=(
-        FileFormat("One Public Estate funding awards table", (".csv", ".xlsx"),
-                   ("Partnership", "Round", "Fund", "Award (£)")),
+        FileFormat(
+            "One Public Estate funding awards table", (".csv", ".xlsx"), ("Partnership", "Round", "Fund", "Award (£)")
+        ),
     ),
 )
 
 TABLES: dict[tuple[str, str], Table] = {
     (table.source, table.name): table
-    for table in (LGINFORM_VALUES, LGINFORM_METRIC_TYPES, POLL_ANSWERS, SHARED_SERVICES_PARTNERSHIPS,
-                  OPE_OUTPUTS, OPE_AWARDS)
+    for table in (
+        LGINFORM_VALUES,
+        LGINFORM_METRIC_TYPES,
+        POLL_ANSWERS,
+        SHARED_SERVICES_PARTNERSHIPS,
+        OPE_OUTPUTS,
+        OPE_AWARDS,
+    )
 }
 
 
@@ -358,13 +444,21 @@ def render_markdown() -> str:
     for source in sorted({table.source for table in TABLES.values()}):
         out += ["", f"## {source}"]
         for table in tables_of(source):
-            out += ["", f"### {table.source}.{table.name}", "", f"Grain: {table.grain}. Key: "
-                    + ", ".join(f"`{name}`" for name in table.key) + "."]
+            out += [
+                "",
+                f"### {table.source}.{table.name}",
+                "",
+                f"Grain: {table.grain}. Key: " + ", ".join(f"`{name}`" for name in table.key) + ".",
+            ]
             for fmt in table.formats:
-                out += ["", f"Input: {fmt.name} ({', '.join(fmt.extensions)}). Required columns: "
-                        + ", ".join(f"`{name}`" for name in fmt.columns) + "."
-                        + (" Optional: " + ", ".join(f"`{name}`" for name in fmt.optional) + "." if fmt.optional else "")
-                        + (f" {fmt.notes}" if fmt.notes else "")]
+                out += [
+                    "",
+                    f"Input: {fmt.name} ({', '.join(fmt.extensions)}). Required columns: "
+                    + ", ".join(f"`{name}`" for name in fmt.columns)
+                    + "."
+                    + (" Optional: " + ", ".join(f"`{name}`" for name in fmt.optional) + "." if fmt.optional else "")
+                    + (f" {fmt.notes}" if fmt.notes else ""),
+                ]
             if table.file_rules:
                 out += ["", "File rules (the whole file is rejected): " + "; ".join(table.file_rules) + "."]
             out += ["", "| column | type | rule | description |", "| --- | --- | --- | --- |"]

@@ -12,10 +12,28 @@ import pandas as pd
 
 from ingestion.council_register import SEED_PATH
 
-_LEADING = ("london borough of", "royal borough of", "metropolitan borough of", "borough of", "city and county of",
-            "city of", "county of", "the")
-_TRAILING = ("metropolitan borough council", "metropolitan district council", "borough council", "district council",
-             "city council", "county council", "council", "corporation", "city of", "county of")
+_LEADING = (
+    "london borough of",
+    "royal borough of",
+    "metropolitan borough of",
+    "borough of",
+    "city and county of",
+    "city of",
+    "county of",
+    "the",
+)
+_TRAILING = (
+    "metropolitan borough council",
+    "metropolitan district council",
+    "borough council",
+    "district council",
+    "city council",
+    "county council",
+    "council",
+    "corporation",
+    "city of",
+    "county of",
+)
 
 
 def name_keys(name: str) -> set[str]:
@@ -27,13 +45,13 @@ def name_keys(name: str) -> set[str]:
         changed = False
         for prefix in _LEADING:
             if text.startswith(prefix + " "):
-                text, changed = text[len(prefix) + 1:], True
+                text, changed = text[len(prefix) + 1 :], True
         for suffix in _TRAILING:
             if text.endswith(" " + suffix):
                 text, changed = text[: -len(suffix) - 1], True
     keys = {text}
     if text.startswith("county "):  # "County Durham" is also published as "Durham County Council"
-        keys.add(text[len("county "):])
+        keys.add(text[len("county ") :])
     return keys
 
 
@@ -78,9 +96,14 @@ class CouncilRegister:
 def register() -> CouncilRegister:
     with SEED_PATH.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    return CouncilRegister([
-        Council(row["council_code"], row["council_name"],
+    return CouncilRegister(
+        [
+            Council(
+                row["council_code"],
+                row["council_name"],
                 date.fromisoformat(row["start_date"]) if row["start_date"] else date.min,
-                date.fromisoformat(row["end_date"]) if row["end_date"] else None)
-        for row in rows
-    ])
+                date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+            )
+            for row in rows
+        ]
+    )

@@ -86,10 +86,18 @@ ABOLISHED_BEFORE_2021 = [
 ]
 # Councils created since April 2010: code -> first day.
 CREATED = {
-    "E06000058": "2019-04-01", "E06000059": "2019-04-01", "E07000244": "2019-04-01",
-    "E07000245": "2019-04-01", "E07000246": "2019-04-01", "E06000060": "2020-04-01",
-    "E06000061": "2021-04-01", "E06000062": "2021-04-01",
-    "E06000063": "2023-04-01", "E06000064": "2023-04-01", "E06000065": "2023-04-01", "E06000066": "2023-04-01",
+    "E06000058": "2019-04-01",
+    "E06000059": "2019-04-01",
+    "E07000244": "2019-04-01",
+    "E07000245": "2019-04-01",
+    "E07000246": "2019-04-01",
+    "E06000060": "2020-04-01",
+    "E06000061": "2021-04-01",
+    "E06000062": "2021-04-01",
+    "E06000063": "2023-04-01",
+    "E06000064": "2023-04-01",
+    "E06000065": "2023-04-01",
+    "E06000066": "2023-04-01",
 }
 # 1 April 2023: new unitaries, and the predecessors (in the 2021 lookup) they replaced.
 CREATED_2023 = {
@@ -98,16 +106,30 @@ CREATED_2023 = {
     "E06000065": ("North Yorkshire", "E07000163 E07000164 E07000165 E07000166 E07000167 E07000168 E07000169 E10000023"),
     "E06000066": ("Somerset", "E07000187 E07000188 E07000189 E07000246 E10000027"),
 }
-FIELDS = ["council_code", "council_name", "council_type", "upper_tier_code", "region_code", "region_name",
-          "start_date", "end_date", "successor_code"]
+FIELDS = [
+    "council_code",
+    "council_name",
+    "council_type",
+    "upper_tier_code",
+    "region_code",
+    "region_name",
+    "start_date",
+    "end_date",
+    "successor_code",
+]
 
 
 def _row(code: str, name: str, upper: str, start: str = "", end: str = "", successor: str = "") -> dict:
     region = "E12000007" if code.startswith("E09") else REGION_OF_UPPER_TIER[upper]
     return {
-        "council_code": code, "council_name": name, "council_type": TYPES[code[:3]],
-        "upper_tier_code": upper if upper != code else "", "region_code": region,
-        "region_name": REGIONS[region], "start_date": start, "end_date": end,
+        "council_code": code,
+        "council_name": name,
+        "council_type": TYPES[code[:3]],
+        "upper_tier_code": upper if upper != code else "",
+        "region_code": region,
+        "region_name": REGIONS[region],
+        "start_date": start,
+        "end_date": end,
         # A council split between several successors has no single successor: see council_successions.
         "successor_code": successor if " " not in successor else "",
     }
@@ -131,8 +153,14 @@ def build_rows(lookup: list[dict]) -> tuple[list[dict], list[dict]]:
             if code in rows:
                 continue
             ended = code in successors
-            rows[code] = _row(code, name, upper, CREATED.get(code, ""), "2023-03-31" if ended else "",
-                              " ".join(successors.get(code, [])))
+            rows[code] = _row(
+                code,
+                name,
+                upper,
+                CREATED.get(code, ""),
+                "2023-03-31" if ended else "",
+                " ".join(successors.get(code, [])),
+            )
     for code, name, upper, end, successor in ABOLISHED_BEFORE_2021:
         rows[code] = _row(code, name, upper, "", end, successor)
     for code, (name, _) in CREATED_2023.items():
@@ -141,8 +169,11 @@ def build_rows(lookup: list[dict]) -> tuple[list[dict], list[dict]]:
     register = sorted(rows.values(), key=lambda row: row["council_code"])
     ended_on = {row["council_code"]: row["end_date"] for row in register}
     successions = sorted(
-        ({"predecessor_code": old, "successor_code": new, "effective_date": _day_after(ended_on[old])}
-         for old, news in successors.items() for new in news),
+        (
+            {"predecessor_code": old, "successor_code": new, "effective_date": _day_after(ended_on[old])}
+            for old, news in successors.items()
+            for new in news
+        ),
         key=lambda row: (row["predecessor_code"], row["successor_code"]),
     )
     return register, successions
@@ -158,8 +189,10 @@ def write_seeds(register_path: Path = SEED_PATH, successions_path: Path = SUCCES
     import qlacref_authorities  # dev dependency: only needed to rebuild the seed
 
     register, successions = build_rows(qlacref_authorities.records)
-    for path, fields, rows in ((register_path, FIELDS, register),
-                               (successions_path, ["predecessor_code", "successor_code", "effective_date"], successions)):
+    for path, fields, rows in (
+        (register_path, FIELDS, register),
+        (successions_path, ["predecessor_code", "successor_code", "effective_date"], successions),
+    ):
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
             writer.writeheader()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from core.atomic_files import write_atomically
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-LONGEST_NAME = 120  # with the hash prefix, well inside the 255 bytes a file name may have; the ledger keeps the original
+LONGEST_NAME = (
+    120  # with the hash prefix, well inside the 255 bytes a file name may have; the ledger keeps the original
+)
 
 
 def sha256_of(path: Path) -> str:
@@ -28,7 +30,7 @@ def safe_name(name: str) -> str:
     cleaned = _UNSAFE.sub("_", Path(name).name).strip("._") or "unnamed"
     if len(cleaned) > LONGEST_NAME:
         suffix = Path(cleaned).suffix[:16]
-        cleaned = cleaned[:LONGEST_NAME - len(suffix)] + suffix
+        cleaned = cleaned[: LONGEST_NAME - len(suffix)] + suffix
     return cleaned
 
 
@@ -45,8 +47,9 @@ def _write_once(target: Path, write: Callable[[Path], object]) -> Path:
 
 def land(source_file: Path, landing_dir: Path, sha256: str) -> Path:
     """Copy a file into landing, as received."""
-    return _write_once(landed_path(landing_dir, source_file.name, sha256),
-                       lambda partial: shutil.copyfile(source_file, partial))
+    return _write_once(
+        landed_path(landing_dir, source_file.name, sha256), lambda partial: shutil.copyfile(source_file, partial)
+    )
 
 
 def land_bytes(data: bytes, name: str, landing_dir: Path) -> tuple[Path, str]:

@@ -6,11 +6,11 @@ import json
 import os
 import socket
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from core.errors import SliError
 
@@ -34,7 +34,9 @@ create table if not exists loads (
 );
 create index if not exists loads_by_hash on loads (source, file_sha256, status);
 """
-SCHEMA = LOADS + """
+SCHEMA = (
+    LOADS
+    + """
 -- One row per API fetch: what it asked for and what is left, so a stopped run resumes where it was.
 create table if not exists api_runs (
     run_id         text primary key,
@@ -49,6 +51,7 @@ create table if not exists api_runs (
     owner          text
 );
 """
+)
 
 
 @dataclass(frozen=True)
@@ -131,15 +134,20 @@ class Ledger:
     def _recover(conn: sqlite3.Connection) -> None:
         """Rows left 'running' by a process that has ended: a load becomes 'failed' (its file loads again next
         time), an API fetch 'stopped' (the next fetch resumes it)."""
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         for table, key, status in (("loads", "load_id", "failed"), ("api_runs", "run_id", "stopped")):
-            stale = [(row[0],) for row in conn.execute(f"select {key}, owner from {table} where status = 'running'")
-                     if not _alive(row[1])]
-            conn.executemany(f"update {table} set status = ?, finished_at = ?, message = ?, owner = null"
-                             f" where {key} = ?", [(status, now, INTERRUPTED, key_value) for (key_value,) in stale])
+            stale = [
+                (row[0],)
+                for row in conn.execute(f"select {key}, owner from {table} where status = 'running'")
+                if not _alive(row[1])
+            ]
+            conn.executemany(
+                f"update {table} set status = ?, finished_at = ?, message = ?, owner = null where {key} = ?",
+                [(status, now, INTERRUPTED, key_value) for (key_value,) in stale],
+            )
 
     @classmethod
-    def reader(cls, path: Path) -> "Ledger":
+    def reader(cls, path: Path) -> Ledger:
         """The ledger for reading only: nothing is created or changed, so it works on a read-only home."""
         ledger = cls.__new__(cls)
         ledger.path, ledger._read_only = path, True
@@ -153,8 +161,10 @@ class Ledger:
             with self._open() as conn:
                 yield conn
         except sqlite3.DatabaseError as exc:  # damaged or truncated, a full disk, a lock held too long
-            raise SliError(f"the load ledger {self.path} cannot be used ({exc}); nothing more was loaded"
-                           " (a damaged ledger can be restored from a backup: landing keeps every file)") from exc
+            raise SliError(
+                f"the load ledger {self.path} cannot be used ({exc}); nothing more was loaded"
+                " (a damaged ledger can be restored from a backup: landing keeps every file)"
+            ) from exc
 
     @contextmanager
     def _open(self) -> Iterator[sqlite3.Connection]:
@@ -181,7 +191,8 @@ class Ledger:
         to be loaded again from an inbox), else None."""
         with self._connect() as conn:
             [(status,)] = conn.execute(
-                "select min(status) from loads where source = ? and file_sha256 = ? and status in ('loaded', 'retracted')",
+                "select min(status) from loads"
+                " where source = ? and file_sha256 = ? and status in ('loaded', 'retracted')",
                 (source, sha256),
             ).fetchall()
         return status
@@ -213,8 +224,16 @@ class Ledger:
             conn.execute(
                 "update loads set status = ?, finished_at = ?, rows_read = ?, rows_accepted = ?,"
                 " rows_rejected = ?, message = ?, raw_files = ?, owner = null where load_id = ?",
-                (status, at, rows_read, rows_accepted, rows_rejected, message,
-                 None if raw_files is None else json.dumps(raw_files), load_id),
+                (
+                    status,
+                    at,
+                    rows_read,
+                    rows_accepted,
+                    rows_rejected,
+                    message,
+                    None if raw_files is None else json.dumps(raw_files),
+                    load_id,
+                ),
             )
 
     def retract(self, load_id: str, message: str) -> None:
@@ -229,7 +248,8 @@ class Ledger:
         with self._connect() as conn:
             row = conn.execute(
                 "select run_id, source, status, changed_since, pending, total, started_at, finished_at, message"
-                f" from api_runs where {where} order by started_at desc, run_id desc limit 1", params,
+                f" from api_runs where {where} order by started_at desc, run_id desc limit 1",
+                params,
             ).fetchone()
         return None if row is None else ApiRun(*row[:4], json.loads(row[4]), *row[5:])
 
@@ -244,8 +264,18 @@ class Ledger:
             conn.execute(
                 "insert or replace into api_runs (run_id, source, status, changed_since, pending, total,"
                 " started_at, finished_at, message, owner) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run.run_id, run.source, run.status, run.changed_since, json.dumps(run.pending), run.total,
-                 run.started_at, run.finished_at, run.message, _owner() if run.status == "running" else None),
+                (
+                    run.run_id,
+                    run.source,
+                    run.status,
+                    run.changed_since,
+                    json.dumps(run.pending),
+                    run.total,
+                    run.started_at,
+                    run.finished_at,
+                    run.message,
+                    _owner() if run.status == "running" else None,
+                ),
             )
 
     def records(self, source: str | None = None) -> list[LoadRecord]:
@@ -259,5 +289,7 @@ class Ledger:
             rows = conn.execute(
                 "select load_id, source, file_name, file_sha256, status, rows_read, rows_accepted, rows_rejected,"
                 f" message, started_at, finished_at, landed_path, {'raw_files' if listed else 'null'} from loads"
-                f"{where} order by started_at, load_id", params).fetchall()
+                f"{where} order by started_at, load_id",
+                params,
+            ).fetchall()
         return [LoadRecord(*row[:-1], raw_files=None if row[-1] is None else json.loads(row[-1])) for row in rows]

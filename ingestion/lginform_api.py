@@ -16,8 +16,8 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import Request, urlopen
@@ -90,8 +90,14 @@ class Response:
 
 
 class Client:
-    def __init__(self, settings: ApiSettings, timeout: float = 60.0, retries: int = 4, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        settings: ApiSettings,
+        timeout: float = 60.0,
+        retries: int = 4,
+        backoff: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.base_url = settings.base_url.rstrip("/")
         self.credentials = settings.credentials
         self.timeout, self.retries, self.backoff, self.sleep = timeout, retries, backoff, sleep
@@ -117,7 +123,8 @@ class Client:
                     raise NotAuthorized(
                         f"LG Inform refused the call ({exc.code} {text.strip()[:80]}) at {shown}: check the"
                         f" application key and secret ({ENV_KEY}/{ENV_SECRET} or the Airflow connection"
-                        f" {CONNECTION_ID!r})") from None
+                        f" {CONNECTION_ID!r})"
+                    ) from None
                 if exc.code < 500:
                     raise ApiError(f"LG Inform answered {exc.code} at {shown}: {text.strip()[:200]}") from None
                 problem = f"HTTP {exc.code}"
@@ -125,7 +132,7 @@ class Client:
                 problem = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
             if attempt == self.retries:
                 raise ApiError(f"LG Inform failed {self.retries + 1} times at {shown}; last: {problem}")
-            delay = self.backoff * 2 ** attempt
+            delay = self.backoff * 2**attempt
             attempt += 1
             log.warning("LG Inform %s at %s; retry %d/%d in %.1fs", problem, shown, attempt, self.retries, delay)
             self.sleep(delay)
@@ -145,8 +152,9 @@ class Client:
             try:
                 items = json.loads(response.body)["metricType-array"]
             except (ValueError, KeyError, TypeError):
-                raise ApiError(f"LG Inform's /metricTypes answer at {response.url} is not a metric list"
-                               " (no 'metricType-array')") from None
+                raise ApiError(
+                    f"LG Inform's /metricTypes answer at {response.url} is not a metric list (no 'metricType-array')"
+                ) from None
             identifiers = {str(item.get("identifier")) for item in items}
             yield response, items
             if not identifiers - seen:

@@ -13,16 +13,16 @@ last complete one, and the refresh publishes nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from core.errors import SliError
+from core.settings import Paths
 from ingestion.landing import land_bytes
 from ingestion.ledger import ApiRun, Ledger
 from ingestion.lginform_api import Client, NotAuthorized, QuotaExceeded
 from ingestion.loader import LoadResult, load_bytes
-from core.settings import Paths
 
 SOURCE = "lginform"
 DEFAULT_AREA = "AllLaInCountry_England"
@@ -49,7 +49,7 @@ class FetchResult:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: list[str] | None) -> ApiRun:
@@ -65,9 +65,11 @@ def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: list[str] | None
     pending = [metric for metric in dict.fromkeys(listed) if wanted is None or metric in wanted]
     if wanted and changed_since is None and not pending:
         # The first listing is the whole catalogue: a basket absent from it is the wrong basket or a broken answer.
-        raise IncompleteFetch(f"LG Inform listed {len(listed)} metric(s) and none of the {len(wanted)} asked for"
-                              f" ({', '.join(wanted[:5])}{', ...' if len(wanted) > 5 else ''}): check the basket"
-                              " (SLI_BASKET) and the API address; nothing was fetched")
+        raise IncompleteFetch(
+            f"LG Inform listed {len(listed)} metric(s) and none of the {len(wanted)} asked for"
+            f" ({', '.join(wanted[:5])}{', ...' if len(wanted) > 5 else ''}): check the basket"
+            " (SLI_BASKET) and the API address; nothing was fetched"
+        )
     run = ApiRun(f"{SOURCE}-{started}", SOURCE, "running", changed_since, pending, len(pending), started)
     if wanted and changed_since is None:
         absent = [metric for metric in wanted if metric not in pending]
@@ -76,9 +78,15 @@ def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: list[str] | None
     return run
 
 
-def fetch(paths: Paths, client: Client, metrics: list[str] | None = None, area: str = DEFAULT_AREA,
-          period: str = DEFAULT_PERIOD, csv_format: bool = False,
-          on_file: Callable[[LoadResult], None] | None = None) -> FetchResult:
+def fetch(
+    paths: Paths,
+    client: Client,
+    metrics: list[str] | None = None,
+    area: str = DEFAULT_AREA,
+    period: str = DEFAULT_PERIOD,
+    csv_format: bool = False,
+    on_file: Callable[[LoadResult], None] | None = None,
+) -> FetchResult:
     """Fetch what changed (or what a stopped run left); stop cleanly at the usage limit; raise
     IncompleteFetch when a metric came back without values (after fetching the rest)."""
     ledger = Ledger(paths.ledger)
@@ -95,9 +103,13 @@ def fetch(paths: Paths, client: Client, metrics: list[str] | None = None, area: 
         while run.pending:
             metric = run.pending[0]
             meta = client.get(f"/metricTypes/{metric}", {})
-            data = client.get(data_path, {"metricType": metric, "area": area, "period": period,
-                                          "value.valueType": "raw", **grouping})
-            for name, body in ((f"metricType-{metric}.json", meta.body), (f"data_metricType-{metric}.{suffix}", data.body)):
+            data = client.get(
+                data_path, {"metricType": metric, "area": area, "period": period, "value.valueType": "raw", **grouping}
+            )
+            for name, body in (
+                (f"metricType-{metric}.json", meta.body),
+                (f"data_metricType-{metric}.{suffix}", data.body),
+            ):
                 loaded = load_bytes(SOURCE, name, body, paths, ledger)
                 result.loads.append(loaded)
                 if on_file:
@@ -119,8 +131,10 @@ def fetch(paths: Paths, client: Client, metrics: list[str] | None = None, area: 
         run.status = "complete"
         if empty:
             run.status = "failed"
-            run.message = (f"no values from LG Inform for {len(empty)} metric(s): {', '.join(empty)}"
-                           f" (area {area}, period {period}); the run is not complete")
+            run.message = (
+                f"no values from LG Inform for {len(empty)} metric(s): {', '.join(empty)}"
+                f" (area {area}, period {period}); the run is not complete"
+            )
     finally:
         run.finished_at = _now()
         run.message = "; ".join(m for m in (run.message, not_listed) if m) or None

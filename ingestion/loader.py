@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.errors import InputError, SliError
+from core.settings import SOURCES, Paths
 from ingestion import contract_checks, landing, raw_zone
 from ingestion.contracts import TABLES
-from core.errors import InputError, SliError
 from ingestion.ledger import Ledger
-from core.settings import SOURCES, Paths
 from ingestion.sources import lginform, ope, polls, shared_services
 from ingestion.sources.common import Parsed, Reject
 
-PARSERS = {
-    "lginform": lginform.parse,
-    "polls": polls.parse,
-    "shared_services": shared_services.parse,
-    "ope": ope.parse,
-}
+PARSERS = {"lginform": lginform.parse, "polls": polls.parse, "shared_services": shared_services.parse, "ope": ope.parse}
 SUFFIXES = {
-    source: {suffix for (owner, _), table in TABLES.items() if owner == source
-             for fmt in table.formats for suffix in fmt.extensions}
+    source: {
+        suffix
+        for (owner, _), table in TABLES.items()
+        if owner == source
+        for fmt in table.formats
+        for suffix in fmt.extensions
+    }
     for source in PARSERS
 }
 
@@ -55,8 +55,13 @@ def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
     for path in inputs:
         if path.is_dir() and not path.is_symlink():
             # Symbolic links and special files are listed too, so that they are refused by name, not ignored.
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES[source]
-                                and (p.is_symlink() or not p.is_dir())))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUFFIXES[source] and (p.is_symlink() or not p.is_dir())
+                )
+            )
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
@@ -93,7 +98,7 @@ class _Pending:
 
 def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> LoadResult | _Pending:
     """Record the load, parse the file and conform it to the contract; reject it whole if it cannot be read."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     load_id = f"{source}-{started:%Y%m%dT%H%M%S%fZ}-{sha[:12]}"
     ledger.start(load_id, source, name, sha, str(landed), started.isoformat())
     try:
@@ -124,8 +129,14 @@ def _check(batch: list[_Pending]) -> None:
     """Check each table's rows once over the whole batch, moving failing rows to their file's rejects."""
     for table in {name for pending in batch for name in pending.tables}:
         owners = [pending for pending in batch if table in pending.tables]
-        combined = pa.concat_tables([pending.tables[table].append_column(
-            "_file", pa.repeat(pa.scalar(i, pa.int32()), pending.tables[table].num_rows)) for i, pending in enumerate(owners)])
+        combined = pa.concat_tables(
+            [
+                pending.tables[table].append_column(
+                    "_file", pa.repeat(pa.scalar(i, pa.int32()), pending.tables[table].num_rows)
+                )
+                for i, pending in enumerate(owners)
+            ]
+        )
         kept, rejects = contract_checks.check(TABLES[(owners[0].source, table)], combined)
         for file, reject in rejects:
             owners[file].rejects.append(reject)
@@ -139,8 +150,14 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
     source, rejects = pending.source, pending.rejects
     if rejects and any(TABLES[(source, table)].whole_file for table in pending.tables):
         first = min(rejects, key=lambda r: r.row)
-        message = str(InputError(pending.name, f"{len(rejects)} row(s) break the contract, so the file is rejected"
-                                               f" whole; first: {first.reason}", first.row, first.column))
+        message = str(
+            InputError(
+                pending.name,
+                f"{len(rejects)} row(s) break the contract, so the file is rejected whole; first: {first.reason}",
+                first.row,
+                first.column,
+            )
+        )
         ledger.finish(pending.load_id, "rejected", _now(), pending.parsed.rows_read, 0, len(rejects), message=message)
         return LoadResult(source, pending.name, "rejected", pending.parsed.rows_read, 0, len(rejects), message)
     quarantined = paths.quarantine / source / f"{pending.load_id}.csv"
@@ -150,29 +167,60 @@ def _finish(pending: _Pending, paths: Paths, ledger: Ledger) -> LoadResult:
             raw_zone.write_quarantine(rejects, quarantined, pending.name)
         for table, rows in pending.tables.items():
             if rows.num_rows:
-                written.append(raw_zone.write_table(TABLES[(source, table)], rows,
-                                                    paths.raw / source / table / f"{pending.load_id}.parquet",
-                                                    pending.load_id, pending.landed.name, pending.started))
+                written.append(
+                    raw_zone.write_table(
+                        TABLES[(source, table)],
+                        rows,
+                        paths.raw / source / table / f"{pending.load_id}.parquet",
+                        pending.load_id,
+                        pending.landed.name,
+                        pending.started,
+                    )
+                )
     except OSError as exc:  # a full or read-only disk: nothing of this load stays in raw; landing keeps the file
         for path in written:
             path.unlink(missing_ok=True)
-        message = str(InputError(pending.name, f"cannot write it to the raw zone ({exc.strerror or exc});"
-                                               " it stays in landing and loads at the next run"))
+        message = str(
+            InputError(
+                pending.name,
+                f"cannot write it to the raw zone ({exc.strerror or exc});"
+                " it stays in landing and loads at the next run",
+            )
+        )
         ledger.finish(pending.load_id, "failed", _now(), pending.parsed.rows_read, 0, 0, message=message)
         return LoadResult(source, pending.name, "rejected", pending.parsed.rows_read, message=message)
     # Rows read are rows of the file's main table; tables derived from it (a long file's metric list) add none.
     accepted = next(iter(pending.tables.values())).num_rows
     first = min(rejects, key=lambda r: r.row) if rejects else None
-    message = f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}" if first else ""
+    message = (
+        f"quarantined in {quarantined}; first: row {first.row}, column {first.column!r}: {first.reason}"
+        if first
+        else ""
+    )
     warnings = pending.parsed.warnings
-    ledger.finish(pending.load_id, "loaded", _now(), pending.parsed.rows_read, accepted, len(rejects),
-                  message="; ".join([message, *warnings]).strip("; ") or None,
-                  raw_files=[raw_zone.final_path(path).relative_to(paths.raw).as_posix() for path in written])
+    ledger.finish(
+        pending.load_id,
+        "loaded",
+        _now(),
+        pending.parsed.rows_read,
+        accepted,
+        len(rejects),
+        message="; ".join([message, *warnings]).strip("; ") or None,
+        raw_files=[raw_zone.final_path(path).relative_to(paths.raw).as_posix() for path in written],
+    )
     # Only now is the load complete: its rows become visible in raw (`raw_zone.recover` finishes this
     # after a kill, and drops the files of loads that never completed).
     raw_zone.publish_pending(written)
-    return LoadResult(source, pending.name, "loaded", pending.parsed.rows_read, accepted, len(rejects), message,
-                      warnings=tuple(warnings))
+    return LoadResult(
+        source,
+        pending.name,
+        "loaded",
+        pending.parsed.rows_read,
+        accepted,
+        len(rejects),
+        message,
+        warnings=tuple(warnings),
+    )
 
 
 def prepare(source: str, paths: Paths) -> None:
@@ -184,12 +232,15 @@ def prepare(source: str, paths: Paths) -> None:
     raw_zone.write_schemas(paths.raw, source)
 
 
-_SETTLED = {"loaded": "already loaded (same content hash)",
-            "retracted": "retracted with `sli retract`; `sli ingest SOURCE --reload LOAD_ID` loads it again"}
+_SETTLED = {
+    "loaded": "already loaded (same content hash)",
+    "retracted": "retracted with `sli retract`; `sli ingest SOURCE --reload LOAD_ID` loads it again",
+}
 
 
-def load_landed(source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger,
-                again: bool = False) -> LoadResult:
+def load_landed(
+    source: str, name: str, landed: Path, sha: str, paths: Paths, ledger: Ledger, again: bool = False
+) -> LoadResult:
     """Load a file already in landing (NAME: what it was called when received); AGAIN loads it even if
     that content was loaded or retracted before."""
     settled = None if again else ledger.settled(source, sha)
@@ -212,10 +263,7 @@ BATCH_ROWS = 2_000_000  # parsed rows checked together: bounds memory, amortises
 
 
 def ingest(
-    source: str,
-    inputs: Iterable[Path],
-    paths: Paths,
-    on_file: Callable[[LoadResult], None] | None = None,
+    source: str, inputs: Iterable[Path], paths: Paths, on_file: Callable[[LoadResult], None] | None = None
 ) -> list[LoadResult]:
     """Load each file; files are parsed in batches whose rows are checked together, and reported in order."""
     ledger = Ledger(paths.ledger)
@@ -246,8 +294,18 @@ def ingest(
             try:
                 landed = landing.land(path, paths.landing / source, sha)
             except OSError as exc:  # a full or read-only disk: the file stays where it is, untouched
-                waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(
-                    path.name, f"cannot copy it into landing ({exc.strerror or exc}); nothing was loaded"))))
+                waiting.append(
+                    LoadResult(
+                        source,
+                        path.name,
+                        "rejected",
+                        message=str(
+                            InputError(
+                                path.name, f"cannot copy it into landing ({exc.strerror or exc}); nothing was loaded"
+                            )
+                        ),
+                    )
+                )
                 continue
             waiting.append(_begin(source, path.name, landed, sha, ledger))
         if sum(item.rows for item in waiting if isinstance(item, _Pending)) >= BATCH_ROWS:
@@ -257,4 +315,4 @@ def ingest(
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()

@@ -18,8 +18,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-PATTERN = (r"^(?:fin_\d{4}_\d{2}|acad_\d{4}_\d{2}|cal_\d{4}|cen_\d{4}|q[1-4]_\d{4}_\d{2}|m\d{2}_\d{4}"
-           r"|span_\d{8}_\d{8})$")
+PATTERN = (
+    r"^(?:fin_\d{4}_\d{2}|acad_\d{4}_\d{2}|cal_\d{4}|cen_\d{4}|q[1-4]_\d{4}_\d{2}|m\d{2}_\d{4}"
+    r"|span_\d{8}_\d{8})$"
+)
 # Census days (ONS); a census period is the one day.
 CENSUS_DAYS = {2001: date(2001, 4, 29), 2011: date(2011, 3, 27), 2021: date(2021, 3, 21)}
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
@@ -103,8 +105,9 @@ def _from_identifier(text: str) -> Period | None:
     if match := re.fullmatch(r"m(\d{2})_(\d{4})", text):
         return _month(int(match.group(1)), int(match.group(2))) if 1 <= int(match.group(1)) <= 12 else None
     if match := re.fullmatch(r"span_(\d{8})_(\d{8})", text):
-        return from_dates(datetime.strptime(match.group(1), "%Y%m%d").date(),
-                          datetime.strptime(match.group(2), "%Y%m%d").date())
+        return from_dates(
+            datetime.strptime(match.group(1), "%Y%m%d").date(), datetime.strptime(match.group(2), "%Y%m%d").date()
+        )
     return None
 
 
@@ -159,6 +162,8 @@ def parse(text: object) -> Period:
         raise ValueError(f"{cleaned!r} is a request, not a period: the source must resolve it")
     period = _from_identifier(cleaned) or _from_iso_interval(cleaned) or _from_label(cleaned)
     if period is None:
-        raise ValueError(f"period not recognised: {cleaned!r} (expected e.g. 2019/20, 2022/23 Q3, Apr 2024,"
-                         " 2021, 2017/18 (academic), 2016-09-01/P1Y or fin_2019_20)")
+        raise ValueError(
+            f"period not recognised: {cleaned!r} (expected e.g. 2019/20, 2022/23 Q3, Apr 2024,"
+            " 2021, 2017/18 (academic), 2016-09-01/P1Y or fin_2019_20)"
+        )
     return period

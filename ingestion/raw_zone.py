@@ -20,8 +20,9 @@ SCHEMA_FILE = "_schema.parquet"
 PENDING = ".pending"  # a load's file, whole, waiting for the ledger to record the load as complete
 
 
-def write_table(contract: Table, rows: pa.Table, target: Path, load_id: str, source_file: str,
-                loaded_at: datetime) -> Path:
+def write_table(
+    contract: Table, rows: pa.Table, target: Path, load_id: str, source_file: str, loaded_at: datetime
+) -> Path:
     """ROWS (in the contract's `parsed_schema`) with their lineage columns, written whole beside TARGET
     as pending; `publish_pending` puts it in place once the ledger has the load as complete."""
     lineage = contract.arrow_schema()
@@ -60,7 +61,9 @@ def write_schemas(raw: Path, source: str) -> None:
     for (owner, name), contract in TABLES.items():
         if owner == source:
             empty = contract.arrow_schema().empty_table()
-            write_atomically(raw / source / name / SCHEMA_FILE, lambda partial: pq.write_table(empty, partial))
+            write_atomically(
+                raw / source / name / SCHEMA_FILE, lambda partial, empty=empty: pq.write_table(empty, partial)
+            )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,14 +77,24 @@ def spreadsheet_safe(cell: object) -> object:
 
 def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> None:
     """Quarantined rows as CSV for people to open: file, row, column, reason and the raw row as JSON."""
+
     def write(partial: Path) -> None:
         with partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["file", "row", "column", "reason", "raw"])
             for reject in sorted(rejects, key=lambda r: r.row):
-                writer.writerow([spreadsheet_safe(cell) for cell in (
-                    source_file, reject.row, reject.column, reject.reason,
-                    json.dumps(reject.raw, default=str, ensure_ascii=False))])
+                writer.writerow(
+                    [
+                        spreadsheet_safe(cell)
+                        for cell in (
+                            source_file,
+                            reject.row,
+                            reject.column,
+                            reject.reason,
+                            json.dumps(reject.raw, default=str, ensure_ascii=False),
+                        )
+                    ]
+                )
 
     write_atomically(target, write)
 
@@ -109,8 +122,11 @@ def reconcile(raw: Path, loads: list) -> list[Mismatch]:
     owned: set[Path] = set()
     mismatches = []
     for load in loads:
-        expected = ([raw / name for name in load.raw_files] if load.raw_files is not None else
-                    sorted(raw.glob(f"{load.source}/*/{load.load_id}.parquet")))
+        expected = (
+            [raw / name for name in load.raw_files]
+            if load.raw_files is not None
+            else sorted(raw.glob(f"{load.source}/*/{load.load_id}.parquet"))
+        )
         owned.update(expected)
         if load.raw_files is None and load.rows_accepted and not expected:
             mismatches.append(Mismatch(load.load_id, load.file_name, raw / load.source, "no raw file for this load"))
@@ -122,6 +138,7 @@ def reconcile(raw: Path, loads: list) -> list[Mismatch]:
                 pq.read_metadata(path)
             except (OSError, pa.ArrowException) as exc:
                 mismatches.append(Mismatch(load.load_id, load.file_name, path, f"unreadable ({exc})"))
-    mismatches += [Mismatch(None, path.name, path, "not written by any complete load")
-                   for path in sorted(found - owned)]
+    mismatches += [
+        Mismatch(None, path.name, path, "not written by any complete load") for path in sorted(found - owned)
+    ]
     return mismatches

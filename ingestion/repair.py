@@ -7,18 +7,17 @@ or add rows. `retract` takes a load back; `reload` loads a landed file again as 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from core import locks
-
-from ingestion import raw_zone
 from core.errors import SliError
+from core.settings import Paths
+from ingestion import raw_zone
 from ingestion.landing import sha256_of
 from ingestion.ledger import Ledger, LoadRecord
 from ingestion.loader import LoadResult, load_landed
-from core.settings import Paths
 
 
 def check(paths: Paths) -> list[raw_zone.Mismatch]:
@@ -36,12 +35,18 @@ def _find(ledger: Ledger, ref: str, source: str | None = None) -> LoadRecord:
 
 
 def _retract(paths: Paths, ledger: Ledger, record: LoadRecord, why: str) -> None:
-    files = ([paths.raw / name for name in record.raw_files] if record.raw_files is not None
-             else sorted(paths.raw.glob(f"{record.source}/*/{record.load_id}.parquet")))
+    files = (
+        [paths.raw / name for name in record.raw_files]
+        if record.raw_files is not None
+        else sorted(paths.raw.glob(f"{record.source}/*/{record.load_id}.parquet"))
+    )
     for path in files:
         path.unlink(missing_ok=True)
-    ledger.retract(record.load_id, f"{why} at {datetime.now(timezone.utc).isoformat(timespec='seconds')};"
-                                   f" the file is kept in landing: {record.landed_path}")
+    ledger.retract(
+        record.load_id,
+        f"{why} at {datetime.now(UTC).isoformat(timespec='seconds')};"
+        f" the file is kept in landing: {record.landed_path}",
+    )
 
 
 def retract(paths: Paths, load_id: str) -> LoadRecord:

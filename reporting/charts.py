@@ -11,14 +11,25 @@ import json
 
 import pandas as pd
 
-DIRECTIONS = [("improving", "#1a7f37"), ("no_change", "#8c959f"), ("worsening", "#cf222e"),
-              ("increasing", "#0969da"), ("decreasing", "#bf8700")]
+DIRECTIONS = [
+    ("improving", "#1a7f37"),
+    ("no_change", "#8c959f"),
+    ("worsening", "#cf222e"),
+    ("increasing", "#0969da"),
+    ("decreasing", "#bf8700"),
+]
 QUARTILE_COLOURS = {1: "#1a7f37", 2: "#7fbf7b", 3: "#f4a582", 4: "#cf222e"}
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "automargin": True}
 # The look of Plotly's `plotly_white` template, written out: a template name only means something in Python.
-LAYOUT = {"paper_bgcolor": "white", "plot_bgcolor": "white", "xaxis": _AXIS, "yaxis": _AXIS,
-          "margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "height": 420,
-          "font": {"family": "Arial, sans-serif", "size": 13, "color": "#2a3f5f"}}
+LAYOUT = {
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "xaxis": _AXIS,
+    "yaxis": _AXIS,
+    "margin": {"l": 60, "r": 20, "t": 40, "b": 60},
+    "height": 420,
+    "font": {"family": "Arial, sans-serif", "size": 13, "color": "#2a3f5f"},
+}
 CONFIG = {"displaylogo": False, "responsive": True}
 
 
@@ -40,21 +51,35 @@ def _layout(title: str, **changes) -> dict:
 def fragment(spec: dict, div_id: str) -> str:
     """A div and the script that draws SPEC in it; `<` is escaped so no value can end the script."""
     payload = json.dumps([spec["data"], spec["layout"], CONFIG], default=str).replace("<", "\\u003c")
-    return (f'<div id="{div_id}" class="plotly-graph-div"></div>\n<script>'
-            f'Plotly.newPlot("{div_id}", ...{payload});</script>')
+    return (
+        f'<div id="{div_id}" class="plotly-graph-div"></div>\n<script>'
+        f'Plotly.newPlot("{div_id}", ...{payload});</script>'
+    )
 
 
 def satisfaction_trend(trend: pd.DataFrame) -> dict:
-    data = [{
-        "type": "scatter", "mode": "lines+markers", "name": label, "x": _values(rows["fieldwork_end"]),
-        "y": _values(rows["pct_satisfied"]),
-        "error_y": {"type": "data", "array": _values(rows["margin_of_error_pp"]), "thickness": 1, "width": 2},
-        "customdata": list(zip(_values(rows["round_number"]), _values(rows["margin_of_error_pp"]))),
-        "hovertemplate": "round %{customdata[0]}: %{y:.0f}% ± %{customdata[1]:.1f}<extra>%{fullData.name}</extra>",
-    } for label, rows in trend.groupby("indicator_label", sort=True)]
-    return {"data": data, "layout": _layout("Key indicators by poll round, with 95% intervals", height=520,
-                                            yaxis={"title": {"text": "% of residents"}, "range": [0, 100]},
-                                            legend={"orientation": "h", "y": -0.2})}
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": label,
+            "x": _values(rows["fieldwork_end"]),
+            "y": _values(rows["pct_satisfied"]),
+            "error_y": {"type": "data", "array": _values(rows["margin_of_error_pp"]), "thickness": 1, "width": 2},
+            "customdata": list(zip(_values(rows["round_number"]), _values(rows["margin_of_error_pp"]))),
+            "hovertemplate": "round %{customdata[0]}: %{y:.0f}% ± %{customdata[1]:.1f}<extra>%{fullData.name}</extra>",
+        }
+        for label, rows in trend.groupby("indicator_label", sort=True)
+    ]
+    return {
+        "data": data,
+        "layout": _layout(
+            "Key indicators by poll round, with 95% intervals",
+            height=520,
+            yaxis={"title": {"text": "% of residents"}, "range": [0, 100]},
+            legend={"orientation": "h", "y": -0.2},
+        ),
+    }
 
 
 def direction_by_service_area(direction: pd.DataFrame) -> dict:
@@ -62,53 +87,130 @@ def direction_by_service_area(direction: pd.DataFrame) -> dict:
     for name, colour in DIRECTIONS:
         rows = direction[direction["direction"] == name]
         if len(rows):
-            data.append({"type": "bar", "orientation": "h", "name": name.replace("_", " "), "marker": {"color": colour},
-                         "y": _values(rows["service_area"]), "x": _values(rows["metrics"])})
-    return {"data": data, "layout": _layout("Basket metrics by direction of travel since the baseline", barmode="stack",
-                                            xaxis={"title": {"text": "metrics"}}, yaxis={"autorange": "reversed"})}
+            data.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": name.replace("_", " "),
+                    "marker": {"color": colour},
+                    "y": _values(rows["service_area"]),
+                    "x": _values(rows["metrics"]),
+                }
+            )
+    return {
+        "data": data,
+        "layout": _layout(
+            "Basket metrics by direction of travel since the baseline",
+            barmode="stack",
+            xaxis={"title": {"text": "metrics"}},
+            yaxis={"autorange": "reversed"},
+        ),
+    }
 
 
 def distribution(rows: pd.DataFrame, council: str) -> dict:
     highlighted = rows["council_code"] == council
     colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#8c959f").where(~highlighted, "#0550ae")
-    data = [{"type": "bar", "x": _values(rows["council_name"]), "y": _values(rows["value"]),
-             "marker": {"color": _values(colours)}, "customdata": [[q] for q in _values(rows["quartile"])],
-             "hovertemplate": "%{x}: %{y:,.1f} (quartile %{customdata[0]})<extra></extra>"}]
+    data = [
+        {
+            "type": "bar",
+            "x": _values(rows["council_name"]),
+            "y": _values(rows["value"]),
+            "marker": {"color": _values(colours)},
+            "customdata": [[q] for q in _values(rows["quartile"])],
+            "hovertemplate": "%{x}: %{y:,.1f} (quartile %{customdata[0]})<extra></extra>",
+        }
+    ]
     extra = {}
     if len(rows):
         median = float(rows["median_value"].iloc[0])
-        extra = {"shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": median, "y1": median,
-                             "line": {"dash": "dash", "color": "#2a3f5f", "width": 1}}],
-                 "annotations": [{"xref": "paper", "x": 1, "y": median, "text": "median", "showarrow": False,
-                                  "xanchor": "right", "yanchor": "bottom"}]}
+        extra = {
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": median,
+                    "y1": median,
+                    "line": {"dash": "dash", "color": "#2a3f5f", "width": 1},
+                }
+            ],
+            "annotations": [
+                {
+                    "xref": "paper",
+                    "x": 1,
+                    "y": median,
+                    "text": "median",
+                    "showarrow": False,
+                    "xanchor": "right",
+                    "yanchor": "bottom",
+                }
+            ],
+        }
         first = rows.iloc[0]
         title = f"{first['metric_label']}, {first['period_id']}: {first['comparator_group_value']} councils"
     else:
         title = "No values for this metric"
-    return {"data": data, "layout": _layout(title, showlegend=False, yaxis={"title": {"text": "value"}},
-                                            xaxis={"showticklabels": False,
-                                                   "title": {"text": "councils, lowest to highest"}}, **extra)}
+    return {
+        "data": data,
+        "layout": _layout(
+            title,
+            showlegend=False,
+            yaxis={"title": {"text": "value"}},
+            xaxis={"showticklabels": False, "title": {"text": "councils, lowest to highest"}},
+            **extra,
+        ),
+    }
 
 
 def savings_by_region(savings: pd.DataFrame) -> dict:
-    data = [{"type": "bar", "name": category, "x": _values(rows["region_name"]),
-             "y": _values(rows["savings_gbp"].fillna(0) / 1e6)}
-            for category, rows in savings.groupby("service_category", sort=True)]
-    return {"data": data, "layout": _layout("Reported savings by region and service category (£m)", height=520,
-                                            barmode="stack", yaxis={"title": {"text": "£m, cumulative to the edition"}},
-                                            legend={"font": {"size": 10}})}
+    data = [
+        {
+            "type": "bar",
+            "name": category,
+            "x": _values(rows["region_name"]),
+            "y": _values(rows["savings_gbp"].fillna(0) / 1e6),
+        }
+        for category, rows in savings.groupby("service_category", sort=True)
+    ]
+    return {
+        "data": data,
+        "layout": _layout(
+            "Reported savings by region and service category (£m)",
+            height=520,
+            barmode="stack",
+            yaxis={"title": {"text": "£m, cumulative to the edition"}},
+            legend={"font": {"size": 10}},
+        ),
+    }
 
 
 def council_position(rows: list[dict]) -> dict:
     """Each metric's distance from its group median in MADs, signed so that right is better. Plain records
     in, plain lists out: this runs once per council page."""
-    better = [None if row["mads_from_median"] is None else
-              max(-6.0, min(6.0, float(row["mads_from_median"]) * (-1 if row["polarity"] == "low_is_good" else 1)))
-              for row in rows]
-    data = [{"type": "bar", "orientation": "h", "x": better, "y": [row["metric_label"][:60] for row in rows],
-             "marker": {"color": [QUARTILE_COLOURS.get(row["quartile"], "#8c959f") for row in rows]},
-             "hovertemplate": "%{y}: %{x:.1f} MADs<extra></extra>"}]
-    return {"data": data, "layout": _layout(
-        "Distance from the median of councils of the same type (MADs; right is better)",
-        height=max(400, 18 * len(rows) + 120), yaxis={"autorange": "reversed"},
-        xaxis={"range": [-6.5, 6.5], "zeroline": True})}
+    better = [
+        None
+        if row["mads_from_median"] is None
+        else max(-6.0, min(6.0, float(row["mads_from_median"]) * (-1 if row["polarity"] == "low_is_good" else 1)))
+        for row in rows
+    ]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "x": better,
+            "y": [row["metric_label"][:60] for row in rows],
+            "marker": {"color": [QUARTILE_COLOURS.get(row["quartile"], "#8c959f") for row in rows]},
+            "hovertemplate": "%{y}: %{x:.1f} MADs<extra></extra>",
+        }
+    ]
+    return {
+        "data": data,
+        "layout": _layout(
+            "Distance from the median of councils of the same type (MADs; right is better)",
+            height=max(400, 18 * len(rows) + 120),
+            yaxis={"autorange": "reversed"},
+            xaxis={"range": [-6.5, 6.5], "zeroline": True},
+        ),
+    }

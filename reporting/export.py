@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import access
-from warehouse.access import frame
 from core.errors import SliError
 from core.settings import Paths
+from warehouse import access
+from warehouse.access import frame
 
 WORKBOOK_SHEETS = {
     "Overview": "mart_sector_overview",
@@ -38,12 +38,21 @@ def _descriptions(paths: Paths) -> dict[str, dict]:
 
 def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
     synthetic = (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists()
-    rows = [("About", "", "SLI warehouse export from " + str(paths.published)
-             + (". SYNTHETIC SAMPLE DATA: no figure is real." if synthetic else "."))]
+    rows = [
+        (
+            "About",
+            "",
+            "SLI warehouse export from "
+            + str(paths.published)
+            + (". SYNTHETIC SAMPLE DATA: no figure is real." if synthetic else "."),
+        )
+    ]
     rows += [("Sheet", sheet, models[table]["description"]) for sheet, table in WORKBOOK_SHEETS.items()]
     freshness = frame(connection, "select source, latest_data_date, last_loaded_at from quality.qa_source_freshness")
-    rows += [("Source", row.source, f"newest data {row.latest_data_date}; last loaded {row.last_loaded_at}")
-             for row in freshness.itertuples()]
+    rows += [
+        ("Source", row.source, f"newest data {row.latest_data_date}; last loaded {row.last_loaded_at}")
+        for row in freshness.itertuples()
+    ]
     for sheet, table in WORKBOOK_SHEETS.items():
         rows += [(f"Column ({sheet})", name, spec["description"]) for name, spec in models[table]["columns"].items()]
     return pd.DataFrame(rows, columns=["kind", "name", "definition"])
@@ -60,15 +69,20 @@ def export(paths: Paths, out: Path | None = None) -> Path:
                 (folder / kind).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise SliError(f"cannot write the export in {folder} ({exc.strerror}): choose a folder with --out") from exc
-        marts = [name for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-            " and table_type = 'BASE TABLE' order by 1").fetchall()]
+        marts = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+                " and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
         for mart in marts:  # file names go to DuckDB's writers as values, never inside SQL
             connection.table(mart).write_parquet(str(folder / "parquet" / f"{mart}.parquet"))
             connection.table(mart).write_csv(str(folder / "csv" / f"{mart}.csv"), header=True)
         # Rows in a stable order (by every column, left to right), so an export can be compared with the last one.
-        sheets = {sheet: frame(connection, f"select * from {table} order by all")
-                  for sheet, table in WORKBOOK_SHEETS.items()}
+        sheets = {
+            sheet: frame(connection, f"select * from {table} order by all") for sheet, table in WORKBOOK_SHEETS.items()
+        }
         notes = _notes(paths, connection, models)
     workbook = folder / f"sli_overview_{quarter}.xlsx"
     options = {"strings_to_formulas": False, "strings_to_urls": False}  # '=HYPERLINK(...)' stays text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 import pandas as pd
 
@@ -37,31 +37,51 @@ def quarter_row(connection, quarter_id: str) -> dict:
     """One overview row with plain Python values (None for NULL), load times to the minute."""
     cursor = connection.execute("select * from mart_sector_overview where quarter_id = ?", [quarter_id])
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
-    return {key: (value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-                  if key.endswith("_loaded_at") and value is not None else value) for key, value in row.items()}
+    return {
+        key: (
+            value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            if key.endswith("_loaded_at") and value is not None
+            else value
+        )
+        for key, value in row.items()
+    }
 
 
 def overview(connection, quarter: dict, council: str | None, metric: str | None) -> OverviewData:
-    trend = frame(connection, """
+    trend = frame(
+        connection,
+        """
         select round_number, fieldwork_end, indicator_code, indicator_label, pct_satisfied, margin_of_error_pp,
                change_pp, is_significant_change
         from fct_resident_satisfaction
         where question_group = 'key_indicator' and fieldwork_end <= ?
-        order by indicator_code, round_number""", [quarter["quarter_end"]])
-    direction = frame(connection, """
+        order by indicator_code, round_number""",
+        [quarter["quarter_end"]],
+    )
+    direction = frame(
+        connection,
+        """
         select coalesce(service_area, 'Other') as service_area, direction, count(*) as metrics
         from mart_metric_direction_of_travel
-        where level = 'sector' and in_basket group by all order by all""")
-    at_risk = frame(connection, """
+        where level = 'sector' and in_basket group by all order by all""",
+    )
+    at_risk = frame(
+        connection,
+        """
         select council_code, council_name, council_type, region_name, metrics_assessed, metrics_bottom_quartile,
                metrics_with_direction, metrics_worsening, bottom_quartile_since, is_flagged_bottom_quartile,
                is_flagged_worsening
-        from mart_councils_at_risk where is_at_risk order by council_name""")
-    councils = frame(connection, "select council_code, council_name, council_type, region_name from mart_councils_at_risk"
-                               " order by council_name")
+        from mart_councils_at_risk where is_at_risk order by council_name""",
+    )
+    councils = frame(
+        connection,
+        "select council_code, council_name, council_type, region_name from mart_councils_at_risk order by council_name",
+    )
     council = council or _default_council(connection)
     metric = metric or _default_metric(connection, council)
-    distribution = frame(connection, """
+    distribution = frame(
+        connection,
+        """
         select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id,
                b.comparator_group_value, m.metric_label, m.polarity
         from fct_council_benchmarks b
@@ -71,13 +91,21 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
           and b.comparator_group_value = (select council_type from dim_council where council_code = ?)
           and b.period_id = (select max_by(period_id, period_start) from fct_council_benchmarks
                              where metric_id = ? and council_code = ? and value is not null)
-        order by b.value""", [metric, council, metric, council])
-    savings = frame(connection, """
+        order by b.value""",
+        [metric, council, metric, council],
+    )
+    savings = frame(
+        connection,
+        """
         select region_name, service_category, partnerships, savings_gbp
         from mart_shared_services_savings where edition_year = ? order by region_name, service_category""",
-                  [quarter["shared_services_edition"]])
-    title = {"council": council, "metric": metric,
-             "council_name": councils.set_index("council_code")["council_name"].get(council, council)}
+        [quarter["shared_services_edition"]],
+    )
+    title = {
+        "council": council,
+        "metric": metric,
+        "council_name": councils.set_index("council_code")["council_name"].get(council, council),
+    }
     return OverviewData(quarter, trend, direction, distribution, title, savings, at_risk, councils)
 
 
@@ -100,16 +128,19 @@ _BENCHMARKED = """
 
 def _default_council(connection) -> str | None:
     """The first council flagged at risk that has a benchmarked basket metric, else the first such council."""
-    row = connection.execute(f"select b.council_code {_BENCHMARKED} order by r.is_at_risk desc, r.council_name"
-                             " limit 1").fetchone()
+    row = connection.execute(
+        f"select b.council_code {_BENCHMARKED} order by r.is_at_risk desc, r.council_name limit 1"
+    ).fetchone()
     return row[0] if row else None
 
 
 def _default_metric(connection, council: str | None) -> str | None:
     """The council's first bottom-quartile basket metric, else its first basket metric with a polarity."""
-    row = connection.execute(f"select b.metric_id {_BENCHMARKED} and b.council_code = ?"
-                             " order by (b.quartile = 4) desc, b.period_start desc, b.metric_id limit 1",
-                             [council]).fetchone()
+    row = connection.execute(
+        f"select b.metric_id {_BENCHMARKED} and b.council_code = ?"
+        " order by (b.quartile = 4) desc, b.period_start desc, b.metric_id limit 1",
+        [council],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -118,7 +149,9 @@ def council_pages(connection) -> dict[str, list[dict]]:
 
     Basket metrics only: the overview is about the basket, and LG Inform's thousands of other metrics
     would make a page per council unreadable (they stay in the warehouse for analysts)."""
-    frame = frame(connection, """
+    rows = frame(
+        connection,
+        """
         with latest as (
             select b.* from fct_council_benchmarks b
             join dim_metric m using (metric_id)
@@ -137,10 +170,11 @@ def council_pages(connection) -> dict[str, list[dict]]:
         join mart_councils_at_risk r using (council_code)
         left join mart_metric_direction_of_travel d
             on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
-        order by l.council_code, service_area, l.metric_id""")
-    frame = frame.astype(object).where(frame.notna(), None)  # templates test for None, not NaN
+        order by l.council_code, service_area, l.metric_id""",
+    )
+    rows = rows.astype(object).where(rows.notna(), None)  # templates test for None, not NaN
     # Records once for all councils, then split: one conversion, not one per page.
     pages: dict[str, list[dict]] = {}
-    for record in frame.to_dict("records"):
+    for record in rows.to_dict("records"):
         pages.setdefault(record["council_code"], []).append(record)
     return pages

@@ -7,15 +7,14 @@ rows are also written as `sector_overview.csv`.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from reporting import charts
-from reporting import queries
-from warehouse import access
 from core.errors import SliError
-from reporting.queries import OPE_MEASURES
 from core.settings import Paths
+from reporting import charts, queries
+from reporting.queries import OPE_MEASURES
+from warehouse import access
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -36,39 +35,83 @@ def _shown(value, kind: str) -> str:
 
 def _facts(q: dict) -> list[dict]:
     significant = {True: "significant at 95%", False: "not significant", None: "no previous round"}
-    polls = f"LGA resident satisfaction polling, round {q['poll_round_number']}, fieldwork ended {q['poll_fieldwork_end']}; loaded {q['polls_last_loaded_at']}"
-    lginform = f"LG Inform basket metrics, latest period ending {q['lginform_latest_period_end']}; loaded {q['lginform_last_loaded_at']}"
-    shared = f"Shared Services Map, {q['shared_services_edition']} edition; loaded {q['shared_services_last_loaded_at']}"
+    polls = (
+        f"LGA resident satisfaction polling, round {q['poll_round_number']}, fieldwork ended"
+        f" {q['poll_fieldwork_end']}; loaded {q['polls_last_loaded_at']}"
+    )
+    lginform = (
+        f"LG Inform basket metrics, latest period ending {q['lginform_latest_period_end']};"
+        f" loaded {q['lginform_last_loaded_at']}"
+    )
+    shared = (
+        f"Shared Services Map, {q['shared_services_edition']} edition; loaded {q['shared_services_last_loaded_at']}"
+    )
     ope = f"One Public Estate, achieved outputs as of {q['ope_as_of_date']}; loaded {q['ope_last_loaded_at']}"
     moe = q["council_margin_of_error_pp"]
     discontinued = f"; {q['metrics_discontinued']} discontinued metric(s) left out" if q["metrics_discontinued"] else ""
     facts = [
-        ("pct_satisfied_council", "pct", "residents satisfied with the way their council runs things"
-         + (f" (± {moe:.1f} points)" if moe is not None else ""), polls),
-        ("council_change_pp", "pp", f"change since the previous round: {significant[q['council_change_significant']]}", polls),
-        ("share_metrics_improving", "share", f"of {q['metrics_with_polarity']} basket metrics improving since the baseline"
-         " (median method: the sector median of each metric)" + discontinued, lginform),
-        ("share_metrics_improving_lga_method", "share", f"of {q['metrics_compared_lga_method']} basket metrics improving"
-         " (LGA method: the mean over councils with values in both periods)" + discontinued, lginform),
+        (
+            "pct_satisfied_council",
+            "pct",
+            "residents satisfied with the way their council runs things"
+            + (f" (± {moe:.1f} points)" if moe is not None else ""),
+            polls,
+        ),
+        (
+            "council_change_pp",
+            "pp",
+            f"change since the previous round: {significant[q['council_change_significant']]}",
+            polls,
+        ),
+        (
+            "share_metrics_improving",
+            "share",
+            f"of {q['metrics_with_polarity']} basket metrics improving since the baseline"
+            " (median method: the sector median of each metric)" + discontinued,
+            lginform,
+        ),
+        (
+            "share_metrics_improving_lga_method",
+            "share",
+            f"of {q['metrics_compared_lga_method']} basket metrics improving"
+            " (LGA method: the mean over councils with values in both periods)" + discontinued,
+            lginform,
+        ),
         ("shared_services_savings_gbp", "gbp", "savings reported by shared-service partnerships", shared),
         ("shared_services_partnerships", "num", "shared-service partnerships", shared),
         ("councils_at_risk", "num", "councils flagged at risk", lginform),
     ]
-    facts += [(key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}", ope)
-              for key, label in OPE_MEASURES.items()]
-    return [{"key": key, "raw": "" if q[key] is None else q[key], "shown": _shown(q[key], kind), "label": label,
-             "source": source} for key, kind, label, source in facts]
+    facts += [
+        (key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}", ope)
+        for key, label in OPE_MEASURES.items()
+    ]
+    return [
+        {
+            "key": key,
+            "raw": "" if q[key] is None else q[key],
+            "shown": _shown(q[key], kind),
+            "label": label,
+            "source": source,
+        }
+        for key, kind, label, source in facts
+    ]
 
 
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
-                       undefined=StrictUndefined)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]), undefined=StrictUndefined
+    )
 
 
-def render(paths: Paths, quarter: str | None = None, council: str | None = None, metric: str | None = None,
-           out: Path | None = None) -> Path:
+def render(
+    paths: Paths,
+    quarter: str | None = None,
+    council: str | None = None,
+    metric: str | None = None,
+    out: Path | None = None,
+) -> Path:
     """Write the overview of QUARTER (default: the latest) and the council pages into OUT (default:
     SLI_HOME/reports/<quarter>); return the overview page. With COUNCIL or METRIC, the overview is written
     beside the default one as `overview_<council>_<metric>.html`, which stays as it was."""
@@ -82,8 +125,10 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
             raise SliError(f"no quarter {quarter!r} in the warehouse; it holds {known[0]} to {known[-1]}")
         for kind, value in (("council", council), ("metric", metric)):
             if value is not None and not queries.exists(connection, kind, value):
-                raise SliError(f"no {kind} {value!r} in the warehouse (see `sli sql \"select * from dim_{kind}\"`);"
-                               " nothing was written")
+                raise SliError(
+                    f'no {kind} {value!r} in the warehouse (see `sli sql "select * from dim_{kind}"`);'
+                    " nothing was written"
+                )
         chosen = queries.quarter_row(connection, quarter or known[-1])
         data = queries.overview(connection, chosen, council, metric)
         pages = queries.council_pages(connection)
@@ -95,37 +140,65 @@ def render(paths: Paths, quarter: str | None = None, council: str | None = None,
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
 
 
-def _write(paths: Paths, folder: Path, overview_rows, chosen: dict, data, pages: dict, council: str | None,
-           metric: str | None) -> Path:
+def _write(
+    paths: Paths, folder: Path, overview_rows, chosen: dict, data, pages: dict, council: str | None, metric: str | None
+) -> Path:
     from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
     (folder / "councils").mkdir(parents=True, exist_ok=True)
     (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     overview_rows.to_csv(folder / "sector_overview.csv", index=False)
-    common = {"synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(), "warehouse": paths.published,
-              "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    common = {
+        "synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(),
+        "warehouse": paths.published,
+        "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     environment = _environment()
     page = environment.get_template("overview.html.j2").render(
-        **common, root="", q=chosen, facts=_facts(chosen), baseline="2010/11", chosen=data.distribution_title,
-        charts={name: Markup(charts.fragment(figure, f"chart-{name}")) for name, figure in {
-            "trend": charts.satisfaction_trend(data.trend),
-            "direction": charts.direction_by_service_area(data.direction),
-            "distribution": charts.distribution(data.distribution, data.distribution_title["council"]),
-            "savings": charts.savings_by_region(data.savings),
-        }.items()},
-        at_risk=data.at_risk.to_dict("records"), councils=data.councils.to_dict("records"))
-    overview = folder / ("index.html" if council is None and metric is None else
-                         f"overview_{council or 'default'}_{metric or 'default'}.html")
+        **common,
+        root="",
+        q=chosen,
+        facts=_facts(chosen),
+        baseline="2010/11",
+        chosen=data.distribution_title,
+        charts={
+            name: Markup(charts.fragment(figure, f"chart-{name}"))
+            for name, figure in {
+                "trend": charts.satisfaction_trend(data.trend),
+                "direction": charts.direction_by_service_area(data.direction),
+                "distribution": charts.distribution(data.distribution, data.distribution_title["council"]),
+                "savings": charts.savings_by_region(data.savings),
+            }.items()
+        },
+        at_risk=data.at_risk.to_dict("records"),
+        councils=data.councils.to_dict("records"),
+    )
+    overview = folder / (
+        "index.html"
+        if council is None and metric is None
+        else f"overview_{council or 'default'}_{metric or 'default'}.html"
+    )
     overview.write_text(page, encoding="utf-8")
 
     template = environment.get_template("council.html.j2")
     for row in data.councils.to_dict("records"):
         rows = pages.get(row["council_code"])
-        chart = (Markup(charts.fragment(charts.council_position(rows), "chart-position"))
-                 if rows else Markup("<p>No benchmarked metrics.</p>"))
-        (folder / "councils" / f"{row['council_code']}.html").write_text(template.render(
-            **common, root="../", council=row, quarter_id=chosen["quarter_id"], chart=chart,
-            rows=rows or [], loaded_at=chosen["lginform_last_loaded_at"],
-        ), encoding="utf-8")
+        chart = (
+            Markup(charts.fragment(charts.council_position(rows), "chart-position"))
+            if rows
+            else Markup("<p>No benchmarked metrics.</p>")
+        )
+        (folder / "councils" / f"{row['council_code']}.html").write_text(
+            template.render(
+                **common,
+                root="../",
+                council=row,
+                quarter_id=chosen["quarter_id"],
+                chart=chart,
+                rows=rows or [],
+                loaded_at=chosen["lginform_last_loaded_at"],
+            ),
+            encoding="utf-8",
+        )
     return overview

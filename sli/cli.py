@@ -30,8 +30,12 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="SLI_HOME",
-              help="Data folder (landing, raw, quarantine, warehouse). Default: $SLI_HOME or ./data.")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SLI_HOME",
+    help="Data folder (landing, raw, quarantine, warehouse). Default: $SLI_HOME or ./data.",
+)
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
     """SLI warehouse: land, load, build, audit and publish the sector-led improvement data."""
@@ -52,8 +56,12 @@ def _paths() -> Paths:
 
 def _print_load(result) -> None:
     colour = {"loaded": "green", "skipped": None, "rejected": "red", "stopped": "yellow"}[result.status]
-    detail = (f"{result.rows_accepted:,} rows" + (f", {result.rows_rejected:,} {result.message}" if result.rows_rejected else "")
-              if result.status == "loaded" else result.message)
+    detail = (
+        f"{result.rows_accepted:,} rows"
+        + (f", {result.rows_rejected:,} {result.message}" if result.rows_rejected else "")
+        if result.status == "loaded"
+        else result.message
+    )
     click.echo(f"  {click.style(f'{result.status:<8}', fg=colour)} {result.source}/{result.file}: {detail}")
     for warning in result.warnings:
         click.secho(f"           warning: {warning}", fg="yellow")
@@ -63,33 +71,74 @@ def _summarise(results) -> None:
     by_status: dict[str, int] = {}
     for result in results:
         by_status[result.status] = by_status.get(result.status, 0) + 1
-    click.echo("  " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) if results else "  no files")
+    click.echo(
+        "  " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) if results else "  no files"
+    )
 
 
 @main.command()
-@click.option("--metrics", type=int, default=None,
-              help="The first N basket metrics (default: all 97); past 97, synthetic metrics outside the basket.")
+@click.option(
+    "--metrics",
+    type=int,
+    default=None,
+    help="The first N basket metrics (default: all 97); past 97, synthetic metrics outside the basket.",
+)
 @click.option("--first-year", type=int, default=2010, show_default=True, help="First financial year (2010 = 2010/11).")
 @click.option("--last-year", type=int, default=2024, show_default=True, help="Last financial year.")
 @click.option("--quarterly", is_flag=True, help="Quarterly periods instead of years.")
-@click.option("--first-quarter", type=click.IntRange(1, 4), default=1, show_default=True,
-              help="With --quarterly: the first quarter of the first year.")
-@click.option("--last-quarter", type=click.IntRange(1, 4), default=4, show_default=True,
-              help="With --quarterly: the last quarter of the last year.")
-@click.option("--lginform-format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="LG Inform values as /data JSON responses or as /data.csv downloads.")
-@click.option("--only", "sources", multiple=True, type=click.Choice(["lginform", "explorer", *SOURCES[1:]]),
-              help="Write only these (repeatable; default: everything).")
-def sample(metrics: int | None, first_year: int, last_year: int, quarterly: bool, first_quarter: int,
-           last_quarter: int, lginform_format: str, sources: tuple[str, ...]) -> None:
+@click.option(
+    "--first-quarter",
+    type=click.IntRange(1, 4),
+    default=1,
+    show_default=True,
+    help="With --quarterly: the first quarter of the first year.",
+)
+@click.option(
+    "--last-quarter",
+    type=click.IntRange(1, 4),
+    default=4,
+    show_default=True,
+    help="With --quarterly: the last quarter of the last year.",
+)
+@click.option(
+    "--lginform-format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="LG Inform values as /data JSON responses or as /data.csv downloads.",
+)
+@click.option(
+    "--only",
+    "sources",
+    multiple=True,
+    type=click.Choice(["lginform", "explorer", *SOURCES[1:]]),
+    help="Write only these (repeatable; default: everything).",
+)
+def sample(
+    metrics: int | None,
+    first_year: int,
+    last_year: int,
+    quarterly: bool,
+    first_quarter: int,
+    last_quarter: int,
+    lginform_format: str,
+    sources: tuple[str, ...],
+) -> None:
     """Write the SYNTHETIC sample inputs of all four sources into SLI_HOME/inbox."""
     from ingestion.sample.generate import SampleSpec, generate
 
     paths = _paths()
     started = time.perf_counter()
-    spec = SampleSpec(first_year=first_year, last_year=last_year, metrics=metrics, quarterly=quarterly,
-                      first_quarter=first_quarter, last_quarter=last_quarter, lginform_format=lginform_format,
-                      **({"sources": sources} if sources else {}))
+    spec = SampleSpec(
+        first_year=first_year,
+        last_year=last_year,
+        metrics=metrics,
+        quarterly=quarterly,
+        first_quarter=first_quarter,
+        last_quarter=last_quarter,
+        lginform_format=lginform_format,
+        **({"sources": sources} if sources else {}),
+    )
     counts = generate(paths.inbox, spec)
     for source, rows in counts.items():
         click.echo(f"  {source}: {rows:,} rows written to {paths.source_inbox(source)}")
@@ -109,11 +158,23 @@ EXIT_STOPPED = 75  # EX_TEMPFAIL: the LG Inform usage limit stopped the fetch; t
 @click.option("--area", default=None, help="lginform API: area codes or group (default: AllLaInCountry_England).")
 @click.option("--period", default=None, help="lginform API: period ids or latest:N (default: latest:20).")
 @click.option("--csv", "csv_format", is_flag=True, help="lginform API: fetch /data.csv instead of /data JSON.")
-@click.option("--reload", "reload_ref", metavar="LOAD_ID",
-              help="Load a complete load's landed file again as a new load (a load id, or a file name), e.g. after"
-                   " its raw file was lost or damaged; see `sli doctor`.")
-def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[str, ...], area: str | None,
-           period: str | None, csv_format: bool, reload_ref: str | None) -> None:
+@click.option(
+    "--reload",
+    "reload_ref",
+    metavar="LOAD_ID",
+    help="Load a complete load's landed file again as a new load (a load id, or a file name), e.g. after"
+    " its raw file was lost or damaged; see `sli doctor`.",
+)
+def ingest(
+    source: str,
+    inputs: tuple[Path, ...],
+    use_api: bool,
+    metrics: tuple[str, ...],
+    area: str | None,
+    period: str | None,
+    csv_format: bool,
+    reload_ref: str | None,
+) -> None:
     """Land and load SOURCE's files (default: its inbox folder) into the raw zone.
 
     SOURCE is lginform, council-metrics, polls, shared-services or ope. `sli ingest lginform` with no
@@ -140,8 +201,16 @@ def ingest(source: str, inputs: tuple[Path, ...], use_api: bool, metrics: tuple[
         raise SliError(f"--api needs LG Inform credentials: set {ENV_KEY} (and SLI_LGINFORM_SECRET)")
     if name == "lginform" and not inputs:
         click.echo(lginform_mode(api, paths))
-    options = {key: value for key, value in {"metrics": list(metrics) or None, "area": area, "period": period,
-                                             "csv_format": csv_format}.items() if value}
+    options = {
+        key: value
+        for key, value in {
+            "metrics": list(metrics) or None,
+            "area": area,
+            "period": period,
+            "csv_format": csv_format,
+        }.items()
+        if value
+    }
     results = ingest_source(name, paths, inputs or None, on_file=_print_load, api=api, api_options=options)
     _summarise(results)
     if any(r.status == "rejected" for r in results):
@@ -198,14 +267,18 @@ def quality() -> None:
         return
     colours = {"pass": "green", "warn": "yellow", "fail": "red"}
     for summary in summaries:
-        click.echo(f"{click.style(summary['status'].upper().ljust(4), fg=colours[summary['status']])}  "
-                   f"{summary['suite']:<36} {summary['run_at']}  {summary['rows']:,} rows,"
-                   f" {summary['expectations']} expectations")
+        click.echo(
+            f"{click.style(summary['status'].upper().ljust(4), fg=colours[summary['status']])}  "
+            f"{summary['suite']:<36} {summary['run_at']}  {summary['rows']:,} rows,"
+            f" {summary['expectations']} expectations"
+        )
         for failed in summary["failed"]:
             detail = ", ".join(f"{k}={v}" for k, v in failed["kwargs"].items())
             count = failed["unexpected_count"]
-            click.echo(f"      {failed['severity']}: {failed['expectation']}({detail}) on {failed['column']}:"
-                       f" {count if count is not None else '?'} unexpected, e.g. {failed['sample_values'][:3]}")
+            click.echo(
+                f"      {failed['severity']}: {failed['expectation']}({detail}) on {failed['column']}:"
+                f" {count if count is not None else '?'} unexpected, e.g. {failed['sample_values'][:3]}"
+            )
     click.echo(f"Data Docs: {docs_index(paths)}")
 
 
@@ -228,9 +301,14 @@ def rollback() -> None:
 @main.command()
 @click.option("--quarter", help="Quarter to report, e.g. 2026-Q3 (default: the latest).")
 @click.option("--council", help="Council to highlight in the distribution chart (default: the first flagged).")
-@click.option("--metric", help="Metric for the distribution chart (default: one the council is in the bottom quartile on).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write into (default: SLI_HOME/reports/<quarter>), e.g. when SLI_HOME is read-only.")
+@click.option(
+    "--metric", help="Metric for the distribution chart (default: one the council is in the bottom quartile on)."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: SLI_HOME/reports/<quarter>), e.g. when SLI_HOME is read-only.",
+)
 def report(quarter: str | None, council: str | None, metric: str | None, out: Path | None) -> None:
     """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
     from reporting.report import render
@@ -239,8 +317,11 @@ def report(quarter: str | None, council: str | None, metric: str | None, out: Pa
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write into (default: SLI_HOME/exports/<quarter>), e.g. when SLI_HOME is read-only.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: SLI_HOME/exports/<quarter>), e.g. when SLI_HOME is read-only.",
+)
 def export(out: Path | None) -> None:
     """Write every mart as Parquet and CSV, and the overview tables as one Excel workbook."""
     from reporting.export import export as run_export
@@ -283,8 +364,10 @@ def sql(query: str, fmt: str) -> None:
                 return
             columns, rows = relation.columns, relation.fetchall()
         except duckdb.PermissionException as exc:
-            raise SliError(f"query refused: `sli sql` reads only the published warehouse's tables; files,"
-                           f" extensions and settings are out of reach ({exc})") from exc
+            raise SliError(
+                f"query refused: `sli sql` reads only the published warehouse's tables; files,"
+                f" extensions and settings are out of reach ({exc})"
+            ) from exc
         except duckdb.Error as exc:
             raise SliError(f"query failed: {exc}") from exc
     if fmt == "json":
@@ -321,8 +404,10 @@ def doctor() -> None:
         return
     for mismatch in mismatches:
         click.echo(f"  {mismatch.describe()}")
-    raise SliError(f"{len(mismatches)} problem(s): mend them from landing with `sli ingest SOURCE --reload LOAD_ID`,"
-                   " or take a load back with `sli retract LOAD_ID`; a file no load owns can be removed")
+    raise SliError(
+        f"{len(mismatches)} problem(s): mend them from landing with `sli ingest SOURCE --reload LOAD_ID`,"
+        " or take a load back with `sli retract LOAD_ID`; a file no load owns can be removed"
+    )
 
 
 @main.command()
@@ -355,8 +440,19 @@ def status(source: str | None) -> None:
         return
     _print_table(
         ["source", "file", "status", "read", "accepted", "rejected", "loaded_at", "message"],
-        [(r.source, r.file_name, r.status, r.rows_read, r.rows_accepted, r.rows_rejected,
-          (r.finished_at or r.started_at)[:19], r.message or "") for r in records],
+        [
+            (
+                r.source,
+                r.file_name,
+                r.status,
+                r.rows_read,
+                r.rows_accepted,
+                r.rows_rejected,
+                (r.finished_at or r.started_at)[:19],
+                r.message or "",
+            )
+            for r in records
+        ],
     )
 
 

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
-from warehouse import audit as audit_step
 from core import locks
-from warehouse import build as build_step
-from warehouse import publish as publish_step
-from reporting import report as report_step
-from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
-from ingestion.loader import LoadResult, ingest, prepare
 from core.errors import SliError
 from core.settings import SOURCES, Paths
+from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
+from ingestion.loader import LoadResult, ingest, prepare
+from reporting import report as report_step
+from warehouse import audit as audit_step
+from warehouse import build as build_step
+from warehouse import publish as publish_step
 
 
-def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = None,
-                  on_file: Callable[[LoadResult], None] | None = None,
-                  api: ApiSettings | None = None, api_options: dict | None = None) -> list[LoadResult]:
+def ingest_source(
+    source: str,
+    paths: Paths,
+    inputs: Iterable[Path] | None = None,
+    on_file: Callable[[LoadResult], None] | None = None,
+    api: ApiSettings | None = None,
+    api_options: dict | None = None,
+) -> list[LoadResult]:
     """Ingest the given files or folders; without any, LG Inform's API when `api` (its credentials) is
     given, else the inbox. The one place that decides between the API and files.
 
@@ -34,8 +39,9 @@ def ingest_source(source: str, paths: Paths, inputs: Iterable[Path] | None = Non
         return ingest(source, chosen, paths, on_file)
 
 
-def fetch_lginform(paths: Paths, api: ApiSettings, on_file: Callable[[LoadResult], None] | None = None,
-                   **options) -> list[LoadResult]:
+def fetch_lginform(
+    paths: Paths, api: ApiSettings, on_file: Callable[[LoadResult], None] | None = None, **options
+) -> list[LoadResult]:
     """The basket's changed metrics from the API; a usage-limit stop is reported as a `stopped` result."""
     from ingestion import basket
     from ingestion.lginform_api import Client
@@ -72,20 +78,23 @@ def lginform_mode(api: ApiSettings | None, paths: Paths) -> str:
     """One line saying where LG Inform's metrics come from in this run, and which basket is tracked."""
     from ingestion import basket
 
-    where = (f"the LG Inform API at {api.base_url} ({api.credentials.mode})" if api else
-             f"files only ({ENV_KEY} is not set; reading {paths.source_inbox('lginform')})")
+    where = (
+        f"the LG Inform API at {api.base_url} ({api.credentials.mode})"
+        if api
+        else f"files only ({ENV_KEY} is not set; reading {paths.source_inbox('lginform')})"
+    )
     return f"LG Inform: {where}; basket {basket.active()!r}"
 
 
-def refresh(paths: Paths, echo: Callable[[str], None] = print,
-            on_file: Callable[[LoadResult], None] | None = None) -> RefreshResult:
+def refresh(
+    paths: Paths, echo: Callable[[str], None] = print, on_file: Callable[[LoadResult], None] | None = None
+) -> RefreshResult:
     """Load every source, then build, audit and publish; one refresh at a time (a second is refused)."""
     with locks.holding(paths.writer_lock, "refreshing"):
         return _refresh(paths, echo, on_file)
 
 
-def _refresh(paths: Paths, echo: Callable[[str], None],
-             on_file: Callable[[LoadResult], None] | None) -> RefreshResult:
+def _refresh(paths: Paths, echo: Callable[[str], None], on_file: Callable[[LoadResult], None] | None) -> RefreshResult:
     loads: list[LoadResult] = []
     api = settings_from_env()
     echo(lginform_mode(api, paths))
@@ -94,8 +103,10 @@ def _refresh(paths: Paths, echo: Callable[[str], None],
     rejected = [load for load in loads if load.status == "rejected"]
     if rejected:
         # The good files are loaded and stay loaded; nothing is built or published until the bad ones are dealt with.
-        raise SliError(f"{len(rejected)} file(s) rejected, warehouse not rebuilt (fix or remove them, then rerun):\n  "
-                       + "\n  ".join(load.message for load in rejected))
+        raise SliError(
+            f"{len(rejected)} file(s) rejected, warehouse not rebuilt (fix or remove them, then rerun):\n  "
+            + "\n  ".join(load.message for load in rejected)
+        )
     if not any(load.status == "loaded" for load in loads):
         built_at = build_step.up_to_date(paths)
         if built_at is not None:

@@ -25,8 +25,13 @@ SMALL_SAMPLE = ["--metrics", "6"]
 
 def sli(home: Path, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the installed `sli` command as a user would."""
-    result = subprocess.run([str(BIN / "sli"), *args], env={**os.environ, "SLI_HOME": str(home), **(env or {})},
-                            capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [str(BIN / "sli"), *args],
+        env={**os.environ, "SLI_HOME": str(home), **(env or {})},
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"sli {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
@@ -35,8 +40,13 @@ def sli(home: Path, *args: str, check: bool = True, env: dict | None = None) -> 
 def airflow_env(home: Path) -> dict[str, str]:
     """An Airflow home inside HOME with a migrated SQLite database; the env `sli run-dags` needs."""
     env = {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
-    migrate = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env={**os.environ, "SLI_HOME": str(home), **env},
-                             capture_output=True, text=True, cwd=REPO)
+    migrate = subprocess.run(
+        [str(BIN / "airflow"), "db", "migrate"],
+        env={**os.environ, "SLI_HOME": str(home), **env},
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert migrate.returncode == 0, migrate.stderr[-2000:]
     return env
 
@@ -52,8 +62,12 @@ def mart_frames(database: Path) -> dict:
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as con:
-        names = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        names = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' order by 1"
+            ).fetchall()
+        ]
         frames = {name: con.sql(f'select * from "{name}"').df() for name in names}
     return {name: frame.sort_values(list(frame.columns), ignore_index=True) for name, frame in frames.items()}
 
@@ -67,9 +81,13 @@ def assert_same_marts(left: dict, right: dict, ignore: str | None = None) -> Non
     assert left.keys() == right.keys()
     for name in left:
         kept = [c for c in left[name].columns if not (ignore and re.search(ignore, c))]
-        pd.testing.assert_frame_equal(left[name][kept].sort_values(kept, ignore_index=True),
-                                      right[name][kept].sort_values(kept, ignore_index=True),
-                                      check_exact=False, rtol=1e-9, obj=name)
+        pd.testing.assert_frame_equal(
+            left[name][kept].sort_values(kept, ignore_index=True),
+            right[name][kept].sort_values(kept, ignore_index=True),
+            check_exact=False,
+            rtol=1e-9,
+            obj=name,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -25,11 +25,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-COUNCILS = [("E06000001", "Hartlepool"), ("E07000008", "Cambridge"), ("E09000001", "City of London"),
-            ("E07000163", "Craven")]  # Craven: abolished in 2023, so a retired code
+COUNCILS = [
+    ("E06000001", "Hartlepool"),
+    ("E07000008", "Cambridge"),
+    ("E09000001", "City of London"),
+    ("E07000163", "Craven"),
+]  # Craven: abolished in 2023, so a retired code
 # (identifier, label, start, end) as LG Inform describes a period.
-FINANCIAL_YEARS = [("fin_2021_22", "2021/22", "2021-04-01T00:00:00", "2022-03-31T23:59:59"),
-                   ("fin_2022_23", "2022/23", "2022-04-01T00:00:00", "2023-03-31T23:59:59")]
+FINANCIAL_YEARS = [
+    ("fin_2021_22", "2021/22", "2021-04-01T00:00:00", "2022-03-31T23:59:59"),
+    ("fin_2022_23", "2022/23", "2022-04-01T00:00:00", "2023-03-31T23:59:59"),
+]
 
 
 @dataclass
@@ -45,15 +51,26 @@ class Metric:
 
     def metadata(self) -> dict:
         return {
-            "identifier": self.identifier, "label": self.label, "shortLabel": self.label[:20],
-            "originalLabel": f"{self.label} (original)", "alternativeLabels": [f"{self.label} (also)"],
-            "measure": {"identifier": "test_Per_Cent", "label": "Per cent",
-                        "measurementUnit": {"identifier": "percent", "label": "Percentage"}},
-            "dataset": {"identifier": "1", "label": "test dataset",
-                        "periodType": {"identifier": "FinancialYear", "label": "Financial year",
-                                       "frequency": "Annually"}},
-            "polarity": self.polarity, "outputPrecision": 1, "nullAsZero": self.null_as_zero,
-            "discontinued": self.discontinued, "sourceName": "test server",
+            "identifier": self.identifier,
+            "label": self.label,
+            "shortLabel": self.label[:20],
+            "originalLabel": f"{self.label} (original)",
+            "alternativeLabels": [f"{self.label} (also)"],
+            "measure": {
+                "identifier": "test_Per_Cent",
+                "label": "Per cent",
+                "measurementUnit": {"identifier": "percent", "label": "Percentage"},
+            },
+            "dataset": {
+                "identifier": "1",
+                "label": "test dataset",
+                "periodType": {"identifier": "FinancialYear", "label": "Financial year", "frequency": "Annually"},
+            },
+            "polarity": self.polarity,
+            "outputPrecision": 1,
+            "nullAsZero": self.null_as_zero,
+            "discontinued": self.discontinued,
+            "sourceName": "test server",
             "metadataOrDataLastUpdated": f"{self.changed}T00:00:00",
         }
 
@@ -134,17 +151,25 @@ class FakeLgInform:
             listed = [m for m in self.metrics if m.changed >= since]
             page, size = int(params.get("pageNumber", 1)), int(params.get("pageSize", self.page_size))
             size = min(size, self.page_size)  # the server decides the page size, as real APIs do
-            chunk = listed[(page - 1) * size: page * size]
-            return self._json(request, {"metricType-array": [
-                {"identifier": m.identifier, "label": m.label, "shortLabel": m.label[:20]} for m in chunk]})
+            chunk = listed[(page - 1) * size : page * size]
+            return self._json(
+                request,
+                {
+                    "metricType-array": [
+                        {"identifier": m.identifier, "label": m.label, "shortLabel": m.label[:20]} for m in chunk
+                    ]
+                },
+            )
         if url.path.startswith("/metricTypes/") and url.path.split("/")[-1] in by_id:
             return self._json(request, {"metricType": by_id[url.path.split("/")[-1]].metadata()})
         if url.path in ("/data", "/data.csv") and params.get("metricType") in by_id:
             metric = by_id[params["metricType"]]
             periods = self._periods(metric, params.get("period", "latest"))
             if url.path == "/data":
-                return self._json(request, self._table(metric, periods, params.get("rowGrouping", "area"),
-                                                       every.get("columnGrouping", [])))
+                return self._json(
+                    request,
+                    self._table(metric, periods, params.get("rowGrouping", "area"), every.get("columnGrouping", [])),
+                )
             return self._send(request, 200, self._csv(metric, periods), "text/csv")
         return self._send(request, 404, "Not found", "text/plain")
 
@@ -185,8 +210,9 @@ class FakeLgInform:
         if self.secret is None:
             return None
         signed, _, signature = raw_path.partition("&Signature=")
-        expected = base64.b64encode(hmac.new(self.secret.encode(), f"{self.base_url}{signed}".encode(),
-                                             hashlib.sha1).digest()).decode()
+        expected = base64.b64encode(
+            hmac.new(self.secret.encode(), f"{self.base_url}{signed}".encode(), hashlib.sha1).digest()
+        ).decode()
         if not signature or unquote(signature) != expected or signature in self._signatures:
             return "Not Authorized"
         self._signatures.add(signature)

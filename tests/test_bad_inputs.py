@@ -39,9 +39,12 @@ def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
     assert sha256_of(published) == before  # the refresh stopped before the build
 
     with sqlite3.connect(home / "ledger.sqlite") as con:
-        loads = {(source, name): (load_id, status, rejected, message or "", landed)
-                 for load_id, source, name, status, rejected, message, landed in con.execute(
-                     "select load_id, source, file_name, status, rows_rejected, message, landed_path from loads")}
+        loads = {
+            (source, name): (load_id, status, rejected, message or "", landed)
+            for load_id, source, name, status, rejected, message, landed in con.execute(
+                "select load_id, source, file_name, status, rows_rejected, message, landed_path from loads"
+            )
+        }
     for row in EXPECTED:
         source, name = row["file"].split("/", 1)
         load_id, status, rejected, message, landed = loads[(source, name)]
@@ -49,7 +52,9 @@ def test_every_bad_input_gets_its_expected_outcome(tmp_path, published_home):
         assert row["message"] in message, (row["file"], message)
         assert (rejected or 0) == int(row["quarantined"]) or status == "rejected", (row["file"], rejected)
         # Nothing is lost: the file is kept in landing exactly as received, under a name that stays there.
-        assert Path(landed).parent == home / "landing" / source and sha256_of(Path(landed)) == sha256_of(CORPUS / row["file"])
+        assert Path(landed).parent == home / "landing" / source and sha256_of(Path(landed)) == sha256_of(
+            CORPUS / row["file"]
+        )
         if status == "loaded" and int(row["quarantined"]):
             with (home / "quarantine" / source / f"{load_id}.csv").open(encoding="utf-8") as handle:
                 cells = list(csv.reader(handle))

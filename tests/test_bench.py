@@ -14,17 +14,33 @@ from core.settings import REPO_ROOT
 def test_bench_smoke(tmp_path):
     summary = tmp_path / "summary" / "RESULTS.md"
     summary.parent.mkdir()
-    result = subprocess.run([sys.executable, "-m", "bench", "--scale", "small", "--out", str(tmp_path),
-                             "--summary", str(summary)], cwd=REPO_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--scale", "small", "--out", str(tmp_path), "--summary", str(summary)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = tmp_path.glob("*.json")
     figures = json.loads(report.read_text())["scales"]["small"]
-    assert set(figures["stages"]) == {"sample", "load lginform", "load others", "build", "audit", "publish",
-                                      "report", "query", "no-op refresh"}
+    assert set(figures["stages"]) == {
+        "sample",
+        "load lginform",
+        "load others",
+        "build",
+        "audit",
+        "publish",
+        "report",
+        "query",
+        "no-op refresh",
+    }
     assert set(figures["incremental"]["stages"]) == {"load lginform", "build", "audit", "publish", "report"}
     assert set(figures["references"]) == {"duckdb_alone", "pandas_sqlite"}
-    for stage in [*figures["stages"].values(), *figures["incremental"]["stages"].values(),
-                  *figures["references"].values()]:
+    for stage in [
+        *figures["stages"].values(),
+        *figures["incremental"]["stages"].values(),
+        *figures["references"].values(),
+    ]:
         assert stage["wall_s"] > 0 and stage["cpu_s"] > 0 and stage["peak_rss_mb"] > 0
     # Both references read every row of the same downloads.
     assert figures["references"]["duckdb_alone"]["csv_rows"] == figures["references"]["pandas_sqlite"]["csv_rows"] > 0
@@ -44,8 +60,9 @@ def test_measure_takes_more_output_than_a_pipe_holds():
     blocks on its own output would stall the benchmark. Run in a thread so a stall fails, not hangs."""
     answers = []
     failing = "import sys; print('x' * 1_000_000); sys.stderr.write('why ' * 2_000); sys.exit(3)"
-    worker = threading.Thread(target=lambda: answers.extend([_outcome(failing), _outcome("print('x' * 1_000_000)")]),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: answers.extend([_outcome(failing), _outcome("print('x' * 1_000_000)")]), daemon=True
+    )
     worker.start()
     worker.join(timeout=60)
     assert len(answers) == 2, "measure() did not return within 60 s: the command blocked writing its output"
@@ -63,8 +80,12 @@ def _outcome(script: str):
 
 
 def test_airflow_bench_smoke(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bench.airflow", "--metrics", "1", "--out", str(tmp_path)],
-                            cwd=REPO_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.airflow", "--metrics", "1", "--out", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     [report] = tmp_path.glob("airflow-*.json")
     figures = json.loads(report.read_text())

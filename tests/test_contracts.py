@@ -9,15 +9,19 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import REPO, sli
 
+from conftest import REPO, sli
+from core.errors import InputError
 from ingestion import contract_checks
 from ingestion.contracts import TABLES, render_markdown
-from core.errors import InputError
 from ingestion.loader import PARSERS
 
-CSV_FORMATS = [(table.source, fmt) for table in TABLES.values() for fmt in table.formats
-               if ".csv" in fmt.extensions and "rows" not in fmt.columns]
+CSV_FORMATS = [
+    (table.source, fmt)
+    for table in TABLES.values()
+    for fmt in table.formats
+    if ".csv" in fmt.extensions and "rows" not in fmt.columns
+]
 
 
 def test_docs_are_the_contracts_in_the_code(tmp_path):
@@ -52,15 +56,39 @@ def test_each_documented_required_column_is_enforced(tmp_path, source, fmt):
 
 # A row that keeps each table's contract; each rule is then broken in turn.
 VALID_ROWS = {
-    ("lginform", "values"): {"area_code": "E06000001", "area_label": "Hartlepool", "area_status": "current",
-                             "metric_id": "S9001", "period_id": "fin_2019_20", "period_label": "2019/20",
-                             "period_start": date(2019, 4, 1), "period_end": date(2020, 3, 31), "value": 1.0,
-                             "value_formatted": "1", "value_status": "ok", "source_format": "api_csv"},
-    ("polls", "answers"): {"round_number": 1, "fieldwork_start": date(2024, 6, 1), "fieldwork_end": date(2024, 6, 3),
-                           "base_n": 1000, "question_code": "Q", "answer_option": "Yes", "percent": 50.0,
-                           "value_status": "ok"},
-    ("ope", "outputs"): {"measure": "jobs_created", "value": 10.0, "value_status": "ok", "unit": "jobs",
-                         "basis": "achieved", "scope": "programme", "as_of_date": date(2019, 3, 31)},
+    ("lginform", "values"): {
+        "area_code": "E06000001",
+        "area_label": "Hartlepool",
+        "area_status": "current",
+        "metric_id": "S9001",
+        "period_id": "fin_2019_20",
+        "period_label": "2019/20",
+        "period_start": date(2019, 4, 1),
+        "period_end": date(2020, 3, 31),
+        "value": 1.0,
+        "value_formatted": "1",
+        "value_status": "ok",
+        "source_format": "api_csv",
+    },
+    ("polls", "answers"): {
+        "round_number": 1,
+        "fieldwork_start": date(2024, 6, 1),
+        "fieldwork_end": date(2024, 6, 3),
+        "base_n": 1000,
+        "question_code": "Q",
+        "answer_option": "Yes",
+        "percent": 50.0,
+        "value_status": "ok",
+    },
+    ("ope", "outputs"): {
+        "measure": "jobs_created",
+        "value": 10.0,
+        "value_status": "ok",
+        "unit": "jobs",
+        "basis": "achieved",
+        "scope": "programme",
+        "as_of_date": date(2019, 3, 31),
+    },
 }
 
 
@@ -84,8 +112,11 @@ def _breaking(rule: contract_checks.Rule):
 def test_each_contract_rule_is_enforced_in_sql_naming_the_rule_and_the_value(key):
     table = TABLES[key]
     checks = contract_checks.rules(table)
-    constrained = {c.name for c in table.columns
-                   if c.required or c.allowed or c.pattern or c.minimum is not None or c.plausible or c.type == "float"}
+    constrained = {
+        c.name
+        for c in table.columns
+        if c.required or c.allowed or c.pattern or c.minimum is not None or c.plausible or c.type == "float"
+    }
     assert {rule.column.name for rule in checks} == constrained
     rows = [{**VALID_ROWS[key], "_source_row": 2}]
     for number, rule in enumerate(checks, start=3):

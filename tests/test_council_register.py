@@ -24,7 +24,12 @@ def test_committed_seeds_match_the_builder():
 def test_current_councils_by_type():
     current = [row for row in _read(SEED_PATH) if not row["end_date"]]
     assert Counter(row["council_type"] for row in current) == {
-        "district": 164, "unitary": 63, "metropolitan district": 36, "london borough": 33, "county": 21}
+        "district": 164,
+        "unitary": 63,
+        "metropolitan district": 36,
+        "london borough": 33,
+        "county": 21,
+    }
     assert all(row["region_name"] for row in current)
 
 

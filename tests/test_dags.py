@@ -7,8 +7,8 @@ import os
 import subprocess
 
 import pytest
-from conftest import BIN, airflow_env
 
+from conftest import BIN, airflow_env
 from sli_airflow.runner import DAGS_FOLDER
 from sli_airflow.wiring import WRITER_POOL
 
@@ -25,7 +25,12 @@ def _load(path):
 
 def test_every_expected_dag_has_a_file():
     assert {p.stem for p in DAG_FILES} == {
-        "sli_ingest_lginform", "sli_ingest_polls", "sli_ingest_shared_services", "sli_ingest_ope", "sli_warehouse"}
+        "sli_ingest_lginform",
+        "sli_ingest_polls",
+        "sli_ingest_shared_services",
+        "sli_ingest_ope",
+        "sli_warehouse",
+    }
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
@@ -77,11 +82,13 @@ def test_airflow_lists_every_dag_and_no_import_errors(tmp_path):
     env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path)}
     airflow = str(BIN / "airflow")
     subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, capture_output=True)
-    errors = subprocess.run([airflow, "dags", "list-import-errors", "-o", "json"], env=env, capture_output=True,
-                            text=True, check=True)
+    errors = subprocess.run(
+        [airflow, "dags", "list-import-errors", "-o", "json"], env=env, capture_output=True, text=True, check=True
+    )
     # Airflow prints its own warnings (graphviz) before the JSON: the JSON is the last line.
     assert json.loads(errors.stdout.strip().splitlines()[-1]) == []
-    listed = subprocess.run([airflow, "dags", "list", "-o", "json"], env=env, capture_output=True, text=True,
-                            check=True)
+    listed = subprocess.run(
+        [airflow, "dags", "list", "-o", "json"], env=env, capture_output=True, text=True, check=True
+    )
     dag_ids = {dag["dag_id"] for dag in json.loads(listed.stdout.strip().splitlines()[-1])}
     assert dag_ids == {path.stem for path in DAG_FILES}

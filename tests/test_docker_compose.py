@@ -11,8 +11,14 @@ import yaml
 from core.settings import REPO_ROOT
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
-AIRFLOW_SERVICES = ["airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-worker",
-                    "airflow-triggerer", "airflow-init"]
+AIRFLOW_SERVICES = [
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-worker",
+    "airflow-triggerer",
+    "airflow-init",
+]
 
 
 def test_services_of_the_official_shape():
@@ -64,13 +70,17 @@ def test_dockerfile_extends_the_pinned_official_image():
     assert "--require-hashes" in dockerfile and "_PIP_ADDITIONAL_REQUIREMENTS" not in dockerfile
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None,
-                    reason="docker-compose is not installed (Debian package docker-compose)")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="docker-compose is not installed (Debian package docker-compose)"
+)
 def test_docker_compose_config_accepts_the_file(tmp_path):
     for name in ("docker-compose.yml", "Dockerfile"):
         shutil.copy(REPO_ROOT / name, tmp_path / name)
-    (tmp_path / ".env").write_text((REPO_ROOT / ".env.example").read_text()
-                                   .replace("FERNET_KEY=\n", "FERNET_KEY=test\n")
-                                   .replace("JWT_SECRET=\n", "JWT_SECRET=test\n"))
+    (tmp_path / ".env").write_text(
+        (REPO_ROOT / ".env.example")
+        .read_text()
+        .replace("FERNET_KEY=\n", "FERNET_KEY=test\n")
+        .replace("JWT_SECRET=\n", "JWT_SECRET=test\n")
+    )
     result = subprocess.run(["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -12,10 +12,21 @@ import pytest
 
 from conftest import airflow_env, sli
 
-MARTS = ["dim_council", "dim_metric", "fct_council_metric_values", "fct_council_metric_value_history",
-         "fct_council_benchmarks", "fct_poll_answers", "fct_resident_satisfaction", "fct_ope_outputs",
-         "mart_metric_direction_of_travel", "mart_councils_at_risk", "mart_shared_services_savings",
-         "mart_shared_services_council_partnerships", "mart_sector_overview"]
+MARTS = [
+    "dim_council",
+    "dim_metric",
+    "fct_council_metric_values",
+    "fct_council_metric_value_history",
+    "fct_council_benchmarks",
+    "fct_poll_answers",
+    "fct_resident_satisfaction",
+    "fct_ope_outputs",
+    "mart_metric_direction_of_travel",
+    "mart_councils_at_risk",
+    "mart_shared_services_savings",
+    "mart_shared_services_council_partnerships",
+    "mart_sector_overview",
+]
 
 
 def _run_dags(home):
@@ -33,23 +44,34 @@ def _sha(path):
 
 def _asset_events(home) -> dict[str, int]:
     with sqlite3.connect(home / "airflow" / "airflow.db") as db:
-        return dict(db.execute("select a.name, count(*) from asset_event e join asset a on a.id = e.asset_id"
-                               " group by a.name").fetchall())
+        return dict(
+            db.execute(
+                "select a.name, count(*) from asset_event e join asset a on a.id = e.asset_id group by a.name"
+            ).fetchall()
+        )
 
 
 def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     first = _run_dags(fresh_home)
     assert "sli_warehouse: success" in first.stdout
     assert "publish=success" in first.stdout
-    assert _asset_events(fresh_home) == {"sli_raw_lginform": 1, "sli_raw_polls": 1, "sli_raw_shared_services": 1,
-                                         "sli_raw_ope": 1, "sli_published_warehouse": 1}
+    assert _asset_events(fresh_home) == {
+        "sli_raw_lginform": 1,
+        "sli_raw_polls": 1,
+        "sli_raw_shared_services": 1,
+        "sli_raw_ope": 1,
+        "sli_published_warehouse": 1,
+    }
 
     with duckdb.connect(str(fresh_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
-        quarters = con.execute("select quarter_id, quarter_start from mart_sector_overview order by quarter_start").fetchall()
+        quarters = con.execute(
+            "select quarter_id, quarter_start from mart_sector_overview order by quarter_start"
+        ).fetchall()
         latest = con.execute(
             "select poll_round_number, pct_satisfied_council, share_metrics_improving, shared_services_savings_gbp,"
             " shared_services_partnerships, ope_capital_receipts_gbp from mart_sector_overview"
-            " order by quarter_start desc limit 1").fetchone()
+            " order by quarter_start desc limit 1"
+        ).fetchone()
     ids = [q[0] for q in quarters]
     assert len(ids) == len(set(ids)) > 40  # one row per quarter since 2010
     assert all((b[1] - a[1]).days in (90, 91, 92) for a, b in zip(quarters, quarters[1:]))  # no gaps
@@ -58,8 +80,9 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
 
     before, ledger_before = _marts(fresh_home), sli(fresh_home, "status").stdout
     warehouse = fresh_home / "warehouse"
-    files_before = {name: _sha(warehouse / name) for name in ("sli.duckdb", "sli.previous.duckdb")
-                    if (warehouse / name).exists()}
+    files_before = {
+        name: _sha(warehouse / name) for name in ("sli.duckdb", "sli.previous.duckdb") if (warehouse / name).exists()
+    }
     second = _run_dags(fresh_home)
     assert second.stdout.count("ingest=skipped") == 4  # nothing new: no ingest DAG emits its asset
     # Nor does the warehouse DAG build or publish: the files, rollback copy included, are untouched.
@@ -96,8 +119,10 @@ def test_poll_percentage_of_140_is_rejected_at_ingest_and_keeps_the_published_wa
 def _poison_raw_poll(home) -> None:
     """Rows that reached raw without today's input checks (e.g. an older release's load) still meet the audit."""
     [answers] = [p for p in (home / "raw" / "polls" / "answers").glob("polls-*.parquet")][-1:]
-    duckdb.execute(f"copy (select * replace (case when _source_row = 4 then 140.0 else percent end as percent)"
-                   f" from '{answers}') to '{answers}.tmp' (format parquet)")
+    duckdb.execute(
+        f"copy (select * replace (case when _source_row = 4 then 140.0 else percent end as percent)"
+        f" from '{answers}') to '{answers}.tmp' (format parquet)"
+    )
     Path(f"{answers}.tmp").replace(answers)
 
 
@@ -131,8 +156,13 @@ def test_failing_audit_fails_the_warehouse_dag_run_and_keeps_the_published_wareh
 def test_sql_prints_tables_csv_and_json(published_home):
     table = sli(published_home, "sql", "select count(*) as n from dim_council").stdout
     assert table.splitlines()[0].strip() == "n" and "365" in table
-    csv_out = sli(published_home, "sql", "select distinct edition_year from mart_shared_services_savings order by 1",
-                  "--format", "csv").stdout
+    csv_out = sli(
+        published_home,
+        "sql",
+        "select distinct edition_year from mart_shared_services_savings order by 1",
+        "--format",
+        "csv",
+    ).stdout
     assert csv_out.splitlines() == ["edition_year", "2017", "2018", "2019"]
     json_out = sli(published_home, "sql", "select 1 as one", "--format", "json").stdout
     assert '"one": 1' in json_out
@@ -160,21 +190,44 @@ EXPLORER = ("synthetic_planning_applications_decided_on_time", "synthetic_tempor
 def test_long_format_measures_join_the_basket_through_its_mapping_rows(published_home):
     """The sample's Oflog-layout file carries no unit, service area or council types: the basket's mapping
     rows give them, and its measures then count like any basket metric."""
-    catalogue = sli(published_home, "sql", "select metric_id, polarity, unit, service_area, applies_to, in_basket,"
-                    " source from dim_metric where source = 'data_explorer' order by 1", "--format", "csv").stdout
+    catalogue = sli(
+        published_home,
+        "sql",
+        "select metric_id, polarity, unit, service_area, applies_to, in_basket,"
+        " source from dim_metric where source = 'data_explorer' order by 1",
+        "--format",
+        "csv",
+    ).stdout
     lower_tier = "unitary|district|metropolitan district|london borough"
     assert catalogue.splitlines()[1:] == [
         f"{EXPLORER[0]},high_is_good,percent,Planning,{lower_tier},true,data_explorer",
-        f'{EXPLORER[1]},low_is_good,"rate per 1,000",Housing,{lower_tier},true,data_explorer']
-    counted = sli(published_home, "sql", f"select count(*) from fct_council_metric_values where metric_id = '{EXPLORER[1]}'"
-                  " and value is not null", "--format", "csv").stdout.splitlines()[1]
+        f'{EXPLORER[1]},low_is_good,"rate per 1,000",Housing,{lower_tier},true,data_explorer',
+    ]
+    counted = sli(
+        published_home,
+        "sql",
+        f"select count(*) from fct_council_metric_values where metric_id = '{EXPLORER[1]}' and value is not null",
+        "--format",
+        "csv",
+    ).stdout.splitlines()[1]
     assert int(counted) > 1000
-    sector = sli(published_home, "sql", "select metric_id, in_basket, direction_lga_method is not null"
-                 " from mart_metric_direction_of_travel where level = 'sector' and metric_id like 'synthetic%'"
-                 " order by 1", "--format", "csv").stdout
+    sector = sli(
+        published_home,
+        "sql",
+        "select metric_id, in_basket, direction_lga_method is not null"
+        " from mart_metric_direction_of_travel where level = 'sector' and metric_id like 'synthetic%'"
+        " order by 1",
+        "--format",
+        "csv",
+    ).stdout
     assert sector.splitlines()[1:] == [f"{EXPLORER[0]},true,true", f"{EXPLORER[1]},true,true"]
-    counted = sli(published_home, "sql", "select (select metrics_with_polarity from mart_sector_overview"
-                  " order by quarter_start desc limit 1) = (select count(*) from mart_metric_direction_of_travel"
-                  " where level = 'sector' and in_basket and not is_discontinued and polarity <> 'not_applicable')",
-                  "--format", "csv").stdout
+    counted = sli(
+        published_home,
+        "sql",
+        "select (select metrics_with_polarity from mart_sector_overview"
+        " order by quarter_start desc limit 1) = (select count(*) from mart_metric_direction_of_travel"
+        " where level = 'sector' and in_basket and not is_discontinued and polarity <> 'not_applicable')",
+        "--format",
+        "csv",
+    ).stdout
     assert counted.splitlines()[1] == "true"  # the headline counts basket metrics only

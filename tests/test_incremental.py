@@ -29,10 +29,22 @@ def test_an_incremental_build_equals_a_full_build(tmp_path):
     home, later = tmp_path / "home", tmp_path / "later"
     sli(home, "sample", *SCALE, "--first-year", "2022", "--last-year", "2023")
     sli(home, "refresh")
-    sli(later, "sample", *SCALE, "--only", "lginform", "--first-year", "2024", "--last-year", "2024",
-        "--last-quarter", "1")
-    council, period = _revise_one_value(home / "inbox" / "lginform", later / "inbox" / "lginform" /
-                                        "data_metricType-S9002_revised.csv")
+    sli(
+        later,
+        "sample",
+        *SCALE,
+        "--only",
+        "lginform",
+        "--first-year",
+        "2024",
+        "--last-year",
+        "2024",
+        "--last-quarter",
+        "1",
+    )
+    council, period = _revise_one_value(
+        home / "inbox" / "lginform", later / "inbox" / "lginform" / "data_metricType-S9002_revised.csv"
+    )
     sli(home, "ingest", "lginform", str(later / "inbox" / "lginform"))
 
     built = sli(home, "build")
@@ -40,14 +52,21 @@ def test_an_incremental_build_equals_a_full_build(tmp_path):
     candidate = home / "warehouse" / "candidate.duckdb"
     with duckdb.connect(str(candidate), read_only=True) as con:
         # Rows the earlier build wrote are kept as they were; this build redid only the new keys.
-        builds = dict(con.execute("select build_id, count(*) from intermediate.int_council_metrics__revisions"
-                                  " group by all").fetchall())
+        builds = dict(
+            con.execute(
+                "select build_id, count(*) from intermediate.int_council_metrics__revisions group by all"
+            ).fetchall()
+        )
         assert len(builds) == 2 and min(builds.values()) < max(builds.values()) / 4
-        assert con.execute("select value from fct_council_metric_values where council_code = ? and"
-                           " metric_id = 'S9002' and period_id = ?", [council, period]).fetchone() == (999.5,)
+        assert con.execute(
+            "select value from fct_council_metric_values where council_code = ? and"
+            " metric_id = 'S9002' and period_id = ?",
+            [council, period],
+        ).fetchone() == (999.5,)
         assert con.execute("select max(period_id) from fct_council_benchmarks").fetchone() == ("q4_2023_24",)
-        assert con.execute("select count(*) from fct_council_benchmarks where period_id = 'q1_2024_25'"
-                           ).fetchone()[0] > 0
+        assert (
+            con.execute("select count(*) from fct_council_benchmarks where period_id = 'q1_2024_25'").fetchone()[0] > 0
+        )
     incremental = mart_frames(candidate)
 
     rebuilt = sli(home, "build", "--full-refresh")

@@ -12,14 +12,13 @@ import duckdb
 import pytest
 
 from conftest import REPO, airflow_env, sli
-from lginform_server import COUNCILS, FINANCIAL_YEARS, FakeLgInform, Metric
-
+from core.settings import get_paths
 from ingestion import basket
 from ingestion.landing import sha256_of
 from ingestion.ledger import Ledger
 from ingestion.lginform_api import ApiError, ApiSettings, Client, Credentials, NotAuthorized
 from ingestion.lginform_fetch import IncompleteFetch, fetch
-from core.settings import get_paths
+from lginform_server import COUNCILS, FINANCIAL_YEARS, FakeLgInform, Metric
 
 METRICS = ["101", "102", "103", "104", "105"]
 
@@ -38,7 +37,9 @@ def _values(paths, source_format: str) -> list[tuple]:
     return duckdb.execute(
         f"select area_code, metric_id, period_id, value, value_status, area_status"
         f" from read_parquet('{paths.raw}/lginform/values/*.parquet') where source_format = ?"
-        " order by all", [source_format]).fetchall()
+        " order by all",
+        [source_format],
+    ).fetchall()
 
 
 def test_signed_fetch_lands_every_response_and_loads_values_and_metadata(tmp_path):
@@ -46,17 +47,30 @@ def test_signed_fetch_lands_every_response_and_loads_values_and_metadata(tmp_pat
     with _server() as server:
         result = fetch(paths, _client(server), metrics=["101", "103"])
     assert result.run.status == "complete" and result.run.pending == [] and result.run.total == 2
-    assert [params["pageNumber"] for params in server.calls_to("/metricTypes") if "pageNumber" in params] == ["1", "2", "3", "4"]
+    assert [params["pageNumber"] for params in server.calls_to("/metricTypes") if "pageNumber" in params] == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
     landed = sorted(p.name.split("__", 1)[1] for p in (paths.landing / "lginform").iterdir())
-    assert landed == ["data_metricType-101.json", "data_metricType-103.json", "metricType-101.json",
-                      "metricType-103.json", "metricTypes_page1.json", "metricTypes_page2.json",
-                      "metricTypes_page3.json", "metricTypes_page4.json"]
+    assert landed == [
+        "data_metricType-101.json",
+        "data_metricType-103.json",
+        "metricType-101.json",
+        "metricType-103.json",
+        "metricTypes_page1.json",
+        "metricTypes_page2.json",
+        "metricTypes_page3.json",
+        "metricTypes_page4.json",
+    ]
     rows = _values(paths, "api_json")
     assert len(rows) == 2 * 4 * 2  # metrics x councils x periods
     assert ("E09000001", "101", "fin_2022_23", None, "suppressed", "current") in rows
     assert {row[5] for row in rows if row[0] == "E07000163"} == {"retired"}
-    polarity = duckdb.execute(f"select metric_id, polarity from read_parquet('{paths.raw}/lginform/metric_types/*.parquet')"
-                              " order by 1").fetchall()
+    polarity = duckdb.execute(
+        f"select metric_id, polarity from read_parquet('{paths.raw}/lginform/metric_types/*.parquet') order by 1"
+    ).fetchall()
     assert polarity == [("101", "high_is_good"), ("103", "high_is_good")]
 
 
@@ -73,8 +87,9 @@ def test_csv_and_json_give_the_same_values(tmp_path):
         fetch(csv_paths, _client(server), metrics=["104"], csv_format=True)
     from_csv = _values(csv_paths, "api_csv")
     # The CSV prints one decimal place where JSON has the raw value, and a blank where JSON says [c].
-    assert [(r[0], r[2], None if r[3] is None else round(r[3], 1)) for r in _values(json_paths, "api_json")] \
-        == [(r[0], r[2], r[3]) for r in from_csv]
+    assert [(r[0], r[2], None if r[3] is None else round(r[3], 1)) for r in _values(json_paths, "api_json")] == [
+        (r[0], r[2], r[3]) for r in from_csv
+    ]
     assert len(from_csv) == 8 and [r[4] for r in from_csv if r[3] is None] == ["missing"]
 
 
@@ -93,7 +108,9 @@ def test_second_run_fetches_only_metrics_changed_since_the_last_complete_run(tmp
 
 def test_usage_limit_stops_cleanly_and_the_next_run_fetches_only_the_rest(tmp_path):
     paths = get_paths(tmp_path)
-    with _server(quota=4 + 2 * 2) as server:  # four listing pages (the last one empty), then two metrics (metadata + data each)
+    with _server(
+        quota=4 + 2 * 2
+    ) as server:  # four listing pages (the last one empty), then two metrics (metadata + data each)
         first = fetch(paths, _client(server), metrics=METRICS)
         assert first.run.status == "stopped" and first.run.pending == ["103", "104", "105"]
         assert "usage limit" in first.run.message and "3 of 5" in first.run.message
@@ -103,8 +120,9 @@ def test_usage_limit_stops_cleanly_and_the_next_run_fetches_only_the_rest(tmp_pa
     assert second.resumed and second.run.status == "complete"
     assert [path for path, _ in server.calls if path == "/metricTypes"] == []  # no new listing: it resumed
     assert [params["metricType"] for params in server.calls_to("/data")] == ["103", "104", "105"]
-    assert duckdb.execute(f"select count(distinct metric_id) from read_parquet('{paths.raw}/lginform/values/*.parquet')"
-                          ).fetchone() == (5,)
+    assert duckdb.execute(
+        f"select count(distinct metric_id) from read_parquet('{paths.raw}/lginform/values/*.parquet')"
+    ).fetchone() == (5,)
 
 
 def test_wrong_secret_fails_at_once_with_advice_and_without_the_secret(tmp_path):
@@ -148,8 +166,11 @@ def test_slow_answer_times_out_and_is_retried(tmp_path):
 
 def test_cli_fetches_with_env_credentials_and_exits_75_on_the_usage_limit(tmp_path):
     with _server(quota=4 + 2) as server:
-        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key,
-               "SLI_LGINFORM_SECRET": server.secret}
+        env = {
+            "SLI_LGINFORM_URL": server.base_url,
+            "SLI_LGINFORM_KEY": server.key,
+            "SLI_LGINFORM_SECRET": server.secret,
+        }
         stopped = sli(tmp_path, "ingest", "lginform", "--metric", "101", "--metric", "102", check=False, env=env)
         assert stopped.returncode == 75, stopped.stdout + stopped.stderr
         assert "stopped" in stopped.stdout and "1 of 2 metric(s) left" in stopped.stdout
@@ -162,14 +183,26 @@ def test_cli_fetches_with_env_credentials_and_exits_75_on_the_usage_limit(tmp_pa
 def test_airflow_ingest_dag_takes_the_credentials_from_its_connection(tmp_path):
     with FakeLgInform(metrics=[Metric("S9001", "Basket metric one"), Metric("S9002", "Basket metric two")]) as server:
         port = server.base_url.rsplit(":", 1)[1]
-        env = {**airflow_env(tmp_path), "SLI_LGINFORM_KEY": "",
-               "AIRFLOW_CONN_SLI_LGINFORM": json.dumps({"conn_type": "http", "host": "127.0.0.1", "port": int(port),
-                                                        "login": server.key, "password": server.secret})}
+        env = {
+            **airflow_env(tmp_path),
+            "SLI_LGINFORM_KEY": "",
+            "AIRFLOW_CONN_SLI_LGINFORM": json.dumps(
+                {
+                    "conn_type": "http",
+                    "host": "127.0.0.1",
+                    "port": int(port),
+                    "login": server.key,
+                    "password": server.secret,
+                }
+            ),
+        }
         result = sli(tmp_path, "run-dags", "sli_ingest_lginform", env=env)
     assert "sli_ingest_lginform: success (ingest=success)" in result.stdout
     assert [params["metricType"] for params in server.calls_to("/data")] == ["S9001", "S9002"]
     paths = get_paths(tmp_path)
-    assert duckdb.execute(f"select count(*) from read_parquet('{paths.raw}/lginform/values/*.parquet')").fetchone() == (16,)
+    assert duckdb.execute(f"select count(*) from read_parquet('{paths.raw}/lginform/values/*.parquet')").fetchone() == (
+        16,
+    )
     logs = "".join(p.read_text(errors="replace") for p in (tmp_path / "airflow").rglob("*.log"))
     assert server.secret not in logs + result.stdout + result.stderr
 
@@ -177,10 +210,20 @@ def test_airflow_ingest_dag_takes_the_credentials_from_its_connection(tmp_path):
 def test_manual_run_params_choose_the_metrics_and_period(tmp_path):
     with FakeLgInform(metrics=[Metric("S9001", "one"), Metric("S9002", "two"), Metric("S9003", "three")]) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
-        env = {**airflow_env(tmp_path), "AIRFLOW_CONN_SLI_LGINFORM": json.dumps(
-            {"conn_type": "http", "host": "127.0.0.1", "port": port, "login": server.key, "password": server.secret})}
-        sli(tmp_path, "run-dags", "sli_ingest_lginform", "--conf", '{"metrics": ["S9003"], "period": "fin_2022_23"}',
-            env=env)
+        env = {
+            **airflow_env(tmp_path),
+            "AIRFLOW_CONN_SLI_LGINFORM": json.dumps(
+                {"conn_type": "http", "host": "127.0.0.1", "port": port, "login": server.key, "password": server.secret}
+            ),
+        }
+        sli(
+            tmp_path,
+            "run-dags",
+            "sli_ingest_lginform",
+            "--conf",
+            '{"metrics": ["S9003"], "period": "fin_2022_23"}',
+            env=env,
+        )
     assert [(p["metricType"], p["period"]) for p in server.calls_to("/data")] == [("S9003", "fin_2022_23")]
 
 
@@ -226,29 +269,61 @@ def test_refresh_of_the_real_basket_against_the_api_fills_every_metric(tmp_path,
     home = tmp_path / "home"
     shutil.copytree(sample_inbox, home / "inbox", ignore=shutil.ignore_patterns("lginform"))
     ids = basket.lginform_ids("lginform")
-    metrics = [Metric(i, f"Metric {i}", polarity="Low value is good" if i == "3632" else "High value is good",
-                      discontinued=i == "850") for i in ids]
+    metrics = [
+        Metric(
+            i,
+            f"Metric {i}",
+            polarity="Low value is good" if i == "3632" else "High value is good",
+            discontinued=i == "850",
+        )
+        for i in ids
+    ]
     with FakeLgInform(metrics=metrics, page_size=50) as server:
-        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key,
-               "SLI_LGINFORM_SECRET": server.secret, "SLI_BASKET": "lginform"}
-        sli(home, "ingest", "council-metrics", str(REPO / "tests" / "fixtures" / "lginform" / "oflog_long_format.csv"),
-            env=env)
+        env = {
+            "SLI_LGINFORM_URL": server.base_url,
+            "SLI_LGINFORM_KEY": server.key,
+            "SLI_LGINFORM_SECRET": server.secret,
+            "SLI_BASKET": "lginform",
+        }
+        sli(
+            home,
+            "ingest",
+            "council-metrics",
+            str(REPO / "tests" / "fixtures" / "lginform" / "oflog_long_format.csv"),
+            env=env,
+        )
         result = sli(home, "refresh", env=env)
         assert result.stdout.splitlines()[0].startswith(f"LG Inform: the LG Inform API at {server.base_url}")
         assert "basket 'lginform'" in result.stdout.splitlines()[0]
-        values = duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True).execute(
-            "select metric_id, council_code, period_id, value, value_status from fct_council_metric_values"
-            " order by all").fetchall()
-        expected = sorted((m.identifier, code, period, m.value(code, period),
-                           "ok" if m.value(code, period) is not None else "suppressed")
-                          for m in metrics for code, _ in COUNCILS for period, *_ in FINANCIAL_YEARS)
+        values = (
+            duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True)
+            .execute(
+                "select metric_id, council_code, period_id, value, value_status from fct_council_metric_values"
+                " order by all"
+            )
+            .fetchall()
+        )
+        expected = sorted(
+            (
+                m.identifier,
+                code,
+                period,
+                m.value(code, period),
+                "ok" if m.value(code, period) is not None else "suppressed",
+            )
+            for m in metrics
+            for code, _ in COUNCILS
+            for period, *_ in FINANCIAL_YEARS
+        )
         oflog = [row for row in values if row[0] == "outcome_asc_carer_quality_of_life"]
         assert [row for row in values if row[0] != "outcome_asc_carer_quality_of_life"] == expected
         assert len(oflog) == 5 and {row[1] for row in oflog} == {"E06000005", "E06000053", "E10000007"}
         with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
             assert con.execute("select metric_id from dim_metric where is_discontinued").fetchall() == [("850",)]
-            overview = con.execute("select metrics_discontinued, metrics_compared_lga_method from mart_sector_overview"
-                                   " order by quarter_start desc limit 1").fetchone()
+            overview = con.execute(
+                "select metrics_discontinued, metrics_compared_lga_method from mart_sector_overview"
+                " order by quarter_start desc limit 1"
+            ).fetchone()
         assert overview[0] == 1 and overview[1] >= 1
         darlington = (home / "reports").glob("*/councils/E06000005.html")
         assert "Outcome, ASC Carer Quality of Life" in next(darlington).read_text()

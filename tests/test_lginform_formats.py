@@ -9,40 +9,45 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from lginform_server import FakeLgInform, Metric
 
-from ingestion import periods
 from core.errors import InputError
+from ingestion import periods
 from ingestion.lginform_api import ApiSettings, Client, Credentials
 from ingestion.sources import lginform
+from lginform_server import FakeLgInform, Metric
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lginform"
 
 
 def _rows(frame, *columns):
-    return sorted(tuple(None if value != value else value for value in row)  # NaN as None
-                  for row in frame[list(columns)].itertuples(index=False))
+    return sorted(
+        tuple(None if value != value else value for value in row)  # NaN as None
+        for row in frame[list(columns)].itertuples(index=False)
+    )
 
 
-@pytest.mark.parametrize(("text", "identifier", "start", "end"), [
-    ("2019/20", "fin_2019_20", date(2019, 4, 1), date(2020, 3, 31)),
-    ("2019-20", "fin_2019_20", date(2019, 4, 1), date(2020, 3, 31)),
-    ("2022/23 Q3", "q3_2022_23", date(2022, 10, 1), date(2022, 12, 31)),
-    ("2022/23 Q4", "q4_2022_23", date(2023, 1, 1), date(2023, 3, 31)),
-    ("Apr 2024", "m04_2024", date(2024, 4, 1), date(2024, 4, 30)),
-    ("February 2024", "m02_2024", date(2024, 2, 1), date(2024, 2, 29)),
-    ("2021", "cal_2021", date(2021, 1, 1), date(2021, 12, 31)),
-    ("2017/18 (academic)", "acad_2017_18", date(2017, 9, 1), date(2018, 8, 31)),
-    ("cen_2021", "cen_2021", date(2021, 3, 21), date(2021, 3, 21)),
-    ("cal_2019", "cal_2019", date(2019, 1, 1), date(2019, 12, 31)),
-    ("fin_2010_11", "fin_2010_11", date(2010, 4, 1), date(2011, 3, 31)),
-    ("q1_2019_20", "q1_2019_20", date(2019, 4, 1), date(2019, 6, 30)),
-    ("m12_2024", "m12_2024", date(2024, 12, 1), date(2024, 12, 31)),
-    ("2016-09-01/P1Y", "acad_2016_17", date(2016, 9, 1), date(2017, 8, 31)),
-    ("2016-04-01/P1Y", "fin_2016_17", date(2016, 4, 1), date(2017, 3, 31)),
-    ("2023-07-01/P3M", "q2_2023_24", date(2023, 7, 1), date(2023, 9, 30)),
-    ("2019-05-15/P1Y", "span_20190515_20200514", date(2019, 5, 15), date(2020, 5, 14)),
-])
+@pytest.mark.parametrize(
+    ("text", "identifier", "start", "end"),
+    [
+        ("2019/20", "fin_2019_20", date(2019, 4, 1), date(2020, 3, 31)),
+        ("2019-20", "fin_2019_20", date(2019, 4, 1), date(2020, 3, 31)),
+        ("2022/23 Q3", "q3_2022_23", date(2022, 10, 1), date(2022, 12, 31)),
+        ("2022/23 Q4", "q4_2022_23", date(2023, 1, 1), date(2023, 3, 31)),
+        ("Apr 2024", "m04_2024", date(2024, 4, 1), date(2024, 4, 30)),
+        ("February 2024", "m02_2024", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2021", "cal_2021", date(2021, 1, 1), date(2021, 12, 31)),
+        ("2017/18 (academic)", "acad_2017_18", date(2017, 9, 1), date(2018, 8, 31)),
+        ("cen_2021", "cen_2021", date(2021, 3, 21), date(2021, 3, 21)),
+        ("cal_2019", "cal_2019", date(2019, 1, 1), date(2019, 12, 31)),
+        ("fin_2010_11", "fin_2010_11", date(2010, 4, 1), date(2011, 3, 31)),
+        ("q1_2019_20", "q1_2019_20", date(2019, 4, 1), date(2019, 6, 30)),
+        ("m12_2024", "m12_2024", date(2024, 12, 1), date(2024, 12, 31)),
+        ("2016-09-01/P1Y", "acad_2016_17", date(2016, 9, 1), date(2017, 8, 31)),
+        ("2016-04-01/P1Y", "fin_2016_17", date(2016, 4, 1), date(2017, 3, 31)),
+        ("2023-07-01/P3M", "q2_2023_24", date(2023, 7, 1), date(2023, 9, 30)),
+        ("2019-05-15/P1Y", "span_20190515_20200514", date(2019, 5, 15), date(2020, 5, 14)),
+    ],
+)
 def test_one_period_parser_for_every_form(text, identifier, start, end):
     assert periods.parse(text) == periods.Period(identifier, start, end)
 
@@ -65,7 +70,11 @@ def test_metric_type_list_and_single_metric_responses():
     assert listed.tables["metric_types"].empty and {r.column for r in listed.rejects} == {"polarity"}
     one = lginform.parse(FIXTURES / "metricType-46.json").tables["metric_types"].iloc[0]
     assert (one.metric_id, one.polarity, one.unit_label, one.period_type) == (
-        "46", "high_is_good", "per cent", "FinancialYear")
+        "46",
+        "high_is_good",
+        "per cent",
+        "FinancialYear",
+    )
     assert one.original_label.startswith("NI 192") and one.alternative_labels.count("; ") == 1
     assert (one.discontinued, one.null_as_zero, one.output_precision, one.source) == (False, False, 2, "lginform")
     stopped = lginform.parse(FIXTURES / "metricType-850.json").tables["metric_types"].iloc[0]
@@ -89,8 +98,16 @@ def test_data_table_cells_belong_to_their_columns():
 def test_the_same_table_grouped_the_other_way_gives_the_same_rows():
     by_area = lginform.parse(FIXTURES / "data_metricType-46.json").tables["values"].to_pandas()
     by_period = lginform.parse(FIXTURES / "data_metricType-46_rows_by_period.json").tables["values"].to_pandas()
-    columns = ("area_code", "area_label", "metric_id", "period_id", "period_label", "period_start", "value",
-               "value_status")
+    columns = (
+        "area_code",
+        "area_label",
+        "metric_id",
+        "period_id",
+        "period_label",
+        "period_start",
+        "value",
+        "value_status",
+    )
     assert _rows(by_area, *columns) == _rows(by_period, *columns)
 
 
@@ -110,15 +127,40 @@ def test_an_unknown_period_in_a_table_names_the_file_column_and_label(tmp_path):
         lginform.parse(tmp_path / "odd.json")
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("data_metricType-3409.csv", [("E06000001", "q3_2022_23", 82.4), ("E06000001", "q4_2022_23", 96.1),
-                                  ("E07000008", "q3_2022_23", None), ("E07000008", "q4_2022_23", 1001.5),
-                                  ("E08000025", "q3_2022_23", 81.0), ("E08000025", "q4_2022_23", None)]),
-    ("report_download_metricType-3632.csv", [("E06000001", "m04_2024", 512.3), ("E06000001", "m05_2024", 498.0),
-                                             ("E08000025", "m04_2024", 1220.4), ("E08000025", "m05_2024", None)]),
-    ("data_metricType-889.csv", [("E06000001", "acad_2017_18", 24.1), ("E06000001", "acad_2018_19", 23.8),
-                                 ("E10000002", "acad_2017_18", 19.2), ("E10000002", "acad_2018_19", None)]),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "data_metricType-3409.csv",
+            [
+                ("E06000001", "q3_2022_23", 82.4),
+                ("E06000001", "q4_2022_23", 96.1),
+                ("E07000008", "q3_2022_23", None),
+                ("E07000008", "q4_2022_23", 1001.5),
+                ("E08000025", "q3_2022_23", 81.0),
+                ("E08000025", "q4_2022_23", None),
+            ],
+        ),
+        (
+            "report_download_metricType-3632.csv",
+            [
+                ("E06000001", "m04_2024", 512.3),
+                ("E06000001", "m05_2024", 498.0),
+                ("E08000025", "m04_2024", 1220.4),
+                ("E08000025", "m05_2024", None),
+            ],
+        ),
+        (
+            "data_metricType-889.csv",
+            [
+                ("E06000001", "acad_2017_18", 24.1),
+                ("E06000001", "acad_2018_19", 23.8),
+                ("E10000002", "acad_2017_18", 19.2),
+                ("E10000002", "acad_2018_19", None),
+            ],
+        ),
+    ],
+)
 def test_csv_downloads_with_real_headers_and_period_labels(name, expected):
     values = lginform.parse(FIXTURES / name).tables["values"].to_pandas()
     assert _rows(values, "area_code", "period_id", "value") == expected
@@ -138,24 +180,40 @@ def test_oflog_download_without_a_code_column():
     values, types = parsed.tables["values"].to_pandas(), parsed.tables["metric_types"]
     assert set(values["metric_id"]) == {"outcome_asc_carer_quality_of_life"}
     assert _rows(values, "area_code", "period_id", "value_status") == [
-        ("E06000005", "fin_2016_17", "ok"), ("E06000005", "fin_2017_18", "ok"), ("E06000053", "fin_2016_17", "missing"),
-        ("E10000007", "fin_2016_17", "ok"), ("E10000007", "fin_2017_18", "ok")]
+        ("E06000005", "fin_2016_17", "ok"),
+        ("E06000005", "fin_2017_18", "ok"),
+        ("E06000053", "fin_2016_17", "missing"),
+        ("E10000007", "fin_2016_17", "ok"),
+        ("E10000007", "fin_2017_18", "ok"),
+    ]
     # The missing row's blank rank_order does not decide the measure's polarity.
-    assert types[["metric_id", "label", "polarity", "source"]].to_dict("records") == [{
-        "metric_id": "outcome_asc_carer_quality_of_life", "label": "Outcome, ASC Carer Quality of Life",
-        "polarity": "high_is_good", "source": "data_explorer"}]
+    assert types[["metric_id", "label", "polarity", "source"]].to_dict("records") == [
+        {
+            "metric_id": "outcome_asc_carer_quality_of_life",
+            "label": "Outcome, ASC Carer Quality of Life",
+            "polarity": "high_is_good",
+            "source": "data_explorer",
+        }
+    ]
 
 
 def test_ons_explore_local_statistics_download():
     parsed = lginform.parse(FIXTURES / "ons_explore_local_statistics.csv")
     values, types = parsed.tables["values"].to_pandas(), parsed.tables["metric_types"]
     assert _rows(values, "area_code", "period_id", "value", "value_status", "area_status") == [
-        ("E06000001", "acad_2016_17", 55.0, "ok", "current"), ("E06000001", "acad_2017_18", None, "suppressed", "current"),
-        ("E09000001", "acad_2017_18", 71.0, "ok", "current"), ("E12000001", "acad_2017_18", 63.0, "ok", "unknown")]
+        ("E06000001", "acad_2016_17", 55.0, "ok", "current"),
+        ("E06000001", "acad_2017_18", None, "suppressed", "current"),
+        ("E09000001", "acad_2017_18", 71.0, "ok", "current"),
+        ("E12000001", "acad_2017_18", 63.0, "ok", "unknown"),
+    ]
     assert set(values["source_format"]) == {"ons_csv"}
-    assert types[["metric_id", "unit_label", "source"]].to_dict("records") == [{
-        "metric_id": "pupils_at_expected_standard_in_reading_writing_and_maths", "unit_label": "%",
-        "source": "ons_explore_local_statistics"}]
+    assert types[["metric_id", "unit_label", "source"]].to_dict("records") == [
+        {
+            "metric_id": "pupils_at_expected_standard_in_reading_writing_and_maths",
+            "unit_label": "%",
+            "source": "ons_explore_local_statistics",
+        }
+    ]
     assert types["polarity"].isna().all()  # ONS's own column is not read: the basket decides
 
 
@@ -170,7 +228,9 @@ def _shape(document):
 
 def _keys(shape, prefix=""):
     if isinstance(shape, dict):
-        return {f"{prefix}{key}" for key in shape} | {k for key, v in shape.items() for k in _keys(v, f"{prefix}{key}.")}
+        return {f"{prefix}{key}" for key in shape} | {
+            k for key, v in shape.items() for k in _keys(v, f"{prefix}{key}.")
+        }
     if isinstance(shape, list):
         return {k for item in shape for k in _keys(item, prefix + "[].")}
     return set()
@@ -182,19 +242,43 @@ def test_the_test_server_answers_in_the_fixtures_shapes():
         client = Client(ApiSettings(server.base_url, Credentials(server.key)), sleep=lambda s: None)
         listing = json.loads(client.get("/metricTypes", {"pageNumber": 1}).body)
         one = json.loads(client.get("/metricTypes/46", {}).body)
-        table = json.loads(client.get("/data", {"metricType": "46", "area": "x", "period": "latest:2",
-                                                "rowGrouping": "area",
-                                                "columnGrouping": ["metricType", "period"]}).body)
-        csv_text = client.get("/data.csv", {"metricType": "46", "area": "x", "period": "latest:2",
-                                            "rowGrouping": "area", "columnGrouping": "period"}).body.decode()
+        table = json.loads(
+            client.get(
+                "/data",
+                {
+                    "metricType": "46",
+                    "area": "x",
+                    "period": "latest:2",
+                    "rowGrouping": "area",
+                    "columnGrouping": ["metricType", "period"],
+                },
+            ).body
+        )
+        csv_text = client.get(
+            "/data.csv",
+            {"metricType": "46", "area": "x", "period": "latest:2", "rowGrouping": "area", "columnGrouping": "period"},
+        ).body.decode()
     fixture = json.loads((FIXTURES / "metricTypes_page1.json").read_text())
-    assert _keys(_shape(listing)) >= {"metricType-array", "metricType-array.[].identifier"} and \
-        set(listing) == set(fixture)
-    read = {"metricType.identifier", "metricType.label", "metricType.polarity", "metricType.originalLabel",
-            "metricType.alternativeLabels", "metricType.measure.measurementUnit.label", "metricType.nullAsZero",
-            "metricType.discontinued", "metricType.outputPrecision", "metricType.dataset.periodType.identifier"}
-    assert read <= _keys(_shape(one)) and read <= _keys(_shape(json.loads((FIXTURES / "metricType-46.json").read_text())))
+    assert _keys(_shape(listing)) >= {"metricType-array", "metricType-array.[].identifier"} and set(listing) == set(
+        fixture
+    )
+    read = {
+        "metricType.identifier",
+        "metricType.label",
+        "metricType.polarity",
+        "metricType.originalLabel",
+        "metricType.alternativeLabels",
+        "metricType.measure.measurementUnit.label",
+        "metricType.nullAsZero",
+        "metricType.discontinued",
+        "metricType.outputPrecision",
+        "metricType.dataset.periodType.identifier",
+    }
+    assert read <= _keys(_shape(one)) and read <= _keys(
+        _shape(json.loads((FIXTURES / "metricType-46.json").read_text()))
+    )
     fixture_table = json.loads((FIXTURES / "data_metricType-46.json").read_text())
     assert _keys(_shape(table)) == _keys(_shape(fixture_table)) | {"rows.[].values.[].value"}
     assert csv_text.splitlines()[0] == (FIXTURES / "data_metricType-3409.csv").read_text().splitlines()[0].replace(
-        "2022/23 Q3,2022/23 Q4", "2021/22,2022/23")
+        "2022/23 Q3,2022/23 Q4", "2021/22,2022/23"
+    )

@@ -7,22 +7,30 @@ import sqlite3
 
 import duckdb
 import pytest
-from conftest import sli
 
+from conftest import sli
+from core.settings import get_paths
 from ingestion.landing import safe_name
 from ingestion.ledger import Ledger
 from ingestion.loader import ingest
-from core.settings import get_paths
 
-ANSWERS = [("Very satisfied", 20), ("Fairly satisfied", 45), ("Neither", 15), ("Fairly dissatisfied", 10),
-           ("Very dissatisfied", 8), ("Don't know", 2)]
+ANSWERS = [
+    ("Very satisfied", 20),
+    ("Fairly satisfied", 45),
+    ("Neither", 15),
+    ("Fairly dissatisfied", 10),
+    ("Very dissatisfied", 8),
+    ("Don't know", 2),
+]
 HEADER = "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent"
 
 
 def _poll_file(path, round_number=1, base="1000", extra_rows=(), cells=None):
     cells = cells or [str(p) for _, p in ANSWERS]
-    rows = [f"{round_number},2012-09-07,2012-09-10,{base},council_satisfaction,Q,{answer},{cell}"
-            for (answer, _), cell in zip(ANSWERS, cells)]
+    rows = [
+        f"{round_number},2012-09-07,2012-09-10,{base},council_satisfaction,Q,{answer},{cell}"
+        for (answer, _), cell in zip(ANSWERS, cells)
+    ]
     path.write_text("\n".join([HEADER, *rows, *extra_rows]) + "\n", encoding="utf-8")
     return path
 
@@ -43,8 +51,11 @@ OPE_HEADER = "Measure,Value,Unit,Basis,Scope,As of date"
 def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     paths = get_paths(tmp_path / "home")
     outputs = tmp_path / "outputs.csv"
-    outputs.write_text(f"{OPE_HEADER}\njobs_created,100,jobs,achieved,programme,2019-03-31\n"
-                       "homes,-5,homes,achieved,programme,2019-03-31\n", encoding="utf-8")
+    outputs.write_text(
+        f"{OPE_HEADER}\njobs_created,100,jobs,achieved,programme,2019-03-31\n"
+        "homes,-5,homes,achieved,programme,2019-03-31\n",
+        encoding="utf-8",
+    )
     [result] = ingest("ope", [outputs], paths)
     assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("loaded", 2, 1, 1)
     [bad] = _quarantine(paths, "ope")
@@ -55,14 +66,18 @@ def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     good = _poll_file(tmp_path / "round2.csv", round_number=2)
     [result] = ingest("polls", [good], paths)
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (6, 6, 0)
-    row = duckdb.execute(f"select percent, _source_row, _source_file, _load_id, round_number"
-                         f" from '{paths.raw}/polls/answers/polls-*.parquet' where _source_row = 2").fetchone()
+    row = duckdb.execute(
+        f"select percent, _source_row, _source_file, _load_id, round_number"
+        f" from '{paths.raw}/polls/answers/polls-*.parquet' where _source_row = 2"
+    ).fetchone()
     assert row[0] == 20.0 and row[1] == 2 and row[2].endswith("round2.csv") and row[3].startswith("polls-")
     landed = sorted(p.read_bytes() for p in [*(paths.landing / "polls").iterdir(), *(paths.landing / "ope").iterdir()])
     assert landed == sorted([outputs.read_bytes(), good.read_bytes()])
     records = Ledger(paths.ledger).records()
     assert [(r.status, r.rows_read, r.rows_accepted, r.rows_rejected) for r in records] == [
-        ("loaded", 2, 1, 1), ("loaded", 6, 6, 0)]
+        ("loaded", 2, 1, 1),
+        ("loaded", 6, 6, 0),
+    ]
     assert "quarantined in" in records[0].message and "value" in records[0].message
 
 
@@ -71,39 +86,47 @@ def test_a_poll_round_with_a_bad_row_is_rejected_whole_naming_rule_and_value(tmp
     small_base = _poll_file(tmp_path / "round1.csv", base="12")  # a base of 12 people is not a poll
     [result] = ingest("polls", [small_base], paths)
     assert (result.status, result.rows_read, result.rows_accepted, result.rows_rejected) == ("rejected", 6, 0, 6)
-    assert result.message == ("file round1.csv, row 2, column 'base_n': 6 row(s) break the contract, so the file is"
-                              " rejected whole; first: polls.answers contract: base_n must be between 100 and"
-                              " 100000: got 12")
+    assert result.message == (
+        "file round1.csv, row 2, column 'base_n': 6 row(s) break the contract, so the file is"
+        " rejected whole; first: polls.answers contract: base_n must be between 100 and"
+        " 100000: got 12"
+    )
     assert not (paths.raw / "polls").exists() and Ledger(paths.ledger).records()[0].status == "rejected"
 
 
 def test_duplicate_rows_keep_the_first_and_conflicting_rows_are_all_quarantined(tmp_path):
     paths = get_paths(tmp_path / "home")
     ope = tmp_path / "ope.csv"
-    ope.write_text(f"{OPE_HEADER}\n"
-                   "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
-                   "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
-                   "homes,5,homes,achieved,programme,2019-03-31\n"
-                   "homes,6,homes,achieved,programme,2019-03-31\n"
-                   "capital_receipts,-5,GBP,achieved,programme,2019-03-31\n")
+    ope.write_text(
+        f"{OPE_HEADER}\n"
+        "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
+        "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
+        "homes,5,homes,achieved,programme,2019-03-31\n"
+        "homes,6,homes,achieved,programme,2019-03-31\n"
+        "capital_receipts,-5,GBP,achieved,programme,2019-03-31\n"
+    )
     [result] = ingest("ope", [ope], paths)
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (5, 1, 4)
     reasons = {(r["row"], r["reason"].split(":")[0]) for r in _quarantine(paths, "ope")}
-    assert reasons == {("3", "duplicate of row 2"),
-                       ("4", "rows 4, 5 share this key with different values"),
-                       ("5", "rows 4, 5 share this key with different values"),
-                       ("6", "ope.outputs contract")}  # then the rule and the value, as above
+    assert reasons == {
+        ("3", "duplicate of row 2"),
+        ("4", "rows 4, 5 share this key with different values"),
+        ("5", "rows 4, 5 share this key with different values"),
+        ("6", "ope.outputs contract"),
+    }  # then the rule and the value, as above
 
 
 def test_unknown_and_retired_council_codes_are_kept_and_flagged(tmp_path):
     paths = get_paths(tmp_path / "home")
     data = tmp_path / "data_metricType-77.csv"
-    data.write_text("area,area label,2019/20\nE06000001,Hartlepool,1\nE07000163,Craven,2\nE92000001,England,3\n"
-                    "Craven,Craven,4\n")
+    data.write_text(
+        "area,area label,2019/20\nE06000001,Hartlepool,1\nE07000163,Craven,2\nE92000001,England,3\nCraven,Craven,4\n"
+    )
     [result] = ingest("lginform", [data], paths)
     assert (result.rows_accepted, result.rows_rejected) == (3, 1)
-    flags = duckdb.execute(f"select area_code, area_status from '{paths.raw}/lginform/values/*.parquet' order by 1"
-                           ).fetchall()
+    flags = duckdb.execute(
+        f"select area_code, area_status from '{paths.raw}/lginform/values/*.parquet' order by 1"
+    ).fetchall()
     assert flags == [("E06000001", "current"), ("E07000163", "retired"), ("E92000001", "unknown")]
     [reject] = _quarantine(paths, "lginform")
     assert reject["row"] == "5" and reject["column"] == "area_code" and "'Craven'" in reject["reason"]
@@ -121,11 +144,14 @@ def test_same_content_twice_loads_once(tmp_path):
     assert len(Ledger(paths.ledger).records()) == 1
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), [
-    ("bad.csv", "nothing,like,a,poll\n1,2,3,4\n", "missing column(s): Question code, Answer"),
-    ("empty.csv", "", "the file is empty"),
-    ("broken.xlsx", "PK\x03\x04 truncated", "cannot read as an .xlsx workbook"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("bad.csv", "nothing,like,a,poll\n1,2,3,4\n", "missing column(s): Question code, Answer"),
+        ("empty.csv", "", "the file is empty"),
+        ("broken.xlsx", "PK\x03\x04 truncated", "cannot read as an .xlsx workbook"),
+    ],
+)
 def test_rejected_file_stays_in_landing_and_is_recorded(tmp_path, name, content, reason):
     paths = get_paths(tmp_path / "home")
     bad = tmp_path / name
@@ -147,8 +173,11 @@ def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path)
     inbox.mkdir()
     _poll_file(inbox / "round01.csv", round_number=1)
     _poll_file(inbox / "round02.csv", round_number=2, cells=["20", "45", "15", "10", "8", "9"])  # sums to 107
-    _poll_file(inbox / "round03.csv", round_number=3, extra_rows=["3,2012-09-07,2012-09-10,1000,trust,Q,Yes,140",
-                                                                   "3,2012-09-07,2012-09-10,1000,trust,Q,No,-40"])
+    _poll_file(
+        inbox / "round03.csv",
+        round_number=3,
+        extra_rows=["3,2012-09-07,2012-09-10,1000,trust,Q,Yes,140", "3,2012-09-07,2012-09-10,1000,trust,Q,No,-40"],
+    )
     (inbox / "round04.csv").write_text("Round,Answer\n")
     (inbox / "notes.txt").write_text("not a poll")  # not a poll file type: ignored
     result = sli(tmp_path / "home", "ingest", "polls", str(inbox), check=False)
@@ -207,7 +236,10 @@ def test_a_ledger_of_an_earlier_version_is_migrated_keeping_every_row(tmp_path):
     with sqlite3.connect(path) as con:
         con.executescript(EARLIER_LEDGER)
     before = Ledger.reader(path).records()  # read as it is, without changing it (a read-only home)
-    assert [(r.load_id, r.status, r.raw_files) for r in before] == [("ope-1", "loaded", None), ("ope-2", "running", None)]
+    assert [(r.load_id, r.status, r.raw_files) for r in before] == [
+        ("ope-1", "loaded", None),
+        ("ope-2", "running", None),
+    ]
     ledger = Ledger(path)
     records = {r.load_id: r for r in ledger.records()}
     assert records["ope-1"].status == "loaded" and records["ope-1"].landed_path == "/landing/ope/abc__outputs.csv"

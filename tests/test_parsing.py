@@ -10,9 +10,9 @@ import pytest
 import xlsxwriter
 
 from core.errors import InputError
+from ingestion.contracts import OPE_OUTPUTS
 from ingestion.sources import lginform, ope, polls, shared_services
 from ingestion.sources.common import parse_date, parse_number, read_sheet
-from ingestion.contracts import OPE_OUTPUTS
 
 
 @pytest.mark.parametrize(
@@ -47,8 +47,14 @@ def test_parse_date_is_iso_or_day_first():
 
 
 HEADER = "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent"
-ROUND = [("Very satisfied", "20"), ("Fairly satisfied", "45"), ("Neither", "15"), ("Fairly dissatisfied", "10"),
-         ("Very dissatisfied", "8"), ("Don't know", "2")]
+ROUND = [
+    ("Very satisfied", "20"),
+    ("Fairly satisfied", "45"),
+    ("Neither", "15"),
+    ("Fairly dissatisfied", "10"),
+    ("Very dissatisfied", "8"),
+    ("Don't know", "2"),
+]
 
 
 def _poll_rows(percents=None, question="council_satisfaction", start="2018-02-08", end="2018-02-11", round_="19"):
@@ -72,12 +78,15 @@ def test_polls_finds_header_below_title_rows_skips_notes_and_keeps_markers_as_nu
     assert answers["value_status"][4] == "suppressed" and parsed.rejects == []
 
 
-@pytest.mark.parametrize(("header", "cells", "expected"), [
-    ("Percent", ["20", "45", "15", "10", "8", "2"], 20.0),
-    ("Percent", ["20%", "45%", "15%", "10%", "8%", "2%"], 20.0),
-    ("Proportion", ["0.20", "0.45", "0.15", "0.10", "0.08", "0.02"], 20.0),
-    ("Percent (0-1)", ["0.2", "0.45", "0.15", "0.1", "0.08", "0.02"], 20.0),
-])
+@pytest.mark.parametrize(
+    ("header", "cells", "expected"),
+    [
+        ("Percent", ["20", "45", "15", "10", "8", "2"], 20.0),
+        ("Percent", ["20%", "45%", "15%", "10%", "8%", "2%"], 20.0),
+        ("Proportion", ["0.20", "0.45", "0.15", "0.10", "0.08", "0.02"], 20.0),
+        ("Percent (0-1)", ["0.2", "0.45", "0.15", "0.1", "0.08", "0.02"], 20.0),
+    ],
+)
 def test_polls_percentages_in_every_declared_form(tmp_path, header, cells, expected):
     path = _write_poll(tmp_path / "r.csv", _poll_rows(cells), header=HEADER.replace("Percent", header))
     answers = polls.parse(path).tables["answers"]
@@ -91,20 +100,32 @@ def test_polls_proportions_in_a_percent_column_are_rejected_by_the_sum_rule(tmp_
 
 
 def test_polls_round_within_tolerance_loads_and_outside_is_rejected(tmp_path):
-    assert len(polls.parse(_write_poll(tmp_path / "ok.csv", _poll_rows(["21", "45", "15", "10", "8", "3"])))
-               .tables["answers"]) == 6  # 102
+    assert (
+        len(
+            polls.parse(_write_poll(tmp_path / "ok.csv", _poll_rows(["21", "45", "15", "10", "8", "3"]))).tables[
+                "answers"
+            ]
+        )
+        == 6
+    )  # 102
     with pytest.raises(InputError, match="sums to 103"):
         polls.parse(_write_poll(tmp_path / "bad.csv", _poll_rows(["22", "45", "15", "10", "8", "3"])))
 
 
 def test_polls_round_details_from_title_rows(tmp_path):
     path = tmp_path / "release.csv"
-    path.write_text("LGA resident satisfaction polling\nRound: 19\nFieldwork start: 08/02/2018\n"
-                    "Fieldwork end: 11 February 2018\n\"Base: 1,001\"\n\nQuestion code,Answer,Percent\n"
-                    + "\n".join(f"trust,{answer},{pct}" for answer, pct in ROUND) + "\n", encoding="utf-8")
+    path.write_text(
+        "LGA resident satisfaction polling\nRound: 19\nFieldwork start: 08/02/2018\n"
+        'Fieldwork end: 11 February 2018\n"Base: 1,001"\n\nQuestion code,Answer,Percent\n'
+        + "\n".join(f"trust,{answer},{pct}" for answer, pct in ROUND)
+        + "\n",
+        encoding="utf-8",
+    )
     answers = polls.parse(path).tables["answers"]
     assert set(answers["round_number"]) == {19} and set(answers["base_n"]) == {1001}
-    assert set(answers["fieldwork_start"]) == {date(2018, 2, 8)} and set(answers["fieldwork_end"]) == {date(2018, 2, 11)}
+    assert set(answers["fieldwork_start"]) == {date(2018, 2, 8)} and set(answers["fieldwork_end"]) == {
+        date(2018, 2, 11)
+    }
 
 
 def test_polls_file_rules_one_round_and_fieldwork_in_order(tmp_path):
@@ -147,12 +168,21 @@ def test_polls_xlsx_release(tmp_path):
 def test_lginform_data_response(tmp_path):
     period = {"identifier": "fin_2019_20", "label": "2019/20"}
     path = tmp_path / "data.json"
-    path.write_text(json.dumps({
-        "columns": [{"metricType": {"identifier": "123"}, "period": period}],
-        "rows": [{"area": {"identifier": "E09000001", "label": "City of London"},
-                  "values": [{"value": 12.5, "formatted": "12.5"}]},
-                 {"area": {"identifier": "E09000002"}, "values": [{"value": None, "formatted": "-"}]},
-                 {"area": {"identifier": "E07000163"}, "values": [{"value": "lots"}]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "columns": [{"metricType": {"identifier": "123"}, "period": period}],
+                "rows": [
+                    {
+                        "area": {"identifier": "E09000001", "label": "City of London"},
+                        "values": [{"value": 12.5, "formatted": "12.5"}],
+                    },
+                    {"area": {"identifier": "E09000002"}, "values": [{"value": None, "formatted": "-"}]},
+                    {"area": {"identifier": "E07000163"}, "values": [{"value": "lots"}]},
+                ],
+            }
+        )
+    )
     parsed = lginform.parse(path)
     values = parsed.tables["values"].to_pandas()
     assert list(values["area_code"]) == ["E09000001", "E09000002"]
@@ -171,10 +201,13 @@ def test_lginform_rejects_non_json(tmp_path):
 
 def test_lginform_data_csv_download(tmp_path):
     path = tmp_path / "data_metricType-4321.csv"
-    path.write_text("area,area label,area long label,2018/19,2019/20\n"
-                    "area,area label,area long label,2018/19,2019/20\n"
-                    'E08000025,Birmingham,Birmingham (metropolitan district),"1,234.5",..\n'
-                    "E07000163,Craven,Craven (district),17,18\n", encoding="utf-8")
+    path.write_text(
+        "area,area label,area long label,2018/19,2019/20\n"
+        "area,area label,area long label,2018/19,2019/20\n"
+        'E08000025,Birmingham,Birmingham (metropolitan district),"1,234.5",..\n'
+        "E07000163,Craven,Craven (district),17,18\n",
+        encoding="utf-8",
+    )
     parsed = lginform.parse(path)
     values = parsed.tables["values"].to_pandas()
     assert set(values["metric_id"]) == {"4321"} and parsed.rows_read == 4
@@ -193,31 +226,48 @@ def test_lginform_data_csv_needs_the_metric_in_its_name(tmp_path):
 LONG_HEADER = "Local authority code,Local authority name,Region,Financial year,Measure,Code,Value,rank_order,Median"
 
 
-@pytest.mark.parametrize(("spelling", "polarity"), [("desc", "high_is_good"), ("DESC", "high_is_good"),
-                                                    ("asc", "low_is_good"), ("None", "not_applicable"),
-                                                    ("", None)])  # blank says nothing: the basket decides
+@pytest.mark.parametrize(
+    ("spelling", "polarity"),
+    [
+        ("desc", "high_is_good"),
+        ("DESC", "high_is_good"),
+        ("asc", "low_is_good"),
+        ("None", "not_applicable"),
+        ("", None),
+    ],
+)  # blank says nothing: the basket decides
 def test_long_format_council_metrics_and_their_polarity(tmp_path, spelling, polarity):
     path = tmp_path / "explorer.csv"
-    path.write_text(f"{LONG_HEADER}\n"
-                    f"E06000001,Hartlepool,North East,2019-20,Household waste recycled,WASTE01,41.2,{spelling},40\n"
-                    f"E06000002,Middlesbrough,North East,2019-20,Household waste recycled,WASTE01,,{spelling},40\n"
-                    f"E06000001,Hartlepool,North East,2020-21,Household waste recycled,WASTE01,39.9,{spelling},40\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"{LONG_HEADER}\n"
+        f"E06000001,Hartlepool,North East,2019-20,Household waste recycled,WASTE01,41.2,{spelling},40\n"
+        f"E06000002,Middlesbrough,North East,2019-20,Household waste recycled,WASTE01,,{spelling},40\n"
+        f"E06000001,Hartlepool,North East,2020-21,Household waste recycled,WASTE01,39.9,{spelling},40\n",
+        encoding="utf-8",
+    )
     parsed = lginform.parse(path)
     values, types = parsed.tables["values"].to_pandas(), parsed.tables["metric_types"]
     assert list(values["period_id"]) == ["fin_2019_20", "fin_2019_20", "fin_2020_21"]
     assert values["value"].isna().tolist() == [False, True, False] and values["value_status"][1] == "missing"
-    assert types[["metric_id", "label", "polarity", "source", "source_name"]].to_dict("records") == [{
-        "metric_id": "WASTE01", "label": "Household waste recycled", "polarity": polarity, "source": "data_explorer",
-        "source_name": "government data explorer download"}]
+    assert types[["metric_id", "label", "polarity", "source", "source_name"]].to_dict("records") == [
+        {
+            "metric_id": "WASTE01",
+            "label": "Household waste recycled",
+            "polarity": polarity,
+            "source": "data_explorer",
+            "source_name": "government data explorer download",
+        }
+    ]
 
 
 def test_long_format_codes_differing_only_in_case_are_one_measure(tmp_path):
     path = tmp_path / "explorer.csv"
-    path.write_text(f"{LONG_HEADER}\n"
-                    "E06000001,Hartlepool,North East,2019-20,Household waste recycled,WASTE01,41.2,desc,40\n"
-                    "E06000002,Middlesbrough,North East,2019-20,Household waste recycled,waste01,39.0,desc,40\n"
-                    "E06000003,Redcar,North East,2019-20,Household waste recycled, Waste01 ,38.5,desc,40\n")
+    path.write_text(
+        f"{LONG_HEADER}\n"
+        "E06000001,Hartlepool,North East,2019-20,Household waste recycled,WASTE01,41.2,desc,40\n"
+        "E06000002,Middlesbrough,North East,2019-20,Household waste recycled,waste01,39.0,desc,40\n"
+        "E06000003,Redcar,North East,2019-20,Household waste recycled, Waste01 ,38.5,desc,40\n"
+    )
     parsed = lginform.parse(path)
     assert set(parsed.tables["values"]["metric_id"].to_pylist()) == {"WASTE01"}
     assert parsed.tables["metric_types"]["metric_id"].tolist() == ["WASTE01"]
@@ -225,9 +275,11 @@ def test_long_format_codes_differing_only_in_case_are_one_measure(tmp_path):
 
 def test_long_format_bad_year_and_polarity_are_quarantined(tmp_path):
     path = tmp_path / "explorer.csv"
-    path.write_text(f"{LONG_HEADER}\n"
-                    "E06000001,Hartlepool,North East,2019,Waste,W1,41.2,desc,40\n"
-                    "E06000001,Hartlepool,North East,2019-20,Waste,W1,41.2,upwards,40\n")
+    path.write_text(
+        f"{LONG_HEADER}\n"
+        "E06000001,Hartlepool,North East,2019,Waste,W1,41.2,desc,40\n"
+        "E06000001,Hartlepool,North East,2019-20,Waste,W1,41.2,upwards,40\n"
+    )
     parsed = lginform.parse(path)
     assert [(r.row, r.column) for r in parsed.rejects] == [(2, "Financial year"), (3, "rank_order")]
 
@@ -236,8 +288,21 @@ def _edition(path, rows, title="Shared Services Map, 2018 edition"):
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
     sheet.write_row(0, 0, [title])
-    sheet.write_row(2, 0, ["Partnership name", "Description", "Councils involved", "Other public bodies", "Region",
-                           "Service category", "Status", "Savings to date (£)", "Savings basis"])
+    sheet.write_row(
+        2,
+        0,
+        [
+            "Partnership name",
+            "Description",
+            "Councils involved",
+            "Other public bodies",
+            "Region",
+            "Service category",
+            "Status",
+            "Savings to date (£)",
+            "Savings basis",
+        ],
+    )
     for index, row in enumerate(rows, start=3):
         sheet.write_row(index, 0, row)
     book.close()
@@ -245,12 +310,17 @@ def _edition(path, rows, title="Shared Services Map, 2018 edition"):
 
 
 def test_shared_services_edition_from_title_and_savings_forms(tmp_path):
-    parsed = shared_services.parse(_edition(tmp_path / "map.xlsx", [
-        ["P1", "d", "E07000001; E07000002", "", "East", "ICT", "Live", "£1,500,000", "Actual"],
-        ["P2", "d", "E07000003", "", "East", "Legal", "Live", "", ""],
-        ["P3", "d", "E07000004", "", "East", "Legal", "Live", "1.2m", "Expected"],
-        ["P4", "d", "", "", "East", "Legal", "Live", "", ""],
-    ]))
+    parsed = shared_services.parse(
+        _edition(
+            tmp_path / "map.xlsx",
+            [
+                ["P1", "d", "E07000001; E07000002", "", "East", "ICT", "Live", "£1,500,000", "Actual"],
+                ["P2", "d", "E07000003", "", "East", "Legal", "Live", "", ""],
+                ["P3", "d", "E07000004", "", "East", "Legal", "Live", "1.2m", "Expected"],
+                ["P4", "d", "", "", "East", "Legal", "Live", "", ""],
+            ],
+        )
+    )
     frame = parsed.tables["partnerships"]
     assert set(frame["edition_year"]) == {2018}
     assert frame["savings_gbp"].tolist()[0::2] == [1_500_000, 1_200_000] and frame["savings_gbp"].isna()[1]
@@ -260,27 +330,64 @@ def test_shared_services_edition_from_title_and_savings_forms(tmp_path):
 
 
 def test_shared_services_resolves_council_names_and_reports_the_rest(tmp_path):
-    parsed = shared_services.parse(_edition(tmp_path / "map.xlsx", [
-        ["P1", "d", "Brighton & Hove City Council; Kingston upon Hull, City of; ADUR district council", "", "", "", "",
-         "", ""],
-        ["P2", "d", "City of London Corporation;  Royal Borough of Windsor and Maidenhead ; County Durham", "", "", "",
-         "", "", ""],
-        ["P3", "d", "Borsetshire County Council; E07999999; Cambridge", "", "", "", "", "", ""],
-    ]))
+    parsed = shared_services.parse(
+        _edition(
+            tmp_path / "map.xlsx",
+            [
+                [
+                    "P1",
+                    "d",
+                    "Brighton & Hove City Council; Kingston upon Hull, City of; ADUR district council",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                [
+                    "P2",
+                    "d",
+                    "City of London Corporation;  Royal Borough of Windsor and Maidenhead ; County Durham",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                ["P3", "d", "Borsetshire County Council; E07999999; Cambridge", "", "", "", "", "", ""],
+            ],
+        )
+    )
     frame = parsed.tables["partnerships"]
-    assert list(frame["council_codes"]) == ["E06000043;E06000010;E07000223", "E09000001;E06000040;E06000047",
-                                            "E07000008"]
-    assert frame["unresolved_councils"][2] == ("Borsetshire County Council (not in the council register);"
-                                               " E07999999 (code not in the council register)")
+    assert list(frame["council_codes"]) == [
+        "E06000043;E06000010;E07000223",
+        "E09000001;E06000040;E06000047",
+        "E07000008",
+    ]
+    assert frame["unresolved_councils"][2] == (
+        "Borsetshire County Council (not in the council register); E07999999 (code not in the council register)"
+    )
     assert frame["unresolved_councils"][:2].isna().all()
     assert parsed.warnings == [f"row 6: council(s) not resolved, kept as unresolved: {frame['unresolved_councils'][2]}"]
 
 
 def test_shared_services_name_of_a_reused_name_resolves_to_the_council_of_the_edition(tmp_path):
-    older = shared_services.parse(_edition(tmp_path / "2019.xlsx", [["P", "d", "Somerset County Council", "", "", "",
-                                                                      "", "", ""]], "Shared Services Map, 2019 edition"))
-    newer = shared_services.parse(_edition(tmp_path / "2024.xlsx", [["P", "d", "Somerset Council", "", "", "", "",
-                                                                      "", ""]], "Shared Services Map, 2024 edition"))
+    older = shared_services.parse(
+        _edition(
+            tmp_path / "2019.xlsx",
+            [["P", "d", "Somerset County Council", "", "", "", "", "", ""]],
+            "Shared Services Map, 2019 edition",
+        )
+    )
+    newer = shared_services.parse(
+        _edition(
+            tmp_path / "2024.xlsx",
+            [["P", "d", "Somerset Council", "", "", "", "", "", ""]],
+            "Shared Services Map, 2024 edition",
+        )
+    )
     assert older.tables["partnerships"]["council_codes"][0] == "E10000027"
     assert newer.tables["partnerships"]["council_codes"][0] == "E06000066"
 
@@ -294,15 +401,19 @@ def test_corrupt_xlsx_is_rejected_with_the_file_name(tmp_path):
 
 def test_ope_outputs_and_awards_are_told_apart_by_their_columns(tmp_path):
     outputs = tmp_path / "ope.csv"
-    outputs.write_text("Measure,Value,Unit,Basis,Scope,As of date,Partnership\n"
-                       "jobs_created,5745,jobs,Achieved,programme,2019-05-31,\n"
-                       "capital_receipts,£1.5m,GBP,Target,partnership,31/03/2020,Borsetshire OPE\n")
+    outputs.write_text(
+        "Measure,Value,Unit,Basis,Scope,As of date,Partnership\n"
+        "jobs_created,5745,jobs,Achieved,programme,2019-05-31,\n"
+        "capital_receipts,£1.5m,GBP,Target,partnership,31/03/2020,Borsetshire OPE\n"
+    )
     frame = ope.parse(outputs).tables["outputs"]
     assert list(frame["basis"]) == ["achieved", "target"] and frame["value"][1] == 1_500_000
     assert frame["partnership_name"][1] == "Borsetshire OPE" and frame["as_of_date"][1] == date(2020, 3, 31)
     awards = tmp_path / "awards.csv"
-    awards.write_text("Partnership,Round,Fund,Award (£)\nBorsetshire OPE,OPE 5,One Public Estate,\"£250,000\"\n"
-                      "Borsetshire OPE,BLRF 1,Brownfield Land Release Fund,1.1m\n")
+    awards.write_text(
+        'Partnership,Round,Fund,Award (£)\nBorsetshire OPE,OPE 5,One Public Estate,"£250,000"\n'
+        "Borsetshire OPE,BLRF 1,Brownfield Land Release Fund,1.1m\n"
+    )
     frame = ope.parse(awards).tables["awards"]
     assert list(frame["award_gbp"]) == [250_000, 1_100_000] and list(frame["funding_round"]) == ["OPE 5", "BLRF 1"]
 
@@ -317,16 +428,19 @@ def test_empty_files_are_rejected_as_empty(tmp_path):
 
 def test_huge_cell_is_a_clear_error_not_a_traceback(tmp_path):
     path = tmp_path / "huge.csv"
-    path.write_text("Measure,Value,Unit,Basis,Scope,As of date\n" + '"' + "x" * 200_000 + '",1,jobs,target,programme,'
-                    "2019-01-01\n")
+    path.write_text(
+        "Measure,Value,Unit,Basis,Scope,As of date\n" + '"' + "x" * 200_000 + '",1,jobs,target,programme,2019-01-01\n'
+    )
     with pytest.raises(InputError, match="huge.csv, row 2: unreadable CSV"):
         ope.parse(path)
 
 
 def test_notes_below_the_table_are_not_data(tmp_path):
     path = tmp_path / "ope.csv"
-    path.write_text("Measure,Value,Unit,Basis,Scope,As of date\njobs_created,1,jobs,target,programme,2019-01-01\n\n"
-                    "Notes:\nFigures are self-reported.\n")
+    path.write_text(
+        "Measure,Value,Unit,Basis,Scope,As of date\njobs_created,1,jobs,target,programme,2019-01-01\n\n"
+        "Notes:\nFigures are self-reported.\n"
+    )
     table = read_sheet(path, OPE_OUTPUTS.formats[0])
     assert [number for number, _ in table.records] == [2] and table.notes == ["Notes:", "Figures are self-reported."]
 

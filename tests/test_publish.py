@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from core.errors import PublishError
+from core.settings import get_paths
 from ingestion.landing import sha256_of
 from warehouse.publish import publish, rollback
-from core.settings import get_paths
 
 
 def _audited_candidate(paths, label: str) -> None:

@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 import xlsxwriter
+
 from conftest import REPO, sli
 
 
@@ -36,18 +37,32 @@ def _refresh_fails(home, *needles: str) -> str:
 
 
 def test_a_percentage_of_140_rejects_the_round_naming_rule_and_value(home):
-    rows = [[20, "2026-10-20", "2026-10-23", 1000, "council_satisfaction", "Q", answer, pct]
-            for answer, pct in [("Very satisfied", 140), ("Fairly satisfied", 30), ("Neither satisfied nor dissatisfied", 10),
-                                ("Fairly dissatisfied", 10), ("Very dissatisfied", -100), ("Don't know", 10)]]
-    frame = pd.DataFrame(rows, columns=["Round", "Fieldwork start", "Fieldwork end", "Base", "Question code",
-                                        "Question", "Answer", "Percent"])
+    rows = [
+        [20, "2026-10-20", "2026-10-23", 1000, "council_satisfaction", "Q", answer, pct]
+        for answer, pct in [
+            ("Very satisfied", 140),
+            ("Fairly satisfied", 30),
+            ("Neither satisfied nor dissatisfied", 10),
+            ("Fairly dissatisfied", 10),
+            ("Very dissatisfied", -100),
+            ("Don't know", 10),
+        ]
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=["Round", "Fieldwork start", "Fieldwork end", "Base", "Question code", "Question", "Answer", "Percent"],
+    )
     frame.to_csv(home / "inbox" / "polls" / "round_99.csv", index=False)
     _refresh_fails(home, "round_99.csv", "polls.answers contract: percent must be between 0 and 100: got 140.0")
 
 
 def test_a_savings_total_that_does_not_reconcile_stops_the_publish(home):
-    edition = pd.read_excel(home / "inbox" / "shared_services" / "shared_services_map_2019.xlsx", header=None,
-                            dtype=object, engine="calamine")
+    edition = pd.read_excel(
+        home / "inbox" / "shared_services" / "shared_services_map_2019.xlsx",
+        header=None,
+        dtype=object,
+        engine="calamine",
+    )
     path = home / "inbox" / "shared_services" / "shared_services_map_2019_republished.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
@@ -57,8 +72,13 @@ def test_a_savings_total_that_does_not_reconcile_stops_the_publish(home):
             cells[0] = "Total savings to date: £1,340,000,000"  # a headline figure, not these rows' sum
         sheet.write_row(index, 0, cells)
     book.close()
-    stderr = _refresh_fails(home, "audit failed", "qa_reconciliation", "expect_column_values_to_be_null",
-                            "shared services 2019 edition: stated total against its partnerships: expected 1340000000")
+    stderr = _refresh_fails(
+        home,
+        "audit failed",
+        "qa_reconciliation",
+        "expect_column_values_to_be_null",
+        "shared services 2019 edition: stated total against its partnerships: expected 1340000000",
+    )
     assert "qa_reconciliation.mismatch" in stderr
 
 
@@ -69,7 +89,8 @@ def test_a_metric_whose_reporting_councils_halve_stops_the_publish(home):
     column = {**document["columns"][latest], "period": {"identifier": "fin_2025_26", "label": "2025/26"}}
     rows = [{**row, "values": [row["values"][latest]]} for row in document["rows"] if row["values"][latest]]
     (home / "inbox" / "lginform" / "data_S9001_2025_26.json").write_text(
-        json.dumps({"columns": [column], "rows": rows[::2]}))
+        json.dumps({"columns": [column], "rows": rows[::2]})
+    )
     _refresh_fails(home, "audit failed", "qa_metric_completeness", "S9001 fin_2025_26")
 
 

@@ -21,8 +21,21 @@ import pytest
 from conftest import BIN, REPO, SMALL_SAMPLE, assert_same_marts, copy_home, mart_frames, sli
 from ingestion.landing import sha256_of
 
-NEXT_QUARTERS = ["--metrics", "6", "--quarterly", "--lginform-format", "csv", "--only", "lginform",
-                 "--first-year", "2025", "--last-year", "2025", "--last-quarter", "2"]
+NEXT_QUARTERS = [
+    "--metrics",
+    "6",
+    "--quarterly",
+    "--lginform-format",
+    "csv",
+    "--only",
+    "lginform",
+    "--first-year",
+    "2025",
+    "--last-year",
+    "2025",
+    "--last-quarter",
+    "2",
+]
 
 
 def _new_downloads(tmp_path: Path, home: Path) -> None:
@@ -41,9 +54,15 @@ def _touch_raw(home: Path) -> None:
 def _refresh_killed_at(home: Path, pattern: str, delay: float = 0.0, on_match=None) -> list[str]:
     """Run `sli refresh` and SIGKILL its whole process tree (dbt included) DELAY seconds after a line
     matches PATTERN; ON_MATCH runs first, at the match."""
-    process = subprocess.Popen([str(BIN / "sli"), "refresh"], cwd=REPO, text=True, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [str(BIN / "sli"), "refresh"],
+        cwd=REPO,
+        text=True,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"},
+    )
     seen = []
     for line in process.stdout:
         seen.append(line.rstrip())
@@ -89,8 +108,10 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
             sli(home, "status")
             with sqlite3.connect(home / "ledger.sqlite") as con:
                 statuses = dict(con.execute("select status, count(*) from loads group by status").fetchall())
-                interrupted = con.execute("select count(*) from loads where status = 'failed' and message like"
-                                          " 'interrupted: the process that ran it ended%'").fetchone()[0]
+                interrupted = con.execute(
+                    "select count(*) from loads where status = 'failed' and message like"
+                    " 'interrupted: the process that ran it ended%'"
+                ).fetchone()[0]
             assert "running" not in statuses and interrupted >= 1, statuses
     assert_same_marts(mart_frames(published), before)
 
@@ -110,8 +131,10 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
     result = sli(home, "refresh")
     assert "published" in result.stdout
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute("select count(*) from fct_council_metric_values where period_id = 'q2_2025_26'"
-                           ).fetchone()[0] > 0
+        assert (
+            con.execute("select count(*) from fct_council_metric_values where period_id = 'q2_2025_26'").fetchone()[0]
+            > 0
+        )
 
 
 READER = """
@@ -125,7 +148,8 @@ while True:
         with duckdb.connect(database, read_only=True) as con:
             answer = [con.execute("select count(*), max(period_id) from fct_council_metric_values").fetchone(),
                       con.execute("select count(*), sum(metrics_with_polarity) from mart_sector_overview").fetchone()]
-        answers.append({"seconds": time.perf_counter() - started, "answer": json.loads(json.dumps(answer, default=str))})
+        answer = json.loads(json.dumps(answer, default=str))
+        answers.append({"seconds": time.perf_counter() - started, "answer": answer})
     except Exception as exc:
         answers.append({"seconds": time.perf_counter() - started, "error": repr(exc)})
     if len(answers) > 20 and __import__("os").path.exists(stop):
@@ -137,8 +161,10 @@ json.dump(answers, open(out, "w"))
 
 def _answer(database: Path) -> list:
     with duckdb.connect(str(database), read_only=True) as con:
-        answer = [con.execute("select count(*), max(period_id) from fct_council_metric_values").fetchone(),
-                  con.execute("select count(*), sum(metrics_with_polarity) from mart_sector_overview").fetchone()]
+        answer = [
+            con.execute("select count(*), max(period_id) from fct_council_metric_values").fetchone(),
+            con.execute("select count(*), sum(metrics_with_polarity) from mart_sector_overview").fetchone(),
+        ]
     return json.loads(json.dumps(answer, default=str))
 
 
@@ -171,8 +197,9 @@ def test_a_build_that_cannot_write_fails_clearly_and_changes_nothing(tmp_path, p
     shutil.move(warehouse, kept)
     warehouse.mkdir()
     size = (kept / "sli.duckdb").stat().st_size + 2**20  # room for the published file, not for a candidate
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(warehouse)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(warehouse)], capture_output=True, text=True
+    )
     assert mounted.returncode == 0, f"this test needs to mount a tmpfs (root): {mounted.stderr}"
     try:
         for path in kept.iterdir():
@@ -247,23 +274,37 @@ def test_one_writer_at_a_time_and_sigterm_stops_dbt_and_changes_nothing(tmp_path
     home = copy_home(published_home, tmp_path / "home")
     published = home / "warehouse" / "sli.duckdb"
     before = sha256_of(published)
-    build = subprocess.Popen([str(BIN / "sli"), "build", "--full-refresh"], cwd=REPO, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"})
+    build = subprocess.Popen(
+        [str(BIN / "sli"), "build", "--full-refresh"],
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SLI_HOME": str(home), "PYTHONUNBUFFERED": "1"},
+    )
     for line in build.stdout:
         if "START sql" in line:  # dbt is writing the candidate
             break
     try:
         # Other writers, all at once while dbt runs, are refused at once, told who holds the warehouse.
-        others = {command: subprocess.Popen([str(BIN / "sli"), command], cwd=REPO, text=True, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, env={**os.environ, "SLI_HOME": str(home)})
-                  for command in ("refresh", "build", "publish", "rollback", "audit")}
+        others = {
+            command: subprocess.Popen(
+                [str(BIN / "sli"), command],
+                cwd=REPO,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "SLI_HOME": str(home)},
+            )
+            for command in ("refresh", "build", "publish", "rollback", "audit")
+        }
         refusals = {command: (process.wait(), process.stderr.read()) for command, process in others.items()}
         assert build.poll() is None, "the build ended before the other writers asked"
         for command, (returncode, errors) in refusals.items():
             assert returncode == 1 and "Traceback" not in errors, (command, errors)
-            assert re.search(rf"cannot start \w+.*: pid {build.pid} on \S+ is building the candidate since \d{{4}}-",
-                             errors), (command, errors)
+            assert re.search(
+                rf"cannot start \w+.*: pid {build.pid} on \S+ is building the candidate since \d{{4}}-", errors
+            ), (command, errors)
         dbt = _children(build.pid)
         assert dbt and all(_running(pid) for pid in dbt)
     finally:
@@ -297,11 +338,16 @@ def test_a_lost_or_damaged_raw_file_stops_the_build_and_is_mended_from_landing(t
     published = home / "warehouse" / "sli.duckdb"
     before_sha, before = sha256_of(published), mart_frames(published)
     with sqlite3.connect(home / "ledger.sqlite") as con:
-        (lost_id, lost_files), (damaged_id, damaged_name, damaged_files) = con.execute(
-            "select load_id, raw_files from loads where source = 'lginform' and status = 'loaded'"
-            " and file_name like 'data_%' order by load_id limit 1").fetchall()[0], con.execute(
-            "select load_id, file_name, raw_files from loads where source = 'polls' and status = 'loaded'"
-            " order by load_id limit 1").fetchall()[0]
+        (lost_id, lost_files), (damaged_id, damaged_name, damaged_files) = (
+            con.execute(
+                "select load_id, raw_files from loads where source = 'lginform' and status = 'loaded'"
+                " and file_name like 'data_%' order by load_id limit 1"
+            ).fetchall()[0],
+            con.execute(
+                "select load_id, file_name, raw_files from loads where source = 'polls' and status = 'loaded'"
+                " order by load_id limit 1"
+            ).fetchall()[0],
+        )
     lost, damaged = home / "raw" / json.loads(lost_files)[0], home / "raw" / json.loads(damaged_files)[0]
     lost.unlink()
     damaged.write_bytes(damaged.read_bytes()[:100])
@@ -333,8 +379,10 @@ def test_a_retracted_load_leaves_the_warehouse_at_the_next_refresh(tmp_path, pub
     published = home / "warehouse" / "sli.duckdb"
     count = "select count(*) from fct_poll_answers"
     with sqlite3.connect(home / "ledger.sqlite") as con:
-        [(load_id, rows, landed)] = con.execute("select load_id, rows_accepted, landed_path from loads where"
-                                                " source = 'polls' and status = 'loaded' order by load_id limit 1")
+        [(load_id, rows, landed)] = con.execute(
+            "select load_id, rows_accepted, landed_path from loads where"
+            " source = 'polls' and status = 'loaded' order by load_id limit 1"
+        )
     with duckdb.connect(str(published), read_only=True) as con:
         [(answers,)] = con.execute(count).fetchall()
     assert f"retracted {load_id}" in sli(home, "retract", load_id).stdout
@@ -347,17 +395,22 @@ def test_a_retracted_load_leaves_the_warehouse_at_the_next_refresh(tmp_path, pub
     assert refused.returncode == 1 and "is not the id of a complete load" in refused.stderr
 
 
-@pytest.mark.parametrize(("folder", "options", "reason"), [("raw", "size=40k", "No space left on device"),
-                                                           ("landing", "ro", "Read-only file system")],
-                         ids=["raw-full", "landing-read-only"])
+@pytest.mark.parametrize(
+    ("folder", "options", "reason"),
+    [("raw", "size=40k", "No space left on device"), ("landing", "ro", "Read-only file system")],
+    ids=["raw-full", "landing-read-only"],
+)
 def test_ingest_onto_a_full_or_read_only_disk_fails_file_by_file_and_loses_nothing(tmp_path, folder, options, reason):
     home = tmp_path / "home"
     sli(home, "sample", *SMALL_SAMPLE, "--first-year", "2023", "--only", "lginform")
     inbox = {path.name: sha256_of(path) for path in (home / "inbox" / "lginform").iterdir()}
     target = home / folder
     target.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options.replace("ro", "size=1m"), "tmpfs", str(target)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options.replace("ro", "size=1m"), "tmpfs", str(target)],
+        capture_output=True,
+        text=True,
+    )
     assert mounted.returncode == 0, f"this test needs to mount a tmpfs (root): {mounted.stderr}"
     try:
         if options == "ro":
@@ -369,7 +422,9 @@ def test_ingest_onto_a_full_or_read_only_disk_fails_file_by_file_and_loses_nothi
             statuses = dict(con.execute("select status, count(*) from loads group by status").fetchall())
         if folder == "raw":  # some loads fitted; the rest failed whole, and each says why in one line
             assert set(statuses) <= {"loaded", "failed"} and statuses.get("failed", 0) >= 1, statuses
-            assert re.search(r"rejected lginform/\S+: file \S+: cannot write it to the raw zone \(.*No space left on device", out)
+            assert re.search(
+                r"rejected lginform/\S+: file \S+: cannot write it to the raw zone \(.*No space left on device", out
+            )
             assert "agree" in sli(home, "doctor").stdout  # no half-written raw file of a failed load
         else:  # nothing could land, so nothing was loaded
             assert statuses == {} and out.count("cannot copy it into landing (Read-only file system)") == len(inbox)

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import REPO, sli
 
+from conftest import REPO, sli
 from reporting.export import WORKBOOK_SHEETS
 
 # Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
@@ -26,8 +26,9 @@ def chromium() -> str:
     """Debian's chromium, installed here when missing; skipped only where it cannot be installed."""
     found = shutil.which("chromium")
     if not found and shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"], capture_output=True,
-                       timeout=900)
+        subprocess.run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"], capture_output=True, timeout=900
+        )
         found = shutil.which("chromium")
     if not found:
         pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get)")
@@ -36,14 +37,24 @@ def chromium() -> str:
 
 def _open(chromium: str, page: Path, screenshot: Path | None = None) -> tuple[str, list[str]]:
     """The page's DOM after its scripts ran, and every console message it logged."""
-    flags = [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=20000", "--window-size=1280,2400"]
+    flags = [
+        chromium,
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=20000",
+        "--window-size=1280,2400",
+    ]
     run = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr[-2000:]
     if screenshot:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([*flags, f"--screenshot={screenshot}", page.as_uri()], capture_output=True, timeout=180,
-                       check=True)
+        subprocess.run(
+            [*flags, f"--screenshot={screenshot}", page.as_uri()], capture_output=True, timeout=180, check=True
+        )
         assert screenshot.stat().st_size > 10_000
     console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
     return run.stdout, console
@@ -51,7 +62,7 @@ def _open(chromium: str, page: Path, screenshot: Path | None = None) -> tuple[st
 
 def _chart_drawn(dom: str, chart_id: str) -> bool:
     start = dom.index(f'id="{chart_id}"')
-    section = dom[start:start + 400_000]
+    section = dom[start : start + 400_000]
     return 'class="main-svg"' in section and re.search(r"<path[^>]+d=\"M", section) is not None
 
 
@@ -104,8 +115,13 @@ def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home)
     [folder] = report_home.glob("exports/*/")
     assert str(folder) in out
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
-        marts = [name for (name,) in con.execute("select table_name from information_schema.tables"
-                                                 " where table_schema = 'main' and table_type = 'BASE TABLE'").fetchall()]
+        marts = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'main' and table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
         counts = {mart: con.execute(f"select count(*) from {mart}").fetchone()[0] for mart in marts}
         overview = con.execute("select * from mart_sector_overview order by quarter_start").df()
         at_risk = con.execute("select * from mart_councils_at_risk").df()
@@ -120,10 +136,15 @@ def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home)
     notes = sheets["Notes"]
     assert set(notes["kind"]) >= {"About", "Sheet", "Source"} and "SYNTHETIC" in notes["definition"].iloc[0]
     assert set(notes.loc[notes["kind"] == "Source", "name"]) == {"lginform", "polls", "shared_services", "ope"}
-    for column in ("pct_satisfied_council", "share_metrics_improving", "shared_services_savings_gbp",
-                   "ope_capital_receipts_gbp"):
-        pd.testing.assert_series_equal(sheets["Overview"][column].astype(float), overview[column].astype(float),
-                                       check_names=False)
+    for column in (
+        "pct_satisfied_council",
+        "share_metrics_improving",
+        "shared_services_savings_gbp",
+        "ope_capital_receipts_gbp",
+    ):
+        pd.testing.assert_series_equal(
+            sheets["Overview"][column].astype(float), overview[column].astype(float), check_names=False
+        )
     assert sheets["Councils at risk"]["is_at_risk"].sum() == at_risk["is_at_risk"].sum()
 
 

@@ -10,8 +10,11 @@ from ingestion.sample.generate import SampleSpec, generate
 
 
 def _digest(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_spec_writes_identical_files(tmp_path):
@@ -29,8 +32,12 @@ def test_sample_is_labelled_synthetic(tmp_path):
     assert "SYNTHETIC" in next((tmp_path / "polls").glob("*.csv")).read_text().splitlines()[0]
     data = json.loads((tmp_path / "lginform" / f"data_{metric['identifier']}.json").read_text())
     # The real /data table: columns name metric and period, rows name the area and hold a cell per column.
-    assert data["columns"][0]["period"] == {"identifier": "fin_2019_20", "label": "2019/20",
-                                            "startDate": "2019-04-01T00:00:00", "endDate": "2020-03-31T23:59:59"}
+    assert data["columns"][0]["period"] == {
+        "identifier": "fin_2019_20",
+        "label": "2019/20",
+        "startDate": "2019-04-01T00:00:00",
+        "endDate": "2020-03-31T23:59:59",
+    }
     assert data["columns"][0]["metricType"]["identifier"] == metric["identifier"]
     first = data["rows"][0]
     assert first["area"]["identifier"].startswith("E") and len(first["values"]) == len(data["columns"])

@@ -22,7 +22,9 @@ KEY_LIKE = [
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}"),
     re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
     # A secret assigned a literal value (not an environment variable's NAME, which is upper case).
-    re.compile(r"(?i:secret|password|passwd|api[_-]?key|token)\s*[:=]\s*['\"](?![A-Z0-9_]+['\"])[A-Za-z0-9/+_=-]{16,}['\"]"),
+    re.compile(
+        r"(?i:secret|password|passwd|api[_-]?key|token)\s*[:=]\s*['\"](?![A-Z0-9_]+['\"])[A-Za-z0-9/+_=-]{16,}['\"]"
+    ),
 ]
 # Made-up values the tests use against the local test server; no real service knows them.
 TEST_ONLY = {"test-secret-do-not-log", "wrong-secret-value", "s3cr3t-value-that-must-never-be-printed"}
@@ -36,13 +38,19 @@ def test_no_key_like_string_is_committed():
         if not path.is_file() or path.stat().st_size > 5_000_000:
             continue
         text = path.read_bytes().decode("utf-8", errors="ignore")
-        found += [f"{name.decode()}: {m.group(0)[:40]}" for pattern in KEY_LIKE for m in pattern.finditer(text)
-                  if not any(allowed in m.group(0) for allowed in TEST_ONLY)]
+        found += [
+            f"{name.decode()}: {m.group(0)[:40]}"
+            for pattern in KEY_LIKE
+            for m in pattern.finditer(text)
+            if not any(allowed in m.group(0) for allowed in TEST_ONLY)
+        ]
     assert found == []
 
 
 def test_the_scan_finds_a_planted_key():
-    planted = "LGINFORM_SECRET = " + '"' + "3f9a8b7c6d5e4f3a" + "2b1c0d9e8f7a6b5c" + '"'  # built, so not committed whole
+    planted = (
+        "LGINFORM_SECRET = " + '"' + "3f9a8b7c6d5e4f3a" + "2b1c0d9e8f7a6b5c" + '"'
+    )  # built, so not committed whole
     assert any(pattern.search(planted) for pattern in KEY_LIKE)
 
 
@@ -60,9 +68,13 @@ def test_the_secret_is_in_no_output_log_or_file_after_a_failed_call(tmp_path):
 def test_sli_sql_cannot_write(published_home):
     published = published_home / "warehouse" / "sli.duckdb"
     before = sha256_of(published)
-    for statement in ("delete from mart_sector_overview", "create table scratch as select 1 as x",
-                      "drop table dim_council", "update dim_council set council_name = 'x'",
-                      "insert into dim_metric (metric_id) values ('x')"):
+    for statement in (
+        "delete from mart_sector_overview",
+        "create table scratch as select 1 as x",
+        "drop table dim_council",
+        "update dim_council set council_name = 'x'",
+        "insert into dim_metric (metric_id) values ('x')",
+    ):
         result = sli(published_home, "sql", statement, check=False)
         assert result.returncode != 0 and "read-only" in result.stderr.lower(), (statement, result.stderr)
         assert "Traceback" not in result.stderr
@@ -73,10 +85,22 @@ def test_names_from_inputs_cannot_leave_sli_home(tmp_path):
     home, outside = tmp_path / "home", tmp_path / "escaped"
     hostile = [Metric("../../escaped/evil", "path up"), Metric("/etc/cron.d/evil", "absolute path")]
     with FakeLgInform(metrics=hostile) as server:
-        env = {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key,
-               "SLI_LGINFORM_SECRET": server.secret}
-        sli(home, "ingest", "lginform", "--metric", hostile[0].identifier, "--metric", hostile[1].identifier,
-            check=False, env=env)
+        env = {
+            "SLI_LGINFORM_URL": server.base_url,
+            "SLI_LGINFORM_KEY": server.key,
+            "SLI_LGINFORM_SECRET": server.secret,
+        }
+        sli(
+            home,
+            "ingest",
+            "lginform",
+            "--metric",
+            hostile[0].identifier,
+            "--metric",
+            hostile[1].identifier,
+            check=False,
+            env=env,
+        )
     assert not outside.exists()
     assert {p.parent for p in (home / "landing").rglob("*") if p.is_file()} == {home / "landing" / "lginform"}
     assert all(".." not in p.name and "/" not in p.name for p in (home / "landing" / "lginform").iterdir())
@@ -104,11 +128,18 @@ def test_sli_sql_cannot_reach_files_extensions_or_settings(published_home, tmp_p
     secret.write_text("token\nnot-for-analysts\n")
     published = published_home / "warehouse" / "sli.duckdb"
     before = sha256_of(published)
-    for statement in (f"select * from read_csv('{secret}')", f"select * from read_text('{secret}')",
-                      f"select * from glob('{tmp_path}/*')", f"copy dim_council to '{tmp_path}/out.csv'",
-                      f"copy (select 1) to '{published}'", f"attach '{tmp_path}/other.duckdb' as other",
-                      f"export database '{tmp_path}/dump'", "load httpfs",
-                      "set enable_external_access = true", "set lock_configuration = false"):
+    for statement in (
+        f"select * from read_csv('{secret}')",
+        f"select * from read_text('{secret}')",
+        f"select * from glob('{tmp_path}/*')",
+        f"copy dim_council to '{tmp_path}/out.csv'",
+        f"copy (select 1) to '{published}'",
+        f"attach '{tmp_path}/other.duckdb' as other",
+        f"export database '{tmp_path}/dump'",
+        "load httpfs",
+        "set enable_external_access = true",
+        "set lock_configuration = false",
+    ):
         result = sli(published_home, "sql", statement, check=False)
         assert result.returncode != 0, statement
         assert "Traceback" not in result.stderr and "not-for-analysts" not in result.stdout + result.stderr
@@ -127,7 +158,9 @@ def test_read_commands_work_on_a_read_only_home_and_writers_say_where_to_write(t
         subprocess.run(["mount", "-o", "remount,bind,ro", str(read_only)], check=True)
         assert "loaded" in sli(read_only, "status").stdout
         assert "PASS" in sli(read_only, "quality").stdout
-        assert sli(read_only, "sql", "select count(*) as n from dim_council", "--format", "csv").stdout.split()[1] != "0"
+        assert (
+            sli(read_only, "sql", "select count(*) as n from dim_council", "--format", "csv").stdout.split()[1] != "0"
+        )
         for command in ("report", "export"):
             refused = sli(read_only, command, check=False)
             assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr

@@ -10,6 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+
 from conftest import REPO, copy_home, sli
 
 
@@ -37,23 +38,36 @@ def _expected_england_benchmarks(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_england_benchmarks_agree_with_an_independent_computation(published_home):
-    values = _frame(published_home, """
+    values = _frame(
+        published_home,
+        """
         select v.council_code, v.metric_id, v.period_id, v.value, m.polarity
         from fct_council_metric_values v
         join dim_council c using (council_code)
         join dim_metric m using (metric_id)
-        where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)""")
+        where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)""",
+    )
     expected = _expected_england_benchmarks(values).set_index(["council_code", "metric_id", "period_id"]).sort_index()
-    actual = _frame(published_home, """
+    actual = (
+        _frame(
+            published_home,
+            """
         select council_code, metric_id, period_id, n_in_group, median_value, mad_value, rank_in_group, quartile
-        from fct_council_benchmarks where comparator_group = 'england'""").set_index(
-        ["council_code", "metric_id", "period_id"]).sort_index()
+        from fct_council_benchmarks where comparator_group = 'england'""",
+        )
+        .set_index(["council_code", "metric_id", "period_id"])
+        .sort_index()
+    )
     assert len(actual) == len(expected) > 10_000
     assert actual.index.equals(expected.index)
-    for ours, theirs in [("n_in_group", "n"), ("median_value", "median"), ("mad_value", "mad"),
-                         ("rank_in_group", "rank"), ("quartile", "quartile")]:
-        np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), rtol=1e-12,
-                                   err_msg=ours)
+    for ours, theirs in [
+        ("n_in_group", "n"),
+        ("median_value", "median"),
+        ("mad_value", "mad"),
+        ("rank_in_group", "rank"),
+        ("quartile", "quartile"),
+    ]:
+        np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), rtol=1e-12, err_msg=ours)
 
 
 def _csv(home, query: str) -> list[list[str]]:
@@ -63,16 +77,20 @@ def _csv(home, query: str) -> list[list[str]]:
 def test_the_lga_share_improving_agrees_with_its_published_method_written_in_pandas(published_home):
     """The LGA's method (note of May 2017): per basket metric, the mean over the councils with a value in
     both the baseline and the latest period; the share of metrics whose mean moved the good way."""
-    values = _frame(published_home, """
+    values = _frame(
+        published_home,
+        """
         select v.council_code, v.metric_id, v.period_start, v.value, m.polarity
         from fct_council_metric_values v join dim_metric m using (metric_id)
-        where m.in_basket and not m.is_discontinued and v.value is not null""")
+        where m.in_basket and not m.is_discontinued and v.value is not null""",
+    )
     improving = compared = 0
     for _, series in values.groupby("metric_id"):
         series = series[series["period_start"] >= pd.Timestamp("2010-04-01")]
         first, last = series["period_start"].min(), series["period_start"].max()
-        pairs = series[series["period_start"] == first].merge(series[series["period_start"] == last],
-                                                              on="council_code", suffixes=("_base", "_latest"))
+        pairs = series[series["period_start"] == first].merge(
+            series[series["period_start"] == last], on="council_code", suffixes=("_base", "_latest")
+        )
         polarity = series["polarity"].iloc[0]
         if first == last or pairs.empty or polarity == "not_applicable":
             continue
@@ -80,39 +98,58 @@ def test_the_lga_share_improving_agrees_with_its_published_method_written_in_pan
         compared += 1
         if abs(latest - base) > abs(base) * 0.01:
             improving += (latest > base) == (polarity == "high_is_good")
-    headline = _frame(published_home, "select metrics_compared_lga_method, metrics_improving_lga_method,"
-                                      " share_metrics_improving_lga_method from mart_sector_overview"
-                                      " order by quarter_start desc limit 1").iloc[0]
+    headline = _frame(
+        published_home,
+        "select metrics_compared_lga_method, metrics_improving_lga_method,"
+        " share_metrics_improving_lga_method from mart_sector_overview"
+        " order by quarter_start desc limit 1",
+    ).iloc[0]
     assert compared > 0 and (headline.iloc[0], headline.iloc[1]) == (compared, improving)
     assert headline.iloc[2] == pytest.approx(improving / compared)
 
 
 def test_the_oversight_questions_are_answered_from_the_marts_alone(published_home):
-    flagged = _csv(published_home, "select council_name, bottom_quartile_since, metrics_bottom_quartile,"
-                                   " metrics_worsening from mart_councils_at_risk where is_at_risk order by 1")
+    flagged = _csv(
+        published_home,
+        "select council_name, bottom_quartile_since, metrics_bottom_quartile,"
+        " metrics_worsening from mart_councils_at_risk where is_at_risk order by 1",
+    )
     assert len(flagged) > 1 and all(row[2] != "" for row in flagged[1:])
     why = _frame(published_home, "select * from mart_councils_at_risk where is_at_risk")
     assert (why["bottom_quartile_metrics"].notna() | why["worsening_metrics"].notna()).all()
     assert (why["is_flagged_bottom_quartile"] == why["bottom_quartile_since"].notna()).all()
 
-    share = _csv(published_home, """
+    share = _csv(
+        published_home,
+        """
         select round(avg((direction = 'improving')::int), 6) from mart_metric_direction_of_travel
-        where level = 'sector' and in_basket and not is_discontinued and polarity <> 'not_applicable'""")[1][0]
-    headline = _csv(published_home, "select round(share_metrics_improving, 6) from mart_sector_overview"
-                                    " order by quarter_start desc limit 1")[1][0]
+        where level = 'sector' and in_basket and not is_discontinued and polarity <> 'not_applicable'""",
+    )[1][0]
+    headline = _csv(
+        published_home,
+        "select round(share_metrics_improving, 6) from mart_sector_overview order by quarter_start desc limit 1",
+    )[1][0]
     assert share == headline and 0 <= float(share) <= 1
 
-    trend = _frame(published_home, "select round_number, pct_satisfied, margin_of_error_pp, change_pp,"
-                                   " is_significant_change from fct_resident_satisfaction"
-                                   " where indicator_code = 'council_satisfaction' order by round_number")
+    trend = _frame(
+        published_home,
+        "select round_number, pct_satisfied, margin_of_error_pp, change_pp,"
+        " is_significant_change from fct_resident_satisfaction"
+        " where indicator_code = 'council_satisfaction' order by round_number",
+    )
     assert len(trend) > 40 and trend["is_significant_change"].iloc[1:].notna().all()
     assert (trend["margin_of_error_pp"].between(0.5, 3.2)).all()  # at most about 3.1 points for ~1,000 people
 
-    regions = _frame(published_home, """
+    regions = _frame(
+        published_home,
+        """
         select region_name, sum(savings_gbp) as savings from mart_shared_services_savings
-        where edition_year = (select max(edition_year) from mart_shared_services_savings) group by 1""")
-    total = _frame(published_home, "select shared_services_savings_gbp from mart_sector_overview"
-                                    " order by quarter_start desc limit 1").iloc[0, 0]
+        where edition_year = (select max(edition_year) from mart_shared_services_savings) group by 1""",
+    )
+    total = _frame(
+        published_home,
+        "select shared_services_savings_gbp from mart_sector_overview order by quarter_start desc limit 1",
+    ).iloc[0, 0]
     assert len(regions) == 9 and regions["savings"].sum() == total
 
 
@@ -135,10 +172,16 @@ def test_a_revised_value_replaces_the_old_one_which_stays_in_the_history(tmp_pat
     where = "council_code = ? and metric_id = ? and period_id = ?"
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         current = con.execute(f"select value from fct_council_metric_values where {where}", key).fetchall()
-        history = con.execute(f"select value, superseded_at is null from fct_council_metric_value_history"
-                              f" where {where} order by loaded_at", key).fetchall()
-        as_of_before = con.execute(f"""select value from fct_council_metric_value_history where {where}
-            and loaded_at <= ? and (superseded_at is null or superseded_at > ?)""", [*key, before, before]).fetchall()
+        history = con.execute(
+            f"select value, superseded_at is null from fct_council_metric_value_history"
+            f" where {where} order by loaded_at",
+            key,
+        ).fetchall()
+        as_of_before = con.execute(
+            f"""select value from fct_council_metric_value_history where {where}
+            and loaded_at <= ? and (superseded_at is null or superseded_at > ?)""",
+            [*key, before, before],
+        ).fetchall()
     assert current == [(old_value + 1000,)]
     assert history == [(old_value, False), (old_value + 1000, True)]
     assert as_of_before == [(old_value,)]
@@ -153,8 +196,11 @@ def test_dbt_docs_site_documents_every_mart(published_home, tmp_path):
     assert str(page) in out and page.stat().st_size > 100_000
     catalog = json.loads((home / "docs" / "dbt" / "catalog.json").read_text(encoding="utf-8"))
     manifest = json.loads((home / "docs" / "dbt" / "manifest.json").read_text(encoding="utf-8"))
-    marts = {node["name"]: node for node in manifest["nodes"].values()
-             if node["resource_type"] == "model" and node["name"].startswith(("dim_", "fct_", "mart_"))}
+    marts = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"].startswith(("dim_", "fct_", "mart_"))
+    }
     assert len(marts) == 13
     for name, node in marts.items():
         assert node["description"].startswith("Grain: "), name
@@ -166,9 +212,11 @@ def test_dbt_docs_site_documents_every_mart(published_home, tmp_path):
 
 def test_every_dbt_unit_test_passes_and_builds_leave_them_out(published_home, tmp_path):
     """The calculations on hand-worked rows: `sli unit-tests` runs each one; production builds skip them."""
-    defined = [line.split(":", 1)[1].strip() for line in
-               (REPO / "dbt_project" / "models" / "marts" / "_unit_tests.yml").read_text().splitlines()
-               if line.startswith("  - name:")]
+    defined = [
+        line.split(":", 1)[1].strip()
+        for line in (REPO / "dbt_project" / "models" / "marts" / "_unit_tests.yml").read_text().splitlines()
+        if line.startswith("  - name:")
+    ]
     home = copy_home(published_home, tmp_path / "home")
     output = sli(home, "unit-tests").stdout
     assert f"PASS={len(defined)} WARN=0 ERROR=0" in output and len(defined) >= 9

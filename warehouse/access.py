@@ -37,11 +37,12 @@ def connect(paths: Paths, writes_files: bool = False) -> duckdb.DuckDBPyConnecti
 def open_read_only(database: Path, writes_files: bool = False) -> duckdb.DuckDBPyConnection:
     """DATABASE, read-only and locked down; a file that is not DuckDB's fails here (nothing is fetched to
     read it)."""
-    return duckdb.connect(str(database), read_only=True,
-                          config={**_LOCKED_DOWN, "enable_external_access": writes_files})
+    return duckdb.connect(
+        str(database), read_only=True, config={**_LOCKED_DOWN, "enable_external_access": writes_files}
+    )
 
 
-def frame(connection: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> "pd.DataFrame":
+def frame(connection: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pd.DataFrame:
     """QUERY's rows as a DataFrame, each column as DuckDB typed it (dates stay dates, not timestamps)."""
     import pandas as pd
 

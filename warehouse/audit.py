@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime, timezone
-
-from warehouse import gx
+from datetime import UTC, datetime
 
 from core import locks
 from core.errors import AuditError
-from ingestion.landing import sha256_of
 from core.settings import Paths
+from ingestion.landing import sha256_of
+from warehouse import gx
 
 Finding = gx.Outcome
 
@@ -59,7 +58,7 @@ def _audit(paths: Paths) -> list[Finding]:
         raise AuditError("audit failed, candidate not published:\n  " + "\n  ".join(f.describe() for f in errors))
     stamp = {
         "candidate_sha256": sha256_of(paths.candidate),
-        "audited_at": datetime.now(timezone.utc).isoformat(),
+        "audited_at": datetime.now(UTC).isoformat(),
         "warnings": [asdict(f) for f in findings],
     }
     paths.audit_stamp.write_text(json.dumps(stamp, indent=1, default=str), encoding="utf-8")

@@ -17,16 +17,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
-
-from ingestion import basket, raw_zone, repair
 
 from core import locks
 from core.atomic_files import write_atomically
 from core.errors import BuildError
-from ingestion.ledger import Ledger
 from core.settings import DBT_PROJECT_DIR, SOURCES, Paths
+from ingestion import basket, raw_zone, repair
+from ingestion.ledger import Ledger
 
 
 def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
@@ -44,8 +43,7 @@ def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
 
 
 def _missing_sources(paths: Paths) -> list[str]:
-    return [s for s in SOURCES
-            if not any(f.name != raw_zone.SCHEMA_FILE for f in (paths.raw / s).glob("*/*.parquet"))]
+    return [s for s in SOURCES if not any(f.name != raw_zone.SCHEMA_FILE for f in (paths.raw / s).glob("*/*.parquet"))]
 
 
 def discard_candidate(paths: Paths) -> None:
@@ -132,17 +130,26 @@ def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> 
         raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
     mismatches = repair.check(paths)
     if mismatches:
-        raise BuildError("the raw zone does not match the ledger, so a build would drop or add rows silently:\n  "
-                         + "\n  ".join(m.describe() for m in mismatches[:20])
-                         + "\nmend it from landing with `sli ingest SOURCE --reload LOAD_ID` (or take the load back with"
-                           " `sli retract LOAD_ID`); `sli doctor` lists every problem")
+        raise BuildError(
+            "the raw zone does not match the ledger, so a build would drop or add rows silently:\n  "
+            + "\n  ".join(m.describe() for m in mismatches[:20])
+            + "\nmend it from landing with `sli ingest SOURCE --reload LOAD_ID` (or take the load back with"
+            " `sli retract LOAD_ID`); `sli doctor` lists every problem"
+        )
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     current = fingerprint(paths)
     published = _published_build(paths)
     incremental = not full_refresh and published is not None and published[0] == current
-    on_line("building incrementally on a copy of the published warehouse" if incremental else
-            "building the whole warehouse" + (" (--full-refresh)" if full_refresh else
-                                              ": the project or the metric metadata changed, or nothing is published"))
+    on_line(
+        "building incrementally on a copy of the published warehouse"
+        if incremental
+        else "building the whole warehouse"
+        + (
+            " (--full-refresh)"
+            if full_refresh
+            else ": the project or the metric metadata changed, or nothing is published"
+        )
+    )
     try:
         discard_candidate(paths)
         if incremental:
@@ -150,28 +157,54 @@ def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> 
         stamp = {"SLI_BUILD_FINGERPRINT": current, "SLI_RAW_DIGEST": raw_digest(paths)}
         # Unit tests check the SQL, not the data: they run in the test suite and `sli unit-tests`, as
         # dbt advises, not in every production build.
-        _dbt(["build", "--warn-error", "--exclude-resource-type", "unit_test",
-              "--vars", json.dumps({"basket": basket.active()}), *([] if incremental else ["--full-refresh"])],
-             paths, paths.candidate, on_line, stamp)
+        _dbt(
+            [
+                "build",
+                "--warn-error",
+                "--exclude-resource-type",
+                "unit_test",
+                "--vars",
+                json.dumps({"basket": basket.active()}),
+                *([] if incremental else ["--full-refresh"]),
+            ],
+            paths,
+            paths.candidate,
+            on_line,
+            stamp,
+        )
     except (BuildError, KeyboardInterrupt, SystemExit):  # failed, or stopped by a signal: no half-built candidate
         discard_candidate(paths)
         raise
     except OSError as exc:  # e.g. the disk is full or read-only: say where, and leave nothing half-written
         discard_candidate(paths)
-        raise BuildError(f"cannot write the candidate warehouse in {paths.warehouse_dir}: {exc.strerror or exc}"
-                         " (the published warehouse is unchanged)") from exc
+        raise BuildError(
+            f"cannot write the candidate warehouse in {paths.warehouse_dir}: {exc.strerror or exc}"
+            " (the published warehouse is unchanged)"
+        ) from exc
     return paths.candidate
 
 
-def _dbt(arguments: list[str], paths: Paths, database: Path, on_line: Callable[[str], None],
-         extra_env: dict[str, str] | None = None) -> None:
+def _dbt(
+    arguments: list[str],
+    paths: Paths,
+    database: Path,
+    on_line: Callable[[str], None],
+    extra_env: dict[str, str] | None = None,
+) -> None:
     """Run one dbt command as a subprocess, streaming its output; raise with the failing lines."""
     command = [str(Path(sys.executable).with_name("dbt")), *arguments, "--project-dir", str(DBT_PROJECT_DIR)]
     failures: list[str] = []
     # dbt runs in SLI_HOME, which the sources' raw paths are relative to, and in its own process group, so
     # that stopping this process stops dbt and all its threads (else a killed refresh would leave dbt writing on).
-    with subprocess.Popen(command, env={**dbt_env(paths, database), **(extra_env or {})}, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, cwd=paths.home, start_new_session=True) as process:
+    with subprocess.Popen(
+        command,
+        env={**dbt_env(paths, database), **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=paths.home,
+        start_new_session=True,
+    ) as process:
         try:
             for line in process.stdout:
                 line = line.rstrip()
@@ -218,5 +251,6 @@ def docs(paths: Paths, on_line: Callable[[str], None] = print) -> Path:
 def unit_tests(paths: Paths, on_line: Callable[[str], None] = print) -> None:
     """dbt's unit tests (the models' calculations on hand-worked rows); they need the models' tables to
     exist, so they run on a copy of the published warehouse."""
-    _on_a_copy(paths, ["test", "--select", "test_type:unit", "--vars", json.dumps({"basket": basket.active()})],
-               on_line)
+    _on_a_copy(
+        paths, ["test", "--select", "test_type:unit", "--vars", json.dumps({"basket": basket.active()})], on_line
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,8 +54,10 @@ class Outcome:
     def describe(self) -> str:
         detail = ", ".join(f"{k}={v}" for k, v in self.kwargs.items())
         count = f"{self.unexpected_count} unexpected value(s)" if self.unexpected_count is not None else "failed"
-        return (f"suite {self.suite!r}, expectation {self.expectation}({detail}) on {self.suite}.{self.column}: {count},"
-                f" e.g. {self.sample_values[:5]}")
+        return (
+            f"suite {self.suite!r}, expectation {self.expectation}({detail}) on {self.suite}.{self.column}: {count},"
+            f" e.g. {self.sample_values[:5]}"
+        )
 
 
 def _plain(value):
@@ -72,13 +74,21 @@ def run_checkpoint(paths: Paths, name: str, frame: pd.DataFrame) -> list[Outcome
     for validation in result.run_results.values():
         for outcome in validation.results:
             config, details = outcome.expectation_config, outcome.result or {}
-            kwargs = {k: _plain(v) for k, v in config.kwargs.items() if k not in ("column", "batch_id") and v is not None}
-            outcomes.append(Outcome(
-                suite=validation.suite_name, expectation=config.type, kwargs=kwargs,
-                column=config.kwargs.get("column"), severity=str(getattr(config.severity, "value", config.severity)),
-                success=bool(outcome.success), unexpected_count=details.get("unexpected_count"),
-                sample_values=[_plain(v) for v in details.get("partial_unexpected_list") or []],
-            ))
+            kwargs = {
+                k: _plain(v) for k, v in config.kwargs.items() if k not in ("column", "batch_id") and v is not None
+            }
+            outcomes.append(
+                Outcome(
+                    suite=validation.suite_name,
+                    expectation=config.type,
+                    kwargs=kwargs,
+                    column=config.kwargs.get("column"),
+                    severity=str(getattr(config.severity, "value", config.severity)),
+                    success=bool(outcome.success),
+                    unexpected_count=details.get("unexpected_count"),
+                    sample_values=[_plain(v) for v in details.get("partial_unexpected_list") or []],
+                )
+            )
     _write_summary(paths, name, len(frame), outcomes)
     return outcomes
 
@@ -90,8 +100,11 @@ def status_of(outcomes: list[Outcome]) -> str:
 
 def _write_summary(paths: Paths, name: str, rows: int, outcomes: list[Outcome]) -> None:
     summary = {
-        "suite": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rows": rows,
-        "status": status_of(outcomes), "expectations": len(outcomes),
+        "suite": name,
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": rows,
+        "status": status_of(outcomes),
+        "expectations": len(outcomes),
         "failed": [asdict(o) for o in outcomes if not o.success],
     }
     write_text_atomically(paths.quality_summaries / f"{name}.json", json.dumps(summary, indent=1, default=str))

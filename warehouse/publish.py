@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core import locks
 from core.atomic_files import write_atomically
 from core.errors import PublishError
-from ingestion.landing import sha256_of
 from core.settings import Paths
+from ingestion.landing import sha256_of
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -42,9 +42,12 @@ def _publish(paths: Paths) -> Path:
     if paths.candidate.with_name(paths.candidate.name + ".wal").exists():
         raise PublishError("the candidate still has a write-ahead log: its builder did not close it cleanly")
     _check_opens(paths.candidate, "publish")
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    adopted = (f"{sha256_of(paths.published)} {now} (published before this log began)\n"
-               if paths.published.exists() and not paths.published_log.exists() else "")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    adopted = (
+        f"{sha256_of(paths.published)} {now} (published before this log began)\n"
+        if paths.published.exists() and not paths.published_log.exists()
+        else ""
+    )
     with paths.published_log.open("a", encoding="utf-8") as log:
         log.write(f"{adopted}{stamp['candidate_sha256']} {now}\n")
         log.flush()
@@ -68,12 +71,19 @@ def _rollback(paths: Paths) -> Path:
     if not paths.previous.exists():
         raise PublishError(f"no previous warehouse at {paths.previous} to roll back to")
     if paths.previous.stat().st_size == 0:
-        raise PublishError(f"cannot roll back: {paths.previous} is empty (0 bytes); the published warehouse is unchanged")
-    published = {line.split()[0] for line in paths.published_log.read_text(encoding="utf-8").splitlines() if line} \
-        if paths.published_log.exists() else set()
+        raise PublishError(
+            f"cannot roll back: {paths.previous} is empty (0 bytes); the published warehouse is unchanged"
+        )
+    published = (
+        {line.split()[0] for line in paths.published_log.read_text(encoding="utf-8").splitlines() if line}
+        if paths.published_log.exists()
+        else set()
+    )
     if published and sha256_of(paths.previous) not in published:
-        raise PublishError(f"cannot roll back: {paths.previous} is not a file this warehouse published (its SHA-256"
-                           " is not in published.log: changed or damaged since); the published warehouse is unchanged")
+        raise PublishError(
+            f"cannot roll back: {paths.previous} is not a file this warehouse published (its SHA-256"
+            " is not in published.log: changed or damaged since); the published warehouse is unchanged"
+        )
     _check_opens(paths.previous, "roll back")
     os.replace(paths.previous, paths.published)
     _fsync_dir(paths.warehouse_dir)
@@ -91,7 +101,8 @@ def _check_opens(database: Path, doing: str) -> None:
             [(built,)] = con.execute("select count(*) from meta.build_info").fetchall()
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0]
-        raise PublishError(f"cannot {doing}: {database} is not a readable warehouse ({reason});"
-                           " the published warehouse is unchanged") from exc
+        raise PublishError(
+            f"cannot {doing}: {database} is not a readable warehouse ({reason}); the published warehouse is unchanged"
+        ) from exc
     if built != 1:
         raise PublishError(f"cannot {doing}: {database} has no build record; the published warehouse is unchanged")

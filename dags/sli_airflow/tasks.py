@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from warehouse import audit, build, publish
-
-from reporting import report
 from core.errors import SliError
-from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
-from sli.pipeline import ingest_source
 from core.settings import get_paths
+from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
+from reporting import report
+from sli.pipeline import ingest_source
+from warehouse import audit, build, publish
 
 log = logging.getLogger("sli")
 
@@ -34,11 +33,22 @@ def lginform_api() -> ApiSettings | None:
 def ingest_task(source: str, inputs: list[str], api_options: dict | None = None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
-    results = ingest_source(source, get_paths(), [Path(p) for p in inputs] or None,
-                            api=lginform_api() if source == "lginform" else None, api_options=api_options)
+    results = ingest_source(
+        source,
+        get_paths(),
+        [Path(p) for p in inputs] or None,
+        api=lginform_api() if source == "lginform" else None,
+        api_options=api_options,
+    )
     for result in results:
-        log.info("%s %s: %s rows accepted, %s quarantined %s", result.status, result.file,
-                 result.rows_accepted, result.rows_rejected, result.message)
+        log.info(
+            "%s %s: %s rows accepted, %s quarantined %s",
+            result.status,
+            result.file,
+            result.rows_accepted,
+            result.rows_rejected,
+            result.message,
+        )
         for warning in result.warnings:
             log.warning("%s: %s", result.file, warning)
     rejected = [r for r in results if r.status == "rejected"]
@@ -59,8 +69,9 @@ def build_task(full_refresh: bool = False) -> str:
     if built_at is not None:
         # Same project, same raw zone (e.g. the quarterly schedule with no new loads): audit, publish and
         # report skip too, so the published warehouse and its rollback copy stay as they are.
-        raise AirflowSkipException(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse"
-                                   " is up to date")
+        raise AirflowSkipException(
+            f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date"
+        )
     return str(build.build(paths, on_line=log.info, full_refresh=full_refresh))
 
 

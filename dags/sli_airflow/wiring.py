@@ -32,8 +32,11 @@ def log_failure(context) -> None:
     ti = context.get("ti") or context.get("task_instance")
     log.error(
         "SLI task failed: dag=%s task=%s run=%s try=%s error=%s",
-        getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"), context.get("run_id"),
-        getattr(ti, "try_number", "?"), context.get("exception"),
+        getattr(ti, "dag_id", "?"),
+        getattr(ti, "task_id", "?"),
+        context.get("run_id"),
+        getattr(ti, "try_number", "?"),
+        context.get("exception"),
     )
 
 
@@ -71,10 +74,14 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
         ),
         params={
             "paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox."),
-            **({
-                "metrics": Param([], type="array", description="API: only these metric ids (empty: the basket)."),
-                "period": Param("", type="string", description="API: period ids or latest:N (empty: latest:20)."),
-            } if api_params else {}),
+            **(
+                {
+                    "metrics": Param([], type="array", description="API: only these metric ids (empty: the basket)."),
+                    "period": Param("", type="string", description="API: period ids or latest:N (empty: latest:20)."),
+                }
+                if api_params
+                else {}
+            ),
         },
     )
     def ingest_source():

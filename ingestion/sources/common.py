@@ -8,17 +8,17 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from itertools import zip_longest
-from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
 
-from ingestion.contracts import FileFormat
 from core.errors import InputError
+from ingestion.contracts import FileFormat
 
 # Markers publishers use for missing or suppressed cells; each becomes NULL with a status.
 SUPPRESSION_MARKERS = {
@@ -79,7 +79,7 @@ def parse_number(text: object) -> tuple[float | None, str]:
 
 
 def _in_range(number: int | float) -> int | float:
-    if isinstance(number, int) and not -2**1023 < number < 2**1023:  # float() would raise OverflowError
+    if isinstance(number, int) and not -(2**1023) < number < 2**1023:  # float() would raise OverflowError
         raise ValueError(f"out of range: {str(number)[:20]}... ({len(str(number))} digits)")
     return number
 
@@ -98,7 +98,7 @@ def parse_whole_number(text: object) -> int:
         raise TypeError("missing")
     if not value.is_integer():
         raise ValueError("not a whole number")
-    if not -2**63 <= value < 2**63:
+    if not -(2**63) <= value < 2**63:
         raise ValueError("too large for a count")
     return int(value)
 
@@ -138,8 +138,10 @@ def read_text(path: Path) -> str:
             raise InputError(path.name, f"not valid UTF-16 text (byte {exc.start})") from exc
     nul = data.find(0)
     if nul >= 0:
-        raise InputError(path.name, f"a NUL byte at byte {nul}: binary, or UTF-16/UTF-32 text without a byte-order"
-                                    " mark; save it as UTF-8")
+        raise InputError(
+            path.name,
+            f"a NUL byte at byte {nul}: binary, or UTF-16/UTF-32 text without a byte-order mark; save it as UTF-8",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -159,11 +161,17 @@ def read_csv_rows(path: Path) -> list[list[str]]:
 
 def _hidden_rows(book: zipfile.ZipFile) -> dict[str, set[int]]:
     """{sheet name: its hidden row numbers}, from the workbook's XML (calamine does not say)."""
-    namespaces = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                  "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-    targets = {rel.get("Id"): rel.get("Target") for rel in
-               ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iterfind("p:Relationship", namespaces)}
+    namespaces = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    targets = {
+        rel.get("Id"): rel.get("Target")
+        for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iterfind(
+            "p:Relationship", namespaces
+        )
+    }
     hidden = {}
     for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iterfind("m:sheets/m:sheet", namespaces):
         target = targets.get(sheet.get(f"{{{namespaces['r']}}}id"), "")
@@ -192,8 +200,15 @@ def read_xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
             if str(meta.visible).lower().endswith("visible") and "work" in str(meta.typ).lower():
                 rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
                 blank = hidden.get(meta.name, set())
-                sheets.append((meta.name, [[] if number in blank else [_cell_text(cell) for cell in row]
-                                           for number, row in enumerate(rows, start=1)]))
+                sheets.append(
+                    (
+                        meta.name,
+                        [
+                            [] if number in blank else [_cell_text(cell) for cell in row]
+                            for number, row in enumerate(rows, start=1)
+                        ],
+                    )
+                )
     except Exception as exc:  # calamine and zipfile raise their own types for corrupt workbooks
         raise InputError(path.name, f"cannot read as an .xlsx workbook ({exc})") from exc
     if not sheets:
@@ -258,7 +273,7 @@ class Sheet:
 
     def columns(self) -> list[tuple[str, ...]]:
         """The body column by column (a cell short rows lack is blank), without a Python loop per cell."""
-        found = list(zip_longest(*(row for _, row in self.body), fillvalue=""))[:len(self.header)]
+        found = list(zip_longest(*(row for _, row in self.body), fillvalue=""))[: len(self.header)]
         return found + [("",) * len(self.body)] * (len(self.header) - len(found))
 
 
@@ -274,8 +289,11 @@ def read_sheet(path: Path, formats: list[FileFormat] | FileFormat) -> Sheet:
         rows = read_rows(path)
         start, fmt = find_header(path, rows, formats)
     header = [normalise_header(cell) for cell in rows[start]]
-    body = [(number, row) for number, row in enumerate(rows[start + 1:], start=start + 2)
-            if any(str(value).strip() for value in row)]
+    body = [
+        (number, row)
+        for number, row in enumerate(rows[start + 1 :], start=start + 2)
+        if any(str(value).strip() for value in row)
+    ]
     notes: list[str] = []
     # Footnotes ("Source: ...", "[c] = suppressed") are single-cell rows after the data.
     while body and sum(1 for value in body[-1][1] if str(value).strip()) == 1 and len(header) > 1:
@@ -304,7 +322,8 @@ def title_values(title_rows: list[list[str]], names: list[str]) -> dict[str, str
         text = " ".join(str(cell).strip() for cell in row if str(cell).strip())
         for name in names:
             match = re.match(rf"^{re.escape(name)}\s*[:=]?\s+(.+)$", text, re.IGNORECASE) or re.match(
-                rf"^{re.escape(name)}\s*:\s*(.+)$", text, re.IGNORECASE)
+                rf"^{re.escape(name)}\s*:\s*(.+)$", text, re.IGNORECASE
+            )
             if match:
                 found[normalise_header(name)] = match.group(1).strip()
     return found

@@ -15,15 +15,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from core.errors import InputError
 from ingestion import periods
 from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
-from core.errors import InputError
 from ingestion.sources import metric_long_formats
 from ingestion.sources.common import Parsed, Reject, Sheet, parse_whole_number, read_sheet
 from ingestion.sources.metric_values import resolve_periods, with_values
 
-POLARITY = {"High value is good": "high_is_good", "Low value is good": "low_is_good",
-            "Not applicable": "not_applicable"}
+POLARITY = {
+    "High value is good": "high_is_good",
+    "Low value is good": "low_is_good",
+    "Not applicable": "not_applicable",
+}
 _METRIC_IN_NAME = re.compile(r"metricType[-_=]([A-Za-z0-9]+)", re.IGNORECASE)
 # The dimensions of a /data table, as its rows and columns name them.
 _DIMENSIONS = {"area": "area", "metricType": "metric", "period": "period"}
@@ -43,6 +46,7 @@ def parse(path: Path) -> Parsed:
 
 # --- JSON: /metricTypes and /data -----------------------------------------------------------------
 
+
 def _not_json(constant: str) -> None:
     raise ValueError(f"{constant} is not a JSON number")
 
@@ -59,8 +63,11 @@ def _parse_json(path: Path) -> Parsed:
     if isinstance(document, dict) and isinstance(document.get("metricType"), dict):
         return _parse_metric_types(path, [document["metricType"]], "metricType")
     keys = ", ".join(sorted(document)[:8]) if isinstance(document, dict) else type(document).__name__
-    raise InputError(path.name, "neither a /data table (`columns` and `rows`) nor a /metricTypes response"
-                                f" (`metricType-array` or `metricType`); found: {keys}")
+    raise InputError(
+        path.name,
+        "neither a /data table (`columns` and `rows`) nor a /metricTypes response"
+        f" (`metricType-array` or `metricType`); found: {keys}",
+    )
 
 
 def _get(obj, *keys: str):
@@ -94,31 +101,36 @@ def _parse_metric_types(path: Path, items, key: str) -> Parsed:
             rejects.append(Reject(index, "polarity", f"unknown polarity {polarity!r}", item))
             continue
         alternatives = _get(item, "alternativeLabels")
-        records.append({
-            "metric_id": None if _get(item, "identifier") is None else str(_get(item, "identifier")),
-            "label": _get(item, "label"),
-            "short_label": _get(item, "shortLabel"),
-            "original_label": _get(item, "originalLabel") or None,
-            "alternative_labels": "; ".join(map(str, alternatives)) if isinstance(alternatives, list) and alternatives
-            else None,
-            "unit_id": _get(item, "measure", "measurementUnit", "identifier"),
-            "unit_label": _get(item, "measure", "measurementUnit", "label"),
-            "period_type": _get(item, "dataset", "periodType", "identifier"),
-            "polarity": POLARITY[polarity],
-            "discontinued": _flag(_get(item, "discontinued")),
-            "null_as_zero": _flag(_get(item, "nullAsZero")),
-            "output_precision": _precision(_get(item, "outputPrecision")),
-            "source": "lginform",
-            "source_name": _get(item, "sourceName"),
-            "last_updated": _get(item, "metadataOrDataLastUpdated"),
-            "_source_row": index,
-        })
+        records.append(
+            {
+                "metric_id": None if _get(item, "identifier") is None else str(_get(item, "identifier")),
+                "label": _get(item, "label"),
+                "short_label": _get(item, "shortLabel"),
+                "original_label": _get(item, "originalLabel") or None,
+                "alternative_labels": "; ".join(map(str, alternatives))
+                if isinstance(alternatives, list) and alternatives
+                else None,
+                "unit_id": _get(item, "measure", "measurementUnit", "identifier"),
+                "unit_label": _get(item, "measure", "measurementUnit", "label"),
+                "period_type": _get(item, "dataset", "periodType", "identifier"),
+                "polarity": POLARITY[polarity],
+                "discontinued": _flag(_get(item, "discontinued")),
+                "null_as_zero": _flag(_get(item, "nullAsZero")),
+                "output_precision": _precision(_get(item, "outputPrecision")),
+                "source": "lginform",
+                "source_name": _get(item, "sourceName"),
+                "last_updated": _get(item, "metadataOrDataLastUpdated"),
+                "_source_row": index,
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=LGINFORM_METRIC_TYPES.column_names + ["_source_row"])
     return Parsed({"metric_types": frame}, rejects, rows_read=len(items))
 
 
 def _dimensions(obj) -> dict[str, dict]:
-    return {name: obj[key] for key, name in _DIMENSIONS.items() if isinstance(obj, dict) and isinstance(obj.get(key), dict)}
+    return {
+        name: obj[key] for key, name in _DIMENSIONS.items() if isinstance(obj, dict) and isinstance(obj.get(key), dict)
+    }
 
 
 def _date(text) -> date | None:
@@ -152,15 +164,13 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
         cells = _get(row, "values")
         if not isinstance(cells, list) or len(cells) != width:
             found = len(cells) if isinstance(cells, list) else "no"
-            raise InputError(path.name, f"row has {found} value(s) for {width} column(s)", row=number,
-                             column="values")
+            raise InputError(path.name, f"row has {found} value(s) for {width} column(s)", row=number, column="values")
     on_rows = {name for dims in row_dims[:1] for name in dims}
     on_columns = {name for dims in column_dims[:1] for name in dims}
     for name in _DIMENSIONS.values():
         if rows and columns and name not in on_rows | on_columns:
             key = next(k for k, v in _DIMENSIONS.items() if v == name)
-            raise InputError(path.name, f"no {key!r} in the rows or the columns: cannot place the values",
-                             column=key)
+            raise InputError(path.name, f"no {key!r} in the rows or the columns: cannot place the values", column=key)
 
     def spread(values: list, on_rows: bool, dtype=object) -> np.ndarray:
         """One entry per cell, row-major (a row, then its columns), from per-row or per-column values."""
@@ -181,32 +191,37 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
     cells = [cell if isinstance(cell, dict) else {} for row in rows for cell in row["values"]]
     raw = pd.Series([cell.get("value") for cell in cells], dtype="object")
     formatted = pd.Series([cell.get("formatted") for cell in cells], dtype="object")
-    frame = pd.DataFrame({
-        "area_code": along("area", "identifier"),
-        "area_label": along("area", "label"),
-        "metric_id": along("metric", "identifier"),
-        "period_id": spread([p.identifier for p in resolved], period_on_rows),
-        "period_label": along("period", "label"),
-        "period_start": spread([p.start for p in resolved], period_on_rows, "datetime64[D]"),
-        "period_end": spread([p.end for p in resolved], period_on_rows, "datetime64[D]"),
-        "value_formatted": formatted,
-        "source_format": "api_json",
-        "_source_row": np.repeat(np.arange(1, len(rows) + 1), width),
-    })
+    frame = pd.DataFrame(
+        {
+            "area_code": along("area", "identifier"),
+            "area_label": along("area", "label"),
+            "metric_id": along("metric", "identifier"),
+            "period_id": spread([p.identifier for p in resolved], period_on_rows),
+            "period_label": along("period", "label"),
+            "period_start": spread([p.start for p in resolved], period_on_rows, "datetime64[D]"),
+            "period_end": spread([p.end for p in resolved], period_on_rows, "datetime64[D]"),
+            "value_formatted": formatted,
+            "source_format": "api_json",
+            "_source_row": np.repeat(np.arange(1, len(rows) + 1), width),
+        }
+    )
     frame = frame.replace({"area_code": {"": None}, "metric_id": {"": None}})
-    values, rejects = with_values(frame, raw.where(raw.notna(), formatted), lambda i: f"values[{i % width}]",
-                                  lambda i: rows[i // width])
+    values, rejects = with_values(
+        frame, raw.where(raw.notna(), formatted), lambda i: f"values[{i % width}]", lambda i: rows[i // width]
+    )
     return Parsed({"values": values}, rejects, rows_read=len(cells))
 
 
 # --- /data.csv -------------------------------------------------------------------------------------
 
+
 def _parse_data_csv(path: Path, table: Sheet) -> Parsed:
     """A row per area, a column per period: unpivoted in DuckDB, a value per (area, period)."""
     match = _METRIC_IN_NAME.search(path.name)
     if not match:
-        raise InputError(path.name, "a /data.csv download holds one metric: name the file after it,"
-                                    " e.g. data_metricType-1234.csv")
+        raise InputError(
+            path.name, "a /data.csv download holds one metric: name the file after it, e.g. data_metricType-1234.csv"
+        )
     fixed = {"area", "area label", "area long label"}
     positions = [i for i, column in enumerate(table.header) if column and column not in fixed]
     labels = [table.header_as_given[i] for i in positions]
@@ -229,20 +244,27 @@ def _parse_data_csv(path: Path, table: Sheet) -> Parsed:
     def tiled(values: list, kind: pa.DataType) -> pa.Array:
         return pa.array(values, kind).take(pa.array(np.tile(np.arange(per_row), len(numbers))))
 
-    long = pa.table({
-        "area_code": pa.array(np.repeat(areas[body], per_row), pa.string()),
-        "area_label": pa.array(np.repeat(np.array(columns[table.header.index("area label")], dtype=object)[body],
-                                         per_row), pa.string()),
-        "metric_id": pa.repeat(match.group(1), len(cells)),
-        "period_id": tiled([p.identifier for p in found], pa.string()),
-        "period_label": tiled(labels, pa.string()),
-        "period_start": tiled([p.start for p in found], pa.date32()),
-        "period_end": tiled([p.end for p in found], pa.date32()),
-        "value_formatted": pa.array(cells, pa.string()),
-        "source_format": pa.repeat("api_csv", len(cells)),
-        "_source_row": pa.array(np.repeat(numbers, per_row)),
-    })
+    long = pa.table(
+        {
+            "area_code": pa.array(np.repeat(areas[body], per_row), pa.string()),
+            "area_label": pa.array(
+                np.repeat(np.array(columns[table.header.index("area label")], dtype=object)[body], per_row), pa.string()
+            ),
+            "metric_id": pa.repeat(match.group(1), len(cells)),
+            "period_id": tiled([p.identifier for p in found], pa.string()),
+            "period_label": tiled(labels, pa.string()),
+            "period_start": tiled([p.start for p in found], pa.date32()),
+            "period_end": tiled([p.end for p in found], pa.date32()),
+            "value_formatted": pa.array(cells, pa.string()),
+            "source_format": pa.repeat("api_csv", len(cells)),
+            "_source_row": pa.array(np.repeat(numbers, per_row)),
+        }
+    )
     by_row = dict(table.body)
-    values, rejects = with_values(long, long["value_formatted"], lambda i: labels[i % per_row],
-                                  lambda i: table.record(by_row[int(numbers[i // per_row])]))
+    values, rejects = with_values(
+        long,
+        long["value_formatted"],
+        lambda i: labels[i % per_row],
+        lambda i: table.record(by_row[int(numbers[i // per_row])]),
+    )
     return Parsed({"values": values}, rejects, rows_read=len(cells))

@@ -9,8 +9,8 @@ of what a published number may look like.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable
 
 import pandas as pd
 import pyarrow as pa
@@ -27,19 +27,32 @@ VALUE_COLUMNS = LGINFORM_VALUES.column_names + ["_source_row"]
 @lru_cache(maxsize=1)
 def _lookups() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
     councils = register().by_code.values()
-    return (pa.array(list(SUPPRESSION_MARKERS)), pa.array(list(SUPPRESSION_MARKERS.values())),
-            pa.array([c.code for c in councils]), pa.array(["retired" if c.end else "current" for c in councils]))
+    return (
+        pa.array(list(SUPPRESSION_MARKERS)),
+        pa.array(list(SUPPRESSION_MARKERS.values())),
+        pa.array([c.code for c in councils]),
+        pa.array(["retired" if c.end else "current" for c in councils]),
+    )
 
 
 def _text(cells: list | pd.Series | pa.Array) -> pa.Array:
     if isinstance(cells, (pa.Array, pa.ChunkedArray)):
         return pc.cast(cells, pa.string())
-    return pa.array([None if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell) else str(cell)
-                     for cell in cells], pa.string())
+    return pa.array(
+        [
+            None if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell) else str(cell)
+            for cell in cells
+        ],
+        pa.string(),
+    )
 
 
-def with_values(rows: pd.DataFrame | pa.Table, cells: list | pd.Series | pa.Array, column_of: Callable[[int], str],
-                raw_of: Callable[[int], dict]) -> tuple[pa.Table, list[Reject]]:
+def with_values(
+    rows: pd.DataFrame | pa.Table,
+    cells: list | pd.Series | pa.Array,
+    column_of: Callable[[int], str],
+    raw_of: Callable[[int], dict],
+) -> tuple[pa.Table, list[Reject]]:
     """ROWS (the value columns but `value`, `value_status` and `area_status`) with their CELLS parsed
     and each area's register status; a row whose cell is not a number is returned as a reject, named
     by COLUMN_OF and RAW_OF of its position."""
@@ -60,14 +73,23 @@ def with_values(rows: pd.DataFrame | pa.Table, cells: list | pd.Series | pa.Arra
                 values[position], statuses[position] = parse_number(listed[position])
             except ValueError as exc:
                 failed.append(position)
-                rejects.append(Reject(rows["_source_row"][position].as_py(), column_of(position), str(exc),
-                                      raw_of(position)))
+                rejects.append(
+                    Reject(rows["_source_row"][position].as_py(), column_of(position), str(exc), raw_of(position))
+                )
         value, status = pa.array(values, pa.float64()), pa.array(statuses, pa.string())
     known = pc.index_in(pc.cast(rows["area_code"], pa.string()), value_set=codes)
     area_status = pc.coalesce(pc.take(code_statuses, known), "unknown")
     derived = {"value": value, "value_status": status, "area_status": area_status}
-    table = pa.table({name: derived[name] if name in derived else rows[name] if name in rows.column_names
-                      else pa.nulls(rows.num_rows) for name in VALUE_COLUMNS})
+    table = pa.table(
+        {
+            name: derived[name]
+            if name in derived
+            else rows[name]
+            if name in rows.column_names
+            else pa.nulls(rows.num_rows)
+            for name in VALUE_COLUMNS
+        }
+    )
     if failed:
         positions = pa.array(range(rows.num_rows), pa.int64())
         table = table.filter(pc.invert(pc.is_in(positions, value_set=pa.array(failed, pa.int64()))))

@@ -28,11 +28,19 @@ def _outputs(table: Sheet) -> Parsed:
         except (ValueError, TypeError) as exc:
             rejects.append(Reject(number, column, f"cannot read {raw[column.lower()]!r}: {exc}", raw))
             continue
-        records.append({
-            "measure": raw["measure"], "value": value, "value_status": status, "unit": raw["unit"],
-            "basis": raw["basis"].lower(), "scope": raw["scope"].lower(),
-            "partnership_name": raw.get("partnership") or None, "as_of_date": as_of, "_source_row": number,
-        })
+        records.append(
+            {
+                "measure": raw["measure"],
+                "value": value,
+                "value_status": status,
+                "unit": raw["unit"],
+                "basis": raw["basis"].lower(),
+                "scope": raw["scope"].lower(),
+                "partnership_name": raw.get("partnership") or None,
+                "as_of_date": as_of,
+                "_source_row": number,
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=OPE_OUTPUTS.column_names + ["_source_row"])
     return Parsed({"outputs": frame}, rejects, rows_read=len(table.records))
 
@@ -45,9 +53,15 @@ def _awards(table: Sheet) -> Parsed:
         except ValueError as exc:
             rejects.append(Reject(number, "Award (£)", str(exc), raw))
             continue
-        records.append({
-            "partnership_name": raw["partnership"], "funding_round": raw["round"], "fund": raw["fund"],
-            "award_gbp": award, "value_status": status, "_source_row": number,
-        })
+        records.append(
+            {
+                "partnership_name": raw["partnership"],
+                "funding_round": raw["round"],
+                "fund": raw["fund"],
+                "award_gbp": award,
+                "value_status": status,
+                "_source_row": number,
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=OPE_AWARDS.column_names + ["_source_row"])
     return Parsed({"awards": frame}, rejects, rows_read=len(table.records))

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.contracts import POLL_ANSWERS
 from core.errors import InputError
-from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, parse_whole_number, read_sheet, title_values
+from ingestion.contracts import POLL_ANSWERS
+from ingestion.sources.common import (
+    Parsed,
+    Reject,
+    parse_date,
+    parse_number,
+    parse_whole_number,
+    read_sheet,
+    title_values,
+)
 
 ROUND_FIELDS = ["Round", "Fieldwork start", "Fieldwork end", "Base"]
 # Which column holds the figures says their scale: percentage points, or proportions of 1.
@@ -34,7 +42,9 @@ def parse(path: Path) -> Parsed:
     above = title_values(table.title_rows, ROUND_FIELDS)
     records, rejects = [], []
     for number, raw in table.records:
-        fields = {key: raw.get(key) or above.get(key, "") for key in ("round", "fieldwork start", "fieldwork end", "base")}
+        fields = {
+            key: raw.get(key) or above.get(key, "") for key in ("round", "fieldwork start", "fieldwork end", "base")
+        }
         column = "Round"
         try:
             round_number = parse_whole_number(fields["round"])
@@ -48,15 +58,27 @@ def parse(path: Path) -> Parsed:
             percent, status = _percent(raw[value_column], proportion)
         except (ValueError, TypeError) as exc:
             text = fields.get(column.lower(), raw.get(column.lower(), ""))
-            reason = f"{column} is missing (a column, or a '{column}: ...' row above the table)" if not text \
+            reason = (
+                f"{column} is missing (a column, or a '{column}: ...' row above the table)"
+                if not text
                 else f"cannot read {text!r}: {exc}"
+            )
             rejects.append(Reject(number, column, reason, raw))
             continue
-        records.append({
-            "round_number": round_number, "fieldwork_start": start, "fieldwork_end": end, "base_n": base,
-            "question_code": raw["question code"], "question_text": raw.get("question") or None,
-            "answer_option": raw["answer"], "percent": percent, "value_status": status, "_source_row": number,
-        })
+        records.append(
+            {
+                "round_number": round_number,
+                "fieldwork_start": start,
+                "fieldwork_end": end,
+                "base_n": base,
+                "question_code": raw["question code"],
+                "question_text": raw.get("question") or None,
+                "answer_option": raw["answer"],
+                "percent": percent,
+                "value_status": status,
+                "_source_row": number,
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=POLL_ANSWERS.column_names + ["_source_row"])
     _check_round(path, frame)
     return Parsed({"answers": frame}, rejects, rows_read=len(table.records))
@@ -68,16 +90,24 @@ def _check_round(path: Path, frame: pd.DataFrame) -> None:
         return
     rounds = sorted(int(r) for r in frame["round_number"].unique())
     if len(rounds) > 1:
-        raise InputError(path.name, f"one round per file expected, found rounds {', '.join(map(str, rounds))}",
-                         column="Round")
+        raise InputError(
+            path.name, f"one round per file expected, found rounds {', '.join(map(str, rounds))}", column="Round"
+        )
     backwards = frame[frame["fieldwork_start"] > frame["fieldwork_end"]]
     if len(backwards):
         row = backwards.iloc[0]
-        raise InputError(path.name, f"fieldwork starts ({row.fieldwork_start}) after it ends ({row.fieldwork_end})",
-                         row=int(row._source_row), column="Fieldwork start")
+        raise InputError(
+            path.name,
+            f"fieldwork starts ({row.fieldwork_start}) after it ends ({row.fieldwork_end})",
+            row=int(row._source_row),
+            column="Fieldwork start",
+        )
     sums = frame.groupby("question_code")["percent"].agg(["sum", "count"])
     off = sums[(sums["count"] > 0) & ((sums["sum"] - 100).abs() > SUM_TOLERANCE)]
     if len(off):
         detail = "; ".join(f"{code} sums to {total:g}" for code, total in off["sum"].items())
-        raise InputError(path.name, f"answer options must sum to 100 ± {SUM_TOLERANCE:g}: {detail}"
-                         " (are proportions in a Percent column?)", column="Percent")
+        raise InputError(
+            path.name,
+            f"answer options must sum to 100 ± {SUM_TOLERANCE:g}: {detail} (are proportions in a Percent column?)",
+            column="Percent",
+        )

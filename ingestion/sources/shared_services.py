@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.errors import InputError
 from ingestion.contracts import GSS_ANY, SHARED_SERVICES_PARTNERSHIPS
 from ingestion.council_lookup import register
-from core.errors import InputError
 from ingestion.sources.common import Parsed, Reject, parse_number, read_sheet, title_values
 
 _EDITION = re.compile(r"\bedition\b\D{0,5}((?:19|20)\d{2})|((?:19|20)\d{2})\D{0,5}\bedition\b", re.IGNORECASE)
@@ -24,8 +24,11 @@ def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
         match = _EDITION.search(text)
         if match:
             return int(match.group(1) or match.group(2))
-    raise InputError(path.name, "edition year not found in the title rows (e.g. 'Shared Services Map, 2019 edition')"
-                     " or the file name", row=1)
+    raise InputError(
+        path.name,
+        "edition year not found in the title rows (e.g. 'Shared Services Map, 2019 edition') or the file name",
+        row=1,
+    )
 
 
 def resolve_councils(text: str, on: date) -> tuple[list[str], list[str]]:
@@ -73,22 +76,24 @@ def parse(path: Path) -> Parsed:
             continue
         if unresolved:
             warnings.append(f"row {number}: council(s) not resolved, kept as unresolved: {'; '.join(unresolved)}")
-        records.append({
-            "edition_year": edition,
-            "partnership_name": raw["partnership name"],
-            "description": raw.get("description") or None,
-            "councils_named": named,
-            "council_codes": ";".join(codes) or None,
-            "unresolved_councils": "; ".join(unresolved) or None,
-            "other_public_bodies": raw.get("other public bodies") or None,
-            "region_name": raw.get("region") or None,
-            "service_category": raw.get("service category") or None,
-            "status": raw.get("status") or None,
-            "savings_gbp": savings,
-            "savings_status": "not_reported" if status == "missing" else status,
-            "savings_basis": (raw.get("savings basis") or "").lower() or None,
-            "stated_total_savings_gbp": stated_total,
-            "_source_row": number,
-        })
+        records.append(
+            {
+                "edition_year": edition,
+                "partnership_name": raw["partnership name"],
+                "description": raw.get("description") or None,
+                "councils_named": named,
+                "council_codes": ";".join(codes) or None,
+                "unresolved_councils": "; ".join(unresolved) or None,
+                "other_public_bodies": raw.get("other public bodies") or None,
+                "region_name": raw.get("region") or None,
+                "service_category": raw.get("service category") or None,
+                "status": raw.get("status") or None,
+                "savings_gbp": savings,
+                "savings_status": "not_reported" if status == "missing" else status,
+                "savings_basis": (raw.get("savings basis") or "").lower() or None,
+                "stated_total_savings_gbp": stated_total,
+                "_source_row": number,
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=SHARED_SERVICES_PARTNERSHIPS.column_names + ["_source_row"])
     return Parsed({"partnerships": frame}, rejects, rows_read=len(table.records), warnings=warnings)

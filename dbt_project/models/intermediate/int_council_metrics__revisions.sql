@@ -29,13 +29,14 @@ with loaded as (
     inner join {{ ref('council_register') }} as c on c.council_code = v.council_code
     left join {{ ref('int_metrics__catalogue') }} as m on m.metric_id = v.metric_id
     {% if is_incremental() %}
-    inner join (
-        select distinct council_code, metric_id, period_id
-        from {{ ref('stg_lginform__metric_values') }}
-        where load_id not in (select distinct load_id from {{ this }})
-    ) as touched
-        on touched.council_code = v.council_code and touched.metric_id = v.metric_id
-        and touched.period_id = v.period_id
+        inner join (
+            select distinct council_code, metric_id, period_id
+            from {{ ref('stg_lginform__metric_values') }}
+            where load_id not in (select distinct load_id from {{ this }})
+        ) as touched
+            on
+                touched.council_code = v.council_code and touched.metric_id = v.metric_id
+                and touched.period_id = v.period_id
     {% endif %}
 )
 
@@ -55,5 +56,6 @@ select
     source_file,
     '{{ invocation_id }}' as build_id
 from loaded
-where period_start >= coalesce(council_start_date, date '1900-01-01')
+where
+    period_start >= coalesce(council_start_date, date '1900-01-01')
     and period_start <= coalesce(council_end_date, date '9999-12-31')

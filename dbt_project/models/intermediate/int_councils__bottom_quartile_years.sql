@@ -9,7 +9,8 @@ with positions as (
         year(b.period_end) - cast(month(b.period_end) < 4 as integer) as assessment_year
     from {{ ref('fct_council_benchmarks') }} as b
     inner join {{ ref('dim_metric') }} as m on m.metric_id = b.metric_id
-    where b.comparator_group = '{{ var("at_risk_comparator_group") }}'
+    where
+        b.comparator_group = '{{ var("at_risk_comparator_group") }}'
         and b.quartile is not null
         and m.in_basket
     qualify row_number() over (

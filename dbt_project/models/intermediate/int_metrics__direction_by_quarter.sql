@@ -44,8 +44,9 @@ paired_means as (
     inner join basket_values as before
         on before.metric_id = p.metric_id and before.period_id = p.baseline_period_id
     inner join basket_values as after
-        on after.metric_id = p.metric_id and after.period_id = p.period_id
-        and after.council_code = before.council_code
+        on
+            after.metric_id = p.metric_id and after.period_id = p.period_id
+            and after.council_code = before.council_code
     group by p.metric_id, p.period_id
 )
 

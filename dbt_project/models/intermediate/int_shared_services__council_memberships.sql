@@ -8,5 +8,5 @@ select
     p.savings_gbp,
     trim(t.council_code) as council_code
 from {{ ref('int_shared_services__latest_partnerships') }} as p,
-    unnest(string_split(p.council_codes, ';')) as t(council_code)
+    unnest(string_split(p.council_codes, ';')) as t (council_code)
 where p.council_codes is not null

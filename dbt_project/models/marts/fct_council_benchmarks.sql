@@ -23,10 +23,10 @@ with applicable as (
     inner join {{ ref('dim_metric') }} as m on m.metric_id = v.metric_id
     {% if is_incremental() %}
     -- Only the metric-periods whose values this build loaded: every other group is unchanged.
-    inner join (
-        select distinct metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
-        where build_id = '{{ invocation_id }}'
-    ) as touched on touched.metric_id = v.metric_id and touched.period_id = v.period_id
+        inner join (
+            select distinct metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
+            where build_id = '{{ invocation_id }}'
+        ) as touched on touched.metric_id = v.metric_id and touched.period_id = v.period_id
     {% endif %}
     where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)
 ),

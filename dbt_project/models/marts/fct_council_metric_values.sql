@@ -17,8 +17,8 @@ select
 from {{ ref('int_council_metrics__latest_revision') }}
 {% if is_incremental() %}
 -- Only the keys whose revisions this build redid (see int_council_metrics__revisions).
-where (council_code, metric_id, period_id) in (
-    select distinct council_code, metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
-    where build_id = '{{ invocation_id }}'
-)
+    where (council_code, metric_id, period_id) in (
+        select distinct council_code, metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
+        where build_id = '{{ invocation_id }}'
+    )
 {% endif %}

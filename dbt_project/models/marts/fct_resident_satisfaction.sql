@@ -43,7 +43,8 @@ select
     pct_satisfied - previous_pct as change_pp,
     case
         when previous_pct is null then null
-        else abs((pct_satisfied - previous_pct) / 100)
+        else
+            abs((pct_satisfied - previous_pct) / 100)
             > 1.96 * sqrt(pooled_p * (1 - pooled_p) * (1.0 / base_n + 1.0 / previous_base_n))
     end as is_significant_change
 from tested

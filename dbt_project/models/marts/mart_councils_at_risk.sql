@@ -4,7 +4,7 @@ with years as (
     select
         *,
         metrics_assessed >= {{ var('at_risk_min_metrics') }}
-            and metrics_bottom_quartile >= {{ var('at_risk_bottom_quartile_share') }} * metrics_assessed
+        and metrics_bottom_quartile >= {{ var('at_risk_bottom_quartile_share') }} * metrics_assessed
             as year_flagged
     from {{ ref('int_councils__bottom_quartile_years') }}
 ),
@@ -52,7 +52,7 @@ positions as (
             min(assessment_year) filter (where is_bottom_quartile and assessment_year > coalesce(metric_last_out, 0))
                 over (partition by council_code, metric_id) as metric_since
         from runs
-    )
+    ) as with_since
     group by council_code
 ),
 
@@ -80,7 +80,7 @@ select
     coalesce(t.metrics_worsening, 0) as metrics_worsening,
     coalesce(p.flagged_bottom_quartile, false) as is_flagged_bottom_quartile,
     coalesce(t.metrics_with_direction, 0) >= {{ var('at_risk_min_metrics') }}
-        and coalesce(t.metrics_worsening, 0) >= {{ var('at_risk_worsening_share') }} * t.metrics_with_direction
+    and coalesce(t.metrics_worsening, 0) >= {{ var('at_risk_worsening_share') }} * t.metrics_with_direction
         as is_flagged_worsening,
     coalesce(p.flagged_bottom_quartile, false) or (
         coalesce(t.metrics_with_direction, 0) >= {{ var('at_risk_min_metrics') }}

@@ -9,7 +9,8 @@ poll_headline as (
         max(pct_satisfied) filter (where indicator_code = 'council_satisfaction') as pct_satisfied_council,
         max(margin_of_error_pp) filter (where indicator_code = 'council_satisfaction') as council_margin_of_error_pp,
         max(change_pp) filter (where indicator_code = 'council_satisfaction') as council_change_pp,
-        bool_or(is_significant_change) filter (where indicator_code = 'council_satisfaction') as council_change_significant,
+        bool_or(is_significant_change) filter (where indicator_code = 'council_satisfaction')
+            as council_change_significant,
         max(pct_satisfied) filter (where indicator_code = 'area_satisfaction') as pct_satisfied_area,
         max(pct_satisfied) filter (where indicator_code = 'council_trust') as pct_trust_council,
         max(pct_satisfied) filter (where indicator_code = 'value_for_money') as pct_value_for_money

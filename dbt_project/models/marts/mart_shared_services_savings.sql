@@ -23,7 +23,8 @@ select
     sum(p.savings_gbp) filter (where p.savings_basis = 'expected') as savings_expected_gbp
 from partnerships as p
 left join members as m
-    on m.edition_year = p.edition_year
-    and m.region_name is not distinct from p.region_name
-    and m.service_category is not distinct from p.service_category
+    on
+        m.edition_year = p.edition_year
+        and m.region_name is not distinct from p.region_name
+        and m.service_category is not distinct from p.service_category
 group by p.edition_year, coalesce(p.region_name, 'Not stated'), coalesce(p.service_category, 'Not stated')

@@ -23,7 +23,8 @@ select
     councils_reporting / nullif(previous_councils_reporting, 0) as reporting_ratio,
     case
         when councils_reporting < {{ var('completeness_min_ratio') }} * previous_councils_reporting
-            then metric_id || ' ' || period_id || ': ' || councils_reporting || ' councils reporting, '
+            then
+                metric_id || ' ' || period_id || ': ' || councils_reporting || ' councils reporting, '
                 || previous_councils_reporting || ' in the period before'
     end as completeness_drop
 from compared

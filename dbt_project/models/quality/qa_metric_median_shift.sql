@@ -20,7 +20,8 @@ select
     (median_value - previous_median) / nullif(abs(previous_median), 0) as relative_change,
     case
         when abs(median_value - previous_median) > {{ var('median_shift_max') }} * abs(previous_median)
-            then metric_id || ' ' || period_id || ': median ' || round(median_value, 3) || ' after '
+            then
+                metric_id || ' ' || period_id || ': median ' || round(median_value, 3) || ' after '
                 || round(previous_median, 3)
     end as median_shift
 from medians

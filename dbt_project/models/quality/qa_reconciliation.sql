@@ -22,23 +22,30 @@ checks as (
     union all
     select
         'overview ' || o.quarter_id || ': shared-services savings against mart_shared_services_savings',
-        (select sum(savings_gbp) from {{ ref('mart_shared_services_savings') }} where edition_year = o.shared_services_edition),
+        (
+            select sum(savings_gbp) from {{ ref('mart_shared_services_savings') }}
+            where edition_year = o.shared_services_edition
+        ),
         o.shared_services_savings_gbp,
         1
     from overview as o
     union all
     select
         'overview ' || o.quarter_id || ': satisfaction with the council against fct_resident_satisfaction',
-        (select pct_satisfied from {{ ref('fct_resident_satisfaction') }}
-            where round_number = o.poll_round_number and indicator_code = 'council_satisfaction'),
+        (
+            select pct_satisfied from {{ ref('fct_resident_satisfaction') }}
+            where round_number = o.poll_round_number and indicator_code = 'council_satisfaction'
+        ),
         o.pct_satisfied_council,
         0.001
     from overview as o
     union all
     select
         'overview ' || o.quarter_id || ': metrics improving against mart_metric_direction_of_travel',
-        (select count(*) from {{ ref('mart_metric_direction_of_travel') }}
-            where level = 'sector' and in_basket and direction = 'improving'),
+        (
+            select count(*) from {{ ref('mart_metric_direction_of_travel') }}
+            where level = 'sector' and in_basket and direction = 'improving'
+        ),
         o.metrics_improving,
         0
     from overview as o
@@ -51,7 +58,8 @@ select
     tolerance,
     case
         when (expected is null) <> (actual is null) or abs(expected - actual) > tolerance
-            then check_name || ': expected ' || coalesce(cast(expected as varchar), 'nothing') || ', got '
+            then
+                check_name || ': expected ' || coalesce(cast(expected as varchar), 'nothing') || ', got '
                 || coalesce(cast(actual as varchar), 'nothing')
     end as mismatch
 from checks

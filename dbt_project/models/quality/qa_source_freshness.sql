@@ -21,7 +21,8 @@ select
     case
         when l.latest_data_date is null then l.source || ': no data'
         when current_date - l.latest_data_date > f.max_data_age_days
-            then l.source || ': newest data ' || l.latest_data_date || ' is ' || (current_date - l.latest_data_date)
+            then
+                l.source || ': newest data ' || l.latest_data_date || ' is ' || (current_date - l.latest_data_date)
                 || ' days old (limit ' || f.max_data_age_days || ')'
     end as stale_source
 from latest as l
