@@ -72,8 +72,7 @@ def export(paths: Paths, out: Path | None = None) -> Path:
         marts = [
             name
             for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
-                " and table_type = 'BASE TABLE' order by 1"
+                "select table_name from information_schema.tables where table_schema = 'main' order by 1"
             ).fetchall()
         ]
         for mart in marts:  # file names go to DuckDB's writers as values, never inside SQL

@@ -1,12 +1,7 @@
 {{ config(materialized='table') }}  -- read by several models: computed once per build
--- Calendar quarters from the first financial year covered to the quarter of the newest data.
+-- Calendar quarters from the baseline (the first financial year covered) to the quarter of the newest data.
 with latest as (
-    select greatest(
-        (select max(period_end) from {{ ref('int_council_metrics__latest_revision') }}),
-        (select max(fieldwork_end) from {{ ref('stg_polls__answers') }}),
-        (select max(edition_date) from {{ ref('stg_shared_services__partnerships') }}),
-        (select max(as_of_date) from {{ ref('stg_ope__outputs') }})
-    ) as latest_data_date
+    select max(latest_data_date) as latest_data_date from {{ ref('int_sources__freshness') }}
 )
 
 select
@@ -16,5 +11,6 @@ select
 -- The alias `t` is unused but names the range's column.
 from latest,
     range(
-        date '2010-04-01', date_trunc('quarter', latest_data_date) + interval 1 day, interval 3 month
+        date '{{ var("baseline_period_start") }}', date_trunc('quarter', latest_data_date) + interval 1 day,
+        interval 3 month
     ) as t (quarter_start)  -- noqa: AL05

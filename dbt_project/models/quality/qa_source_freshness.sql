@@ -1,15 +1,7 @@
 -- How old each source's newest data is, against its limit in the `source_freshness` seed. Stale is a
 -- warning: the overview is still right about what it says, but it is saying less than it should.
 with latest as (
-    select 'lginform' as source, max(period_end) as latest_data_date, max(loaded_at) as last_loaded_at
-    from {{ ref('fct_council_metric_values') }}
-    union all
-    select 'polls', max(fieldwork_end), max(loaded_at) from {{ ref('fct_poll_answers') }}
-    union all
-    select 'shared_services', max(edition_date), max(loaded_at)
-    from {{ ref('int_shared_services__latest_partnerships') }}
-    union all
-    select 'ope', max(as_of_date), max(loaded_at) from {{ ref('fct_ope_outputs') }}
+    select * from {{ ref('int_sources__freshness') }}
 )
 
 select

@@ -6,7 +6,7 @@ with years as (
         metrics_assessed >= {{ var('at_risk_min_metrics') }}
         and metrics_bottom_quartile >= {{ var('at_risk_bottom_quartile_share') }} * metrics_assessed
             as year_flagged
-    from {{ ref('int_councils__bottom_quartile_years') }}
+    from {{ ref('fct_council_metric_quartile_years') }}
 ),
 
 latest as (

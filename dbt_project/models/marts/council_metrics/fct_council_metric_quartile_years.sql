@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}  -- a step of mart_councils_at_risk, kept queryable: no copy of its rows
 -- Each council's polarity-adjusted position per assessment year (the financial year a period ends in:
 -- fin_2019_20 and cal_2019 both count in 2019/20), one position per basket metric and year.
 with positions as (

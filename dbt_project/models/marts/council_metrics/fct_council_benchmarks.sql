@@ -24,8 +24,7 @@ with applicable as (
     {% if is_incremental() %}
     -- Only the metric-periods whose values this build loaded: every other group is unchanged.
         inner join (
-            select distinct metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
-            where build_id = '{{ invocation_id }}'
+            {{ revised_in_this_build(['metric_id', 'period_id']) }}
         ) as touched on touched.metric_id = v.metric_id and touched.period_id = v.period_id
     {% endif %}
     where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)

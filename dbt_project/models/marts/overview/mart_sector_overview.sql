@@ -81,14 +81,15 @@ at_risk as (
 
 freshness as (
     select
-        (select max(period_end) from {{ ref('fct_council_metric_values') }}) as lginform_latest_period_end,
-        (select max(loaded_at) from {{ ref('stg_lginform__metric_values') }}) as lginform_last_loaded_at,
-        (select max(fieldwork_end) from {{ ref('fct_poll_answers') }}) as polls_latest_fieldwork_end,
-        (select max(loaded_at) from {{ ref('stg_polls__answers') }}) as polls_last_loaded_at,
+        max(latest_data_date) filter (where source = 'lginform') as lginform_latest_period_end,
+        max(last_loaded_at) filter (where source = 'lginform') as lginform_last_loaded_at,
+        max(latest_data_date) filter (where source = 'polls') as polls_latest_fieldwork_end,
+        max(last_loaded_at) filter (where source = 'polls') as polls_last_loaded_at,
         (select max(edition_year) from {{ ref('mart_shared_services_savings') }}) as shared_services_latest_edition,
-        (select max(loaded_at) from {{ ref('stg_shared_services__partnerships') }}) as shared_services_last_loaded_at,
-        (select max(as_of_date) from {{ ref('fct_ope_outputs') }}) as ope_latest_as_of_date,
-        (select max(loaded_at) from {{ ref('stg_ope__outputs') }}) as ope_last_loaded_at
+        max(last_loaded_at) filter (where source = 'shared_services') as shared_services_last_loaded_at,
+        max(latest_data_date) filter (where source = 'ope') as ope_latest_as_of_date,
+        max(last_loaded_at) filter (where source = 'ope') as ope_last_loaded_at
+    from {{ ref('int_sources__freshness') }}
 )
 
 select

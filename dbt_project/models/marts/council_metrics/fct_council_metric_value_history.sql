@@ -1,10 +1,10 @@
--- depends_on: {{ ref('int_council_metrics__revisions') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['council_code', 'metric_id', 'period_id'],
     on_schema_change='fail'
 ) }}
+-- Every revision, so an analyst can see what the warehouse said after any earlier load.
 select
     council_code,
     metric_id,
@@ -13,12 +13,13 @@ select
     period_end,
     value,
     value_status,
-    loaded_at
-from {{ ref('int_council_metrics__latest_revision') }}
+    loaded_at,
+    superseded_at,
+    load_id,
+    source_file
+from {{ ref('int_council_metrics__revisions') }}
 {% if is_incremental() %}
--- Only the keys whose revisions this build redid (see int_council_metrics__revisions).
     where (council_code, metric_id, period_id) in (
-        select distinct council_code, metric_id, period_id from {{ ref('int_council_metrics__revisions') }}
-        where build_id = '{{ invocation_id }}'
+        {{ revised_in_this_build(['council_code', 'metric_id', 'period_id']) }}
     )
 {% endif %}
