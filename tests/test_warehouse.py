@@ -23,7 +23,9 @@ def _expected_england_benchmarks(values: pd.DataFrame) -> pd.DataFrame:
     """The england statistics written out in pandas, independently of the SQL."""
     reported = values.dropna(subset=["value"])
     groups = reported.groupby(["metric_id", "period_id"])["value"]
-    stats = pd.DataFrame({"n": groups.count(), "median": groups.median()})
+    stats = pd.DataFrame(
+        {"n": groups.count(), "median": groups.median(), "p25": groups.quantile(0.25), "p75": groups.quantile(0.75)}
+    )  # pandas' default: linear, as quantile_cont
     reported = reported.join(stats, on=["metric_id", "period_id"])
     reported["deviation"] = (reported["value"] - reported["median"]).abs()
     stats["mad"] = reported.groupby(["metric_id", "period_id"])["deviation"].median()
@@ -33,7 +35,7 @@ def _expected_england_benchmarks(values: pd.DataFrame) -> pd.DataFrame:
     out["quartile"] = np.minimum(4, 1 + np.floor(4 * (out["rank"] - 1) / out["n"]))
     with_polarity = out["polarity"] != "not_applicable"
     out.loc[~with_polarity, ["rank", "quartile"]] = np.nan
-    out.loc[out["value"].isna(), ["n", "median", "mad"]] = np.nan
+    out.loc[out["value"].isna(), ["n", "median", "mad", "p25", "p75"]] = np.nan
     return out
 
 
@@ -52,7 +54,8 @@ def test_england_benchmarks_agree_with_an_independent_computation(published_home
         _frame(
             published_home,
             """
-        select council_code, metric_id, period_id, n_in_group, median_value, mad_value, rank_in_group, quartile
+        select council_code, metric_id, period_id, n_in_group, median_value, mad_value, rank_in_group, quartile,
+               lower_quartile_value, upper_quartile_value
         from fct_council_benchmarks where comparator_group = 'england'""",
         )
         .set_index(["council_code", "metric_id", "period_id"])
@@ -66,8 +69,35 @@ def test_england_benchmarks_agree_with_an_independent_computation(published_home
         ("mad_value", "mad"),
         ("rank_in_group", "rank"),
         ("quartile", "quartile"),
+        ("lower_quartile_value", "p25"),
+        ("upper_quartile_value", "p75"),
     ]:
         np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), rtol=1e-12, err_msg=ours)
+
+
+def test_a_councils_trend_is_its_benchmarks_side_by_side(published_home):
+    trend = _frame(published_home, "select * from fct_council_metric_trend")
+    england = _frame(
+        published_home,
+        """select council_code, metric_id, period_id, value, median_value, lower_quartile_value,
+                  upper_quartile_value, n_in_group, quartile
+           from fct_council_benchmarks where comparator_group = 'england' and value is not null""",
+    )
+    assert len(trend) == len(england) > 10_000
+    joined = trend.merge(england, on=["council_code", "metric_id", "period_id"], suffixes=("", "_b"))
+    assert len(joined) == len(trend)
+    for ours, theirs in [
+        ("value", "value_b"),
+        ("england_median", "median_value"),
+        ("england_lower_quartile", "lower_quartile_value"),
+        ("england_upper_quartile", "upper_quartile_value"),
+        ("england_councils", "n_in_group"),
+    ]:
+        np.testing.assert_allclose(joined[ours].astype(float), joined[theirs].astype(float), err_msg=ours)
+    # The band brackets the median, and a council's own type is never larger than England.
+    assert (trend["england_lower_quartile"] <= trend["england_median"]).all()
+    assert (trend["england_median"] <= trend["england_upper_quartile"]).all()
+    assert (trend["council_type_councils"] <= trend["england_councils"]).all() and trend["council_type"].notna().all()
 
 
 def _csv(home, query: str) -> list[list[str]]:
@@ -201,7 +231,7 @@ def test_dbt_docs_site_documents_every_mart(published_home, tmp_path):
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["name"].startswith(("dim_", "fct_", "mart_"))
     }
-    assert len(marts) == 14
+    assert len(marts) == 15
     for name, node in marts.items():
         assert node["description"].startswith("Grain: "), name
         documented = {column for column, spec in node["columns"].items() if spec["description"]}

@@ -43,6 +43,7 @@ centred as (
         *,
         count(value) over by_group as n_in_group,
         median(value) over by_group as group_median,
+        quantile_cont(value, [0.25, 0.75]) over by_group as group_quartiles,
         rank() over (
             partition by comparator_group, comparator_group_value, metric_id, period_id
             order by case when polarity = 'low_is_good' then value else -value end asc nulls last
@@ -72,6 +73,8 @@ select
     value,
     case when value is not null then n_in_group end as n_in_group,
     case when value is not null then group_median end as median_value,
+    case when value is not null then group_quartiles[1] end as lower_quartile_value,
+    case when value is not null then group_quartiles[2] end as upper_quartile_value,
     case when value is not null then group_mad end as mad_value,
     case when value is not null then (value - group_median) / nullif(group_mad, 0) end as mads_from_median,
     case
