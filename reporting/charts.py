@@ -214,3 +214,54 @@ def council_position(rows: list[dict]) -> dict:
             xaxis={"range": [-6.5, 6.5], "zeroline": True},
         ),
     }
+
+
+def council_trend(rows: list[dict]) -> dict:
+    """One metric's series for a council: its value against the England median and interquartile range,
+    and the median of its own council type."""
+    first = rows[0]
+    x = [str(row["period_end"]) for row in rows]
+
+    def series(key: str) -> list:
+        return [None if row[key] is None else float(row[key]) for row in rows]
+
+    band = {"type": "scatter", "mode": "lines", "x": x, "line": {"width": 0}, "hoverinfo": "skip"}
+    data = [
+        {**band, "y": series("england_upper_quartile"), "name": "England upper quartile", "showlegend": False},
+        {
+            **band,
+            "y": series("england_lower_quartile"),
+            "name": "England interquartile range",
+            "fill": "tonexty",
+            "fillcolor": "rgba(9, 105, 218, 0.15)",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": series("england_median"),
+            "name": "England median",
+            "line": {"color": "#0969da", "dash": "dash"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": series("council_type_median"),
+            "name": f"{first['council_type']} median",
+            "line": {"color": "#8c959f", "dash": "dot"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": x,
+            "y": series("value"),
+            "name": "this council",
+            "line": {"color": "#cf222e", "width": 3},
+        },
+    ]
+    unit = f" ({first['unit']})" if first.get("unit") else ""
+    return {
+        "data": data,
+        "layout": _layout(f"{first['metric_label'][:80]}{unit}", height=380, legend={"orientation": "h", "y": -0.2}),
+    }

@@ -149,7 +149,7 @@ def council_pages(connection) -> dict[str, list[dict]]:
 
     Basket metrics only: the overview is about the basket, and LG Inform's thousands of other metrics
     would make a page per council unreadable (they stay in the warehouse for analysts)."""
-    rows = frame(
+    return _by_council(
         connection,
         """
         with latest as (
@@ -163,18 +163,46 @@ def council_pages(connection) -> dict[str, list[dict]]:
                d.baseline_period_id, d.direction,
                -- As the page prints them, formatted here once rather than in the template per row.
                format('{:,.1f}', l.value) as value_shown, format('{:,.1f}', l.median_value) as median_shown,
+               format('{:,.1f}', l.lower_quartile_value) as lower_quartile_shown,
+               format('{:,.1f}', l.upper_quartile_value) as upper_quartile_shown,
                coalesce(l.quartile::varchar, '') as quartile_shown,
                replace(coalesce(d.direction, ''), '_', ' ') as direction_shown
         from latest l
         join dim_metric m using (metric_id)
         join mart_councils_at_risk r using (council_code)
         left join mart_metric_direction_of_travel d
-            on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
-        order by l.council_code, service_area, l.metric_id""",
+            on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id""",
+        order="service_area, metric_id",
     )
-    rows = rows.astype(object).where(rows.notna(), None)  # templates test for None, not NaN
-    # Records once for all councils, then split: one conversion, not one per page.
-    pages: dict[str, list[dict]] = {}
-    for record in rows.to_dict("records"):
-        pages.setdefault(record["council_code"], []).append(record)
-    return pages
+
+
+def _by_council(connection, query: str, order: str, params: list | None = None) -> dict[str, list[dict]]:
+    """QUERY's rows as {council_code: [row as dict, in ORDER]}: grouped in DuckDB, which hands back each
+    council's rows as Python dicts in one step (no frame, no per-row loop)."""
+    grouped = f"select council_code, list(r order by {order}) from ({query}) as r group by 1"
+    return dict(connection.execute(grouped, params or []).fetchall())
+
+
+def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Per council of PAGES (`council_pages`), one basket metric's series against England and its council
+    type (from fct_council_metric_trend): the first it is in the bottom quartile of its type on now, else
+    its first with a polarity."""
+    chosen = {}
+    for code, rows in pages.items():
+        ranked = [row for row in rows if row["polarity"] != "not_applicable"]
+        worst = [row for row in ranked if row["quartile"] == 4]
+        if ranked:
+            chosen[code] = min(worst or ranked, key=lambda row: row["metric_id"])["metric_id"]
+    return _by_council(
+        connection,
+        """
+        with chosen as (select unnest(?::varchar[]) as council_code, unnest(?::varchar[]) as metric_id)
+        select t.council_code, t.metric_id, m.metric_label, m.unit, t.period_id, t.period_end, t.value,
+               t.england_median, t.england_lower_quartile, t.england_upper_quartile, t.council_type,
+               t.council_type_median
+        from fct_council_metric_trend t
+        semi join chosen using (council_code, metric_id)
+        join dim_metric m using (metric_id)""",
+        order="period_end",
+        params=[list(chosen), list(chosen.values())],
+    )

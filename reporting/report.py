@@ -132,16 +132,24 @@ def render(
         chosen = queries.quarter_row(connection, quarter or known[-1])
         data = queries.overview(connection, chosen, council, metric)
         pages = queries.council_pages(connection)
+        trends = queries.council_trends(connection, pages)
 
     folder = out or paths.reports / chosen["quarter_id"]
     try:
-        return _write(paths, folder, overview_rows, chosen, data, pages, council, metric)
+        return _write(paths, folder, overview_rows, chosen, data, (pages, trends), council, metric)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
 
 
 def _write(
-    paths: Paths, folder: Path, overview_rows, chosen: dict, data, pages: dict, council: str | None, metric: str | None
+    paths: Paths,
+    folder: Path,
+    overview_rows,
+    chosen: dict,
+    data,
+    pages: tuple[dict, dict],
+    council: str | None,
+    metric: str | None,
 ) -> Path:
     from markupsafe import Markup
     from plotly.offline import get_plotlyjs
@@ -182,8 +190,11 @@ def _write(
     overview.write_text(page, encoding="utf-8")
 
     template = environment.get_template("council.html.j2")
+    pages, trends = pages
     for row in data.councils.to_dict("records"):
         rows = pages.get(row["council_code"])
+        trend = trends.get(row["council_code"])
+        trend_chart = Markup(charts.fragment(charts.council_trend(trend), "chart-trend")) if trend else None
         chart = (
             Markup(charts.fragment(charts.council_position(rows), "chart-position"))
             if rows
@@ -196,6 +207,7 @@ def _write(
                 council=row,
                 quarter_id=chosen["quarter_id"],
                 chart=chart,
+                trend_chart=trend_chart,
                 rows=rows or [],
                 loaded_at=chosen["lginform_last_loaded_at"],
             ),

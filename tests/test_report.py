@@ -95,7 +95,7 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     assert re.search(r'data-fact="council_change_pp" data-value="[^"]*">[+-]\d+\.\d points<', dom)
 
 
-def test_a_council_page_renders_with_its_position_chart(chromium, report_home):
+def test_a_council_page_renders_with_its_position_and_trend_charts_and_quartile_values(chromium, report_home):
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         code, name, metrics = con.execute("""
             select c.council_code, c.council_name, count(distinct b.metric_id)
@@ -105,8 +105,10 @@ def test_a_council_page_renders_with_its_position_chart(chromium, report_home):
             group by all order by 1 limit 1""").fetchone()
     [page] = report_home.glob(f"reports/*/councils/{code}.html")
     dom, console = _open(chromium, page, ARTEFACTS / "council.png")
-    assert console == [] and _chart_drawn(dom, "chart-position")
+    assert console == [] and _chart_drawn(dom, "chart-position") and _chart_drawn(dom, "chart-trend")
+    assert "England median" in dom and "England interquartile range" in dom  # the trend's legend, as drawn
     assert name in dom and dom.count("<tr>") == metrics + 1  # a row per benchmarked basket metric, and the header
+    assert "upper quartile</th>" in dom and "councils</th>" in dom  # the numbers a quartile is read against
     assert len(list(page.parent.glob("*.html"))) == 317  # a page per current council
 
 

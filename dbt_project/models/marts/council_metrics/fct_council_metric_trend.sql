@@ -1,25 +1,31 @@
 {{ config(materialized='view') }}  -- a reshaping of fct_council_benchmarks: no copy of its rows
 -- A council's series for a metric against England and its own council type: each period's value beside
--- both groups' median and interquartile range, one row per period, for time-series charts.
+-- both groups' median and interquartile range, one row per period, for time-series charts. A join, not an
+-- aggregate, so that a filter on council and metric reaches the table's rows (one series reads in ms).
 select
-    council_code,
-    metric_id,
-    period_id,
-    period_start,
-    period_end,
-    any_value(polarity) as polarity,
-    any_value(value) as value,
-    max(median_value) filter (where comparator_group = 'england') as england_median,
-    max(lower_quartile_value) filter (where comparator_group = 'england') as england_lower_quartile,
-    max(upper_quartile_value) filter (where comparator_group = 'england') as england_upper_quartile,
-    max(n_in_group) filter (where comparator_group = 'england') as england_councils,
-    max(quartile) filter (where comparator_group = 'england') as england_quartile,
-    max(comparator_group_value) filter (where comparator_group = 'council_type') as council_type,
-    max(median_value) filter (where comparator_group = 'council_type') as council_type_median,
-    max(lower_quartile_value) filter (where comparator_group = 'council_type') as council_type_lower_quartile,
-    max(upper_quartile_value) filter (where comparator_group = 'council_type') as council_type_upper_quartile,
-    max(n_in_group) filter (where comparator_group = 'council_type') as council_type_councils,
-    max(quartile) filter (where comparator_group = 'council_type') as council_type_quartile
-from {{ ref('fct_council_benchmarks') }}
-where value is not null
-group by council_code, metric_id, period_id, period_start, period_end
+    e.council_code,
+    e.metric_id,
+    e.period_id,
+    e.period_start,
+    e.period_end,
+    e.polarity,
+    e.value,
+    e.median_value as england_median,
+    e.lower_quartile_value as england_lower_quartile,
+    e.upper_quartile_value as england_upper_quartile,
+    e.n_in_group as england_councils,
+    e.quartile as england_quartile,
+    t.comparator_group_value as council_type,
+    t.median_value as council_type_median,
+    t.lower_quartile_value as council_type_lower_quartile,
+    t.upper_quartile_value as council_type_upper_quartile,
+    t.n_in_group as council_type_councils,
+    t.quartile as council_type_quartile
+from {{ ref('fct_council_benchmarks') }} as e
+inner join {{ ref('fct_council_benchmarks') }} as t
+    on
+        t.council_code = e.council_code
+        and t.metric_id = e.metric_id
+        and t.period_id = e.period_id
+        and t.comparator_group = 'council_type'
+where e.comparator_group = 'england' and e.value is not null
