@@ -164,15 +164,32 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
     }
 
 
+# Okabe and Ito's colour-blind-safe qualitative palette: eight colours, so at most seven categories and Other.
+SAFE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+
+
 def savings_by_region(savings: pd.DataFrame) -> dict:
+    """Savings stacked by service category; the categories beyond the seven largest are one "Other" bar,
+    so that every colour stays distinct (and readable by people with colour-blindness)."""
+    totals = savings.groupby("service_category")["savings_gbp"].sum().sort_values(ascending=False)
+    kept = list(totals.index[: len(SAFE_PALETTE) - 1])
+    others = len(totals) - len(kept)
+    shown = savings.assign(
+        service_category=savings["service_category"].where(
+            savings["service_category"].isin(kept), f"Other ({others} categories)"
+        )
+    )
+    grouped = shown.groupby(["service_category", "region_name"], sort=False)["savings_gbp"].sum().reset_index()
+    order = kept + ([f"Other ({others} categories)"] if others else [])
     data = [
         {
             "type": "bar",
             "name": category,
-            "x": _values(rows["region_name"]),
-            "y": _values(rows["savings_gbp"].fillna(0) / 1e6),
+            "x": _values(grouped.loc[grouped["service_category"] == category, "region_name"]),
+            "y": _values(grouped.loc[grouped["service_category"] == category, "savings_gbp"].fillna(0) / 1e6),
+            "marker": {"color": colour},
         }
-        for category, rows in savings.groupby("service_category", sort=True)
+        for category, colour in zip(order, SAFE_PALETTE)
     ]
     return {
         "data": data,
@@ -258,6 +275,8 @@ def council_trend(rows: list[dict]) -> dict:
             "y": series("value"),
             "name": "this council",
             "line": {"color": "#cf222e", "width": 3},
+            "text": [row["period_label"] for row in rows],
+            "hovertemplate": "%{text}: %{y:,.1f}<extra>this council</extra>",
         },
     ]
     unit = f" ({first['unit']})" if first.get("unit") else ""

@@ -159,7 +159,8 @@ def council_pages(connection) -> dict[str, list[dict]]:
             qualify row_number() over (partition by council_code, metric_id order by period_start desc) = 1
         )
         select l.council_code, l.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area,
-               m.polarity, l.period_id, l.value, l.median_value, l.mads_from_median, l.quartile, l.n_in_group,
+               m.polarity, l.period_id, p.period_label, l.value, l.median_value, l.mads_from_median, l.quartile,
+               l.n_in_group,
                d.baseline_period_id, d.direction,
                -- As the page prints them, formatted here once rather than in the template per row.
                format('{:,.1f}', l.value) as value_shown, format('{:,.1f}', l.median_value) as median_shown,
@@ -169,6 +170,7 @@ def council_pages(connection) -> dict[str, list[dict]]:
                replace(coalesce(d.direction, ''), '_', ' ') as direction_shown
         from latest l
         join dim_metric m using (metric_id)
+        join dim_period p using (period_id)
         join mart_councils_at_risk r using (council_code)
         left join mart_metric_direction_of_travel d
             on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id""",
@@ -197,12 +199,13 @@ def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[d
         connection,
         """
         with chosen as (select unnest(?::varchar[]) as council_code, unnest(?::varchar[]) as metric_id)
-        select t.council_code, t.metric_id, m.metric_label, m.unit, t.period_id, t.period_end, t.value,
+        select t.council_code, t.metric_id, m.metric_label, m.unit, t.period_id, p.period_label, t.period_end, t.value,
                t.england_median, t.england_lower_quartile, t.england_upper_quartile, t.council_type,
                t.council_type_median
         from fct_council_metric_trend t
         semi join chosen using (council_code, metric_id)
-        join dim_metric m using (metric_id)""",
+        join dim_metric m using (metric_id)
+        join dim_period p using (period_id)""",
         order="period_end",
         params=[list(chosen), list(chosen.values())],
     )

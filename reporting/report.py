@@ -159,7 +159,8 @@ def _write(
     overview_rows.to_csv(folder / "sector_overview.csv", index=False)
     common = {
         "synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(),
-        "warehouse": paths.published,
+        # Relative to SLI_HOME: a published page names no folder of the machine that wrote it.
+        "warehouse": paths.published.relative_to(paths.home),
         "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
     environment = _environment()

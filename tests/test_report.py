@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, sli
+from reporting import charts
 from reporting.export import WORKBOOK_SHEETS
 
 # Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
@@ -77,6 +78,7 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     [page] = report_home.glob("reports/*/index.html")
     html = page.read_text(encoding="utf-8")
     assert not re.findall(r"""(?:src|href)=["']https?:""", html)  # nothing fetched from the network
+    assert str(report_home) not in html  # no folder of the machine that wrote it
     dom, console = _open(chromium, page, ARTEFACTS / "overview.png")
     assert console == [], console
     assert all(_chart_drawn(dom, chart) for chart in CHARTS)
@@ -109,6 +111,8 @@ def test_a_council_page_renders_with_its_position_and_trend_charts_and_quartile_
     assert "England median" in dom and "England interquartile range" in dom  # the trend's legend, as drawn
     assert name in dom and dom.count("<tr>") == metrics + 1  # a row per benchmarked basket metric, and the header
     assert "upper quartile</th>" in dom and "councils</th>" in dom  # the numbers a quartile is read against
+    assert not re.search(r"<td>(fin|q[1-4]|cal|acad|m\d\d)_\d{4}", dom)  # periods as labels (2024/25), not ids
+    assert str(report_home) not in page.read_text(encoding="utf-8")
     assert len(list(page.parent.glob("*.html"))) == 317  # a page per current council
 
 
@@ -126,7 +130,7 @@ def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home)
         counts = {mart: con.execute(f"select count(*) from {mart}").fetchone()[0] for mart in marts}
         overview = con.execute("select * from mart_sector_overview order by quarter_start").df()
         at_risk = con.execute("select * from mart_councils_at_risk").df()
-    assert len(marts) == 15  # 13 tables, and the views fct_council_metric_quartile_years and _trend
+    assert len(marts) == 16  # 14 tables, and the views fct_council_metric_quartile_years and _trend
     for mart, rows in counts.items():
         assert duckdb.execute(f"select count(*) from '{folder}/parquet/{mart}.parquet'").fetchone()[0] == rows
         assert duckdb.execute(f"select count(*) from read_csv('{folder}/csv/{mart}.csv')").fetchone()[0] == rows
@@ -157,3 +161,21 @@ def test_the_readme_example_queries_run_on_the_published_warehouse(published_hom
     for query in queries:
         rows = sli(published_home, "sql", query, "--format", "csv").stdout.splitlines()
         assert len(rows) > 1, query  # a header and at least one answer
+
+
+def test_the_savings_chart_keeps_every_colour_distinct_and_colour_blind_safe():
+    categories = [f"category {n:02d}" for n in range(15)]
+    savings = pd.DataFrame(
+        [
+            {"region_name": region, "service_category": category, "partnerships": 1, "savings_gbp": 1e6 * (15 - n)}
+            for n, category in enumerate(categories)
+            for region in ("North East", "London")
+        ]
+    )
+    spec = charts.savings_by_region(savings)
+    names = [trace["name"] for trace in spec["data"]]
+    colours = [trace["marker"]["color"] for trace in spec["data"]]
+    assert names == categories[:7] + ["Other (8 categories)"]
+    assert len(set(colours)) == len(colours) == 8 and set(colours) <= set(charts.SAFE_PALETTE)
+    other = spec["data"][-1]
+    assert sum(other["y"]) == pytest.approx(sum(2 * (15 - n) for n in range(7, 15)))  # £m, nothing dropped
