@@ -7,7 +7,7 @@ rows are also written as `sector_overview.csv`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from core.errors import SliError
@@ -111,10 +111,12 @@ def render(
     council: str | None = None,
     metric: str | None = None,
     out: Path | None = None,
+    to_date: bool = False,
 ) -> Path:
-    """Write the overview of QUARTER (default: the latest) and the council pages into OUT (default:
-    SLI_HOME/reports/<quarter>); return the overview page. With COUNCIL or METRIC, the overview is written
-    beside the default one as `overview_<council>_<metric>.html`, which stays as it was."""
+    """Write the overview of QUARTER (default: the latest completed one; with TO_DATE, the current one so
+    far) and the council pages into OUT (default: SLI_HOME/reports/<quarter>); return the overview page.
+    With COUNCIL or METRIC, the overview is written beside the default one as
+    `overview_<council>_<metric>.html`, which stays as it was."""
 
     with access.connect(paths) as connection:
         overview_rows = queries.quarters(connection)
@@ -129,7 +131,10 @@ def render(
                     f'no {kind} {value!r} in the warehouse (see `sli sql "select * from dim_{kind}"`);'
                     " nothing was written"
                 )
-        chosen = queries.quarter_row(connection, quarter or known[-1])
+        completed = list(overview_rows.loc[overview_rows["quarter_end"] < date.today(), "quarter_id"])
+        # An unfinished quarter would be reported as if complete: it is shown only when asked for.
+        default = known[-1] if to_date or not completed else completed[-1]
+        chosen = queries.quarter_row(connection, quarter or default)
         data = queries.overview(connection, chosen, council, metric)
         pages = queries.council_pages(connection)
         trends = queries.council_trends(connection, pages)

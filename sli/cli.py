@@ -299,7 +299,8 @@ def rollback() -> None:
 
 
 @main.command()
-@click.option("--quarter", help="Quarter to report, e.g. 2026-Q3 (default: the latest).")
+@click.option("--quarter", help="Quarter to report, e.g. 2026-Q3 (default: the latest completed one).")
+@click.option("--to-date", is_flag=True, help="Report the current, unfinished quarter so far.")
 @click.option("--council", help="Council to highlight in the distribution chart (default: the first flagged).")
 @click.option(
     "--metric", help="Metric for the distribution chart (default: one the council is in the bottom quartile on)."
@@ -309,11 +310,11 @@ def rollback() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into (default: SLI_HOME/reports/<quarter>), e.g. when SLI_HOME is read-only.",
 )
-def report(quarter: str | None, council: str | None, metric: str | None, out: Path | None) -> None:
+def report(quarter: str | None, council: str | None, metric: str | None, out: Path | None, to_date: bool) -> None:
     """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
     from reporting.report import render
 
-    click.echo(f"report written to {render(_paths(), quarter, council, metric, out)}")
+    click.echo(f"report written to {render(_paths(), quarter, council, metric, out, to_date)}")
 
 
 @main.command()

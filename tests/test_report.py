@@ -86,7 +86,10 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
 
     facts = dict(re.findall(r'data-fact="([a-z_]+)" data-value="([^"]*)"', dom))
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
-        cursor = con.execute("select * from mart_sector_overview order by quarter_start desc limit 1")
+        # The report shows the latest completed quarter, not the one still running.
+        cursor = con.execute(
+            "select * from mart_sector_overview where quarter_end < current_date order by quarter_start desc limit 1"
+        )
         latest = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     assert len(facts) == 11
     for key, shown in facts.items():
@@ -179,3 +182,18 @@ def test_the_savings_chart_keeps_every_colour_distinct_and_colour_blind_safe():
     assert len(set(colours)) == len(colours) == 8 and set(colours) <= set(charts.SAFE_PALETTE)
     other = spec["data"][-1]
     assert sum(other["y"]) == pytest.approx(sum(2 * (15 - n) for n in range(7, 15)))  # £m, nothing dropped
+
+
+def test_the_report_shows_the_latest_completed_quarter_unless_asked_for_the_one_to_date(tmp_path, report_home):
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [(completed,)] = con.execute(
+            "select max(quarter_id) from mart_sector_overview where quarter_end < current_date"
+        ).fetchall()
+        [(running,)] = con.execute("select max(quarter_id) from mart_sector_overview").fetchall()
+    assert completed < running  # the sample's polls reach into the current quarter
+    sli(report_home, "report", "--out", str(tmp_path / "default"))
+    sli(report_home, "report", "--to-date", "--out", str(tmp_path / "to-date"))
+    default = (tmp_path / "default" / "index.html").read_text(encoding="utf-8")
+    to_date = (tmp_path / "to-date" / "index.html").read_text(encoding="utf-8")
+    assert f"<title>Sector overview {completed}<" in default
+    assert f"<title>Sector overview {running}<" in to_date
