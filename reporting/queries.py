@@ -144,6 +144,12 @@ def _default_metric(connection, council: str | None) -> str | None:
     return row[0] if row else None
 
 
+def shown(column: str) -> str:
+    """SQL for COLUMN as the page prints it: thousands separated, to the metric's published precision
+    (`dim_metric.output_precision` as `m`; one decimal place when the metadata gives none)."""
+    return f"format('{{:,.' || coalesce(m.output_precision, 1) || 'f}}', {column})"
+
+
 def council_pages(connection) -> dict[str, list[dict]]:
     """Per current council: each basket metric's latest value against its council-type group, and its direction.
 
@@ -151,7 +157,7 @@ def council_pages(connection) -> dict[str, list[dict]]:
     would make a page per council unreadable (they stay in the warehouse for analysts)."""
     return _by_council(
         connection,
-        """
+        f"""
         with latest as (
             select b.* from fct_council_benchmarks b
             join dim_metric m using (metric_id)
@@ -163,9 +169,9 @@ def council_pages(connection) -> dict[str, list[dict]]:
                l.n_in_group,
                d.baseline_period_id, d.direction,
                -- As the page prints them, formatted here once rather than in the template per row.
-               format('{:,.1f}', l.value) as value_shown, format('{:,.1f}', l.median_value) as median_shown,
-               format('{:,.1f}', l.lower_quartile_value) as lower_quartile_shown,
-               format('{:,.1f}', l.upper_quartile_value) as upper_quartile_shown,
+               {shown("l.value")} as value_shown, {shown("l.median_value")} as median_shown,
+               {shown("l.lower_quartile_value")} as lower_quartile_shown,
+               {shown("l.upper_quartile_value")} as upper_quartile_shown, m.unit,
                coalesce(l.quartile::varchar, '') as quartile_shown,
                replace(coalesce(d.direction, ''), '_', ' ') as direction_shown
         from latest l

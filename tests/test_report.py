@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, sli
-from reporting import charts
+from reporting import charts, queries
 from reporting.export import WORKBOOK_SHEETS
 
 # Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
@@ -197,3 +197,12 @@ def test_the_report_shows_the_latest_completed_quarter_unless_asked_for_the_one_
     to_date = (tmp_path / "to-date" / "index.html").read_text(encoding="utf-8")
     assert f"<title>Sector overview {completed}<" in default
     assert f"<title>Sector overview {running}<" in to_date
+
+
+def test_values_are_shown_to_the_metrics_published_precision():
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"select {queries.shown('v')}"
+            " from (values (1234.5678, 2), (1234.5678, 0), (0.26, null)) as m(v, output_precision)"
+        ).fetchall()
+    assert rows == [("1,234.57",), ("1,235",), ("0.3",)]  # no precision published: one decimal place
