@@ -206,3 +206,12 @@ def test_values_are_shown_to_the_metrics_published_precision():
             " from (values (1234.5678, 2), (1234.5678, 0), (0.26, null)) as m(v, output_precision)"
         ).fetchall()
     assert rows == [("1,234.57",), ("1,235",), ("0.3",)]  # no precision published: one decimal place
+
+
+def test_data_docs_open_offline_with_their_scripts_run(chromium, report_home):
+    index = report_home / "quality" / "data_docs" / "index.html"
+    for page in index.parent.rglob("*.html"):  # every asset is a local copy; only plain links go out
+        assert not re.findall(r"""(?:src|href)=["']https?://(?!greatexpectations\.io)""", page.read_text()), page
+    dom, console = _open(chromium, index)
+    assert console == [], console
+    assert 'class="bootstrap-table' in dom  # jQuery and bootstrap-table loaded and ran: the table is theirs now

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -116,9 +117,50 @@ def latest_summaries(paths: Paths) -> list[dict]:
 
 
 def build_docs(paths: Paths) -> Path:
-    """Rebuild Data Docs from every stored result: the index lists each suite's runs."""
+    """Rebuild Data Docs from every stored result (the index lists each suite's runs), readable offline."""
     context(paths).build_data_docs()
+    _offline(paths.data_docs.parent)
     return docs_index(paths)
+
+
+# Each CDN address the Data Docs pages load, and the copy in expectations/data_docs_assets that replaces it.
+_ASSETS = {
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery.min.js",
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": "bootstrap-table-filter-control.min.css",  # noqa: E501 (an address is not split)
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": "bootstrap-table-filter-control.min.js",  # noqa: E501 (an address is not split)
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": "bootstrap-table-filter-control.min.css",  # noqa: E501 (an address is not split)
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome/css/all.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": "bootstrap-datepicker.min.css",  # noqa: E501 (an address is not split)
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": "bootstrap-datepicker.min.js",  # noqa: E501 (an address is not split)
+    "https://cdn.jsdelivr.net/npm/vega@5": "vega.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-lite@5": "vega-lite.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": "vega-embed.min.js",
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": "bootstrap-prefers-dark.min.css",  # noqa: E501 (an address is not split)
+}
+# Subresource-integrity hashes name the CDN's bytes; the local copies are read from disk instead.
+_INTEGRITY = re.compile(r'\s+(?:integrity="[^"]*"|crossorigin="[^"]*")')
+_LOGO = re.compile(r'<img[^>]*src="https://great-expectations-web-assets[^"]*"[^>]*>')
+
+
+def _offline(site: Path) -> None:
+    """Copy the assets beside the Data Docs and point every page at them, relative to the page."""
+    import shutil
+
+    assets = site / "static" / "offline"
+    shutil.copytree(GX_PROJECT_DIR / "data_docs_assets", assets, dirs_exist_ok=True)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if "https://" not in html:
+            continue
+        up = "../" * (len(page.relative_to(site).parts) - 1)
+        for url, local in _ASSETS.items():
+            html = html.replace(f'"{url}"', f'"{up}static/offline/{local}"')
+        page.write_text(_LOGO.sub("", _INTEGRITY.sub("", html)), encoding="utf-8")
 
 
 def docs_index(paths: Paths) -> Path:
