@@ -7,6 +7,7 @@ rows are also written as `sector_overview.csv`.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from core.errors import SliError
 from core.settings import Paths
 from reporting import charts, queries
 from reporting.queries import OPE_MEASURES
-from warehouse import access
+from warehouse import access, gx
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -187,6 +188,9 @@ def _write(
         },
         at_risk=data.at_risk.to_dict("records"),
         councils=data.councils.to_dict("records"),
+        quality=gx.latest_summaries(paths),
+        # Relative, so the link works wherever SLI_HOME is opened from (and is absent where there are no docs).
+        data_docs=os.path.relpath(paths.data_docs, folder) if paths.data_docs.exists() else None,
     )
     overview = folder / (
         "index.html"

@@ -79,6 +79,11 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     html = page.read_text(encoding="utf-8")
     assert not re.findall(r"""(?:src|href)=["']https?:""", html)  # nothing fetched from the network
     assert str(report_home) not in html  # no folder of the machine that wrote it
+    docs = re.search(r'<a href="([^"]+)">Data Docs</a>', html).group(1)  # linked relatively, and there
+    assert not docs.startswith("/") and (page.parent / docs).resolve() == report_home / "quality/data_docs/index.html"
+    suites = sorted(p.stem for p in (report_home / "quality" / "latest").glob("*.json"))
+    table = html.split('<table id="quality">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>([a-z_]+)</td><td>(pass|warn|fail)</td>", table) == [(s, "pass") for s in suites]
     dom, console = _open(chromium, page, ARTEFACTS / "overview.png")
     assert console == [], console
     assert all(_chart_drawn(dom, chart) for chart in CHARTS)
