@@ -72,11 +72,20 @@ ope as (
 ),
 
 at_risk as (
-    -- Flags describe the warehouse as built now, so they sit on the newest quarter only.
+    -- Flags describe the warehouse as built now, so they sit on the quarters a report of now shows: the
+    -- latest completed one (the report's default) and the one still running.
     select
-        (select max(quarter_id) from quarters) as quarter_id,
-        count(*) filter (where is_at_risk) as councils_at_risk
-    from {{ ref('mart_councils_at_risk') }}
+        q.quarter_id,
+        f.councils_at_risk
+    from quarters as q
+    cross join (
+        select count(*) filter (where is_at_risk) as councils_at_risk
+        from {{ ref('mart_councils_at_risk') }}
+    ) as f
+    where q.quarter_end >= coalesce(
+        (select max(quarter_end) from quarters where quarter_end < current_date),
+        (select max(quarter_end) from quarters)
+    )
 ),
 
 freshness as (
