@@ -83,7 +83,10 @@ at_risk as (
         from {{ ref('mart_councils_at_risk') }}
     ) as f
     where q.quarter_end >= coalesce(
-        (select max(quarter_end) from quarters where quarter_end < current_date),
+        (
+            select max(quarter_end) from quarters
+            where quarter_end < current_date
+        ),
         (select max(quarter_end) from quarters)
     )
 ),
