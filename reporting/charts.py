@@ -149,7 +149,9 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
             ],
         }
         first = rows.iloc[0]
-        title = f"{first['metric_label']}, {first['period_id']}: {first['comparator_group_value']} councils"
+        # Short enough to leave room for the chart's toolbar.
+        label = first["metric_label"] if len(first["metric_label"]) <= 60 else first["metric_label"][:57] + "..."
+        title = f"{label}, {first['period_label']}: {first['comparator_group_value']} councils"
     else:
         title = "No values for this metric"
     return {

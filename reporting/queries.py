@@ -82,11 +82,12 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
     distribution = frame(
         connection,
         """
-        select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id,
+        select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id, p.period_label,
                b.comparator_group_value, m.metric_label, m.polarity
         from fct_council_benchmarks b
         join dim_council c using (council_code)
         join dim_metric m using (metric_id)
+        join dim_period p using (period_id)
         where b.metric_id = ? and b.comparator_group = 'council_type' and b.value is not null
           and b.comparator_group_value = (select council_type from dim_council where council_code = ?)
           and b.period_id = (select max_by(period_id, period_start) from fct_council_benchmarks
