@@ -142,7 +142,7 @@ def render(
 
     folder = out or paths.reports / chosen["quarter_id"]
     try:
-        return _write(paths, folder, overview_rows, chosen, data, (pages, trends), council, metric)
+        return _write(paths, folder, overview_rows, chosen, data, pages, trends, council, metric)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
 
@@ -153,7 +153,8 @@ def _write(
     overview_rows,
     chosen: dict,
     data,
-    pages: tuple[dict, dict],
+    pages: dict[str, list[dict]],
+    trends: dict[str, list[dict]],
     council: str | None,
     metric: str | None,
 ) -> Path:
@@ -200,7 +201,6 @@ def _write(
     overview.write_text(page, encoding="utf-8")
 
     template = environment.get_template("council.html.j2")
-    pages, trends = pages
     for row in data.councils.to_dict("records"):
         rows = pages.get(row["council_code"])
         trend = trends.get(row["council_code"])
