@@ -269,6 +269,32 @@ LGINFORM_METRIC_TYPES = Table(
     ),
 )
 
+LGINFORM_NEAREST_NEIGHBOURS = Table(
+    source="lginform",
+    name="nearest_neighbours",
+    grain="one row per council and one of its nearest neighbours in one loaded file",
+    key=("council_code", "neighbour_code"),
+    columns=(
+        Column("council_code", "string", "GSS code of the council whose comparator group this is.", required=True,
+               pattern=GSS_COUNCIL),
+        Column("neighbour_code", "string", "GSS code of one of its nearest neighbours (never itself).", required=True,
+               pattern=GSS_COUNCIL),
+        Column("neighbour_rank", "integer", "1 for the most similar neighbour, 2 for the next, ...", minimum=1),
+        Column("neighbour_set", "string", "Which model chose them, as the file names it (e.g. `CIPFA 2024`)."),
+    ),
+    formats=(
+        FileFormat(
+            "Nearest-neighbour list: a council's comparator group, such as the members of LG Inform's"
+            " `<council code>_CIPFA_Near_Neighbours` area group, one row per council and neighbour",
+            (".csv", ".xlsx"),
+            ("Council code", "Neighbour code"),
+            optional=("Rank", "Neighbour set"),
+            notes="A council's group is its neighbours in the latest loaded file that lists it; a later"
+            " file listing some councils replaces the groups of those councils only.",
+        ),
+    ),
+)
+
 POLL_ANSWERS = Table(
     source="polls",
     name="answers",
@@ -413,6 +439,7 @@ TABLES: dict[tuple[str, str], Table] = {
     for table in (
         LGINFORM_VALUES,
         LGINFORM_METRIC_TYPES,
+        LGINFORM_NEAREST_NEIGHBOURS,
         POLL_ANSWERS,
         SHARED_SERVICES_PARTNERSHIPS,
         OPE_OUTPUTS,

@@ -111,7 +111,7 @@ def _summarise(results) -> None:
     "--only",
     "sources",
     multiple=True,
-    type=click.Choice(["lginform", "explorer", *SOURCES[1:]]),
+    type=click.Choice(["lginform", "explorer", "neighbours", *SOURCES[1:]]),
     help="Write only these (repeatable; default: everything).",
 )
 def sample(

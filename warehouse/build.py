@@ -64,7 +64,7 @@ _RANKING_METADATA = "select distinct metric_id, polarity, discontinued, null_as_
 def fingerprint(paths: Paths) -> str:
     """What the warehouse's incremental tables depend on beyond the values themselves: the dbt project's
     files, every metric definition ever loaded as far as it ranks or revises values (a metric's polarity
-    ranks every period), and the basket tracked."""
+    ranks every period), the nearest-neighbour lists loaded, and the basket tracked."""
     import duckdb
 
     digest = hashlib.sha256()
@@ -76,6 +76,9 @@ def fingerprint(paths: Paths) -> str:
         with duckdb.connect() as con:
             digest.update(repr(con.execute(_RANKING_METADATA, [loads]).fetchall()).encode())
     digest.update(b"basket\0" + basket.active().encode())
+    # A new nearest-neighbour list changes every period's neighbour statistics, not only revised ones.
+    for path in sorted((paths.raw / "lginform" / "nearest_neighbours").glob("*.parquet")):
+        digest.update(b"neighbours\0" + path.name.encode())
     # Incremental models only add: rows of a retracted load leave the warehouse through a full build.
     if paths.ledger.exists():
         digest.update(b"retracted\0" + "\n".join(Ledger.reader(paths.ledger).retracted()).encode())

@@ -11,6 +11,7 @@ import json
 import math
 import random
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -41,8 +42,9 @@ class SampleSpec:
     first_quarter: int = 1  # with quarterly: the first quarter written of first_year ...
     last_quarter: int = 4  # ... and the last of last_year
     lginform_format: str = "json"  # json: /data responses; csv: /data.csv downloads (areas x periods)
-    # What to write: the four sources, and the long-format explorer download that loads into lginform.
-    sources: tuple[str, ...] = ("lginform", "explorer", "polls", "shared_services", "ope")
+    # What to write: the four sources, and the long-format explorer download and the nearest-neighbour
+    # list that load into lginform.
+    sources: tuple[str, ...] = ("lginform", "explorer", "neighbours", "polls", "shared_services", "ope")
 
 
 ORIGIN_YEAR = 2000  # values are drawn per period from here, so any range of periods gets the same values
@@ -103,6 +105,7 @@ def _metric_list(spec: SampleSpec) -> list[dict]:
             **basket[i % len(basket)],
             "metric_id": f"S{9001 + i}",
             "metric_label": f"Synthetic metric {9001 + i} (outside the basket)",
+            "modelled_on": basket[i % len(basket)]["metric_id"],
         }
         for i in range(len(basket), spec.metrics)
     ]
@@ -135,7 +138,7 @@ def _metric_type(metric: dict, spec: SampleSpec) -> dict:
                 "frequency": "Quarterly" if spec.quarterly else "Annually",
             }
         },
-        "outputPrecision": 1,
+        "outputPrecision": _range_of(metric).precision,
         "polarity": polarity,
         "nullAsZero": False,
         "discontinued": False,
@@ -148,28 +151,67 @@ def _lifetimes(councils: list[dict], field: str, default: date) -> np.ndarray:
     return np.array([date.fromisoformat(c[field]).toordinal() if c[field] else default.toordinal() for c in councils])
 
 
+@dataclass(frozen=True)
+class MetricRange:
+    """How the sample draws a metric: SYNTHETIC parameters chosen to look plausible for its unit (a
+    percentage stays within 0-100, a rate per 1,000 near tens), not statistics of any real council."""
+
+    low: float
+    typical: float  # the sector's level in 2010
+    high: float
+    precision: int  # decimal places LG Inform would display (`outputPrecision`)
+
+
+@cache
+def _ranges() -> dict[str, MetricRange]:
+    with Path(__file__).with_name("metric_ranges.csv").open(encoding="utf-8") as handle:
+        return {
+            row["metric_id"]: MetricRange(
+                float(row["low"]), float(row["typical"]), float(row["high"]), int(row["precision"])
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def _range_of(metric: dict) -> MetricRange:
+    return _ranges()[metric.get("modelled_on", metric["metric_id"])]
+
+
+def _council_factors(councils: list[dict], spec: SampleSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Which councils struggle, shared by every metric: about one in twenty sits low on most metrics, and
+    another one in twenty slips on most year after year; these are the councils the at-risk flags are for.
+    Every other council's position is drawn metric by metric."""
+    draws = np.random.default_rng([spec.seed, 0, 99]).random((2, len(councils)))
+    return np.where(draws[0] < 0.05, -1.0, 0.0), np.where(draws[1] < 0.05, -1.0, 0.0)
+
+
 def _metric_values(number: int, metric: dict, councils: list[dict], periods: list[Period], spec: SampleSpec):
     """(values, markers) as periods x councils arrays; NaN where the council did not exist or the metric
     does not apply. Markers are '' for a value, '-' (missing) or '[c]' (suppressed).
 
     Each metric has its own seeded generators and each period its row of draws, so a value never
-    depends on which other metrics or periods are written.
+    depends on which other metrics or periods are written. A metric's sector level turns once: most
+    improve for a few years, and some of those then stall or worsen, so the share improving moves.
     """
     shape = np.random.default_rng([spec.seed, number, 0])
-    percent = metric["unit"] == "percent"
-    typical = shape.uniform(20, 85) if percent else shape.uniform(5, 500)
-    spread = typical * shape.uniform(0.08, 0.25)
-    # About three quarters of metrics drift the good way, as the 2014 SLI evaluation found.
-    good = 1 if metric["polarity"] != "low_is_good" else -1
-    drift = good * shape.choice([1, 1, 1, -1]) * typical * shape.uniform(0.005, 0.02) / (4 if spec.quarterly else 1)
-    effects = shape.normal(0, spread, len(councils))
+    bounds = _range_of(metric)
+    spread = (bounds.high - bounds.low) / 8
+    good = {"high_is_good": 1, "low_is_good": -1}.get(metric["polarity"], shape.choice([1, -1]))
+    turn = shape.uniform(3, 11)  # years after 2010
+    before = good * shape.choice([1, 1, 1, -1]) * spread * shape.uniform(0.04, 0.14)
+    after = good * shape.choice([1, 1, -1]) * spread * shape.uniform(0.02, 0.14)
+    standing, own_trend = _council_factors(councils, spec)
+    effects = good * spread * (standing + shape.normal(0, 1, len(councils)))
+    per_year = 4 if spec.quarterly else 1
     rows = max(p.index for p in periods) + 1
     draws = np.random.default_rng([spec.seed, number, 1]).random((rows, len(councils)))
-    noise = np.random.default_rng([spec.seed, number, 2]).normal(0, spread * 0.15, (rows, len(councils)))
+    noise = np.random.default_rng([spec.seed, number, 2]).normal(0, spread * 0.12, (rows, len(councils)))
     index = np.array([p.index for p in periods])
-    since_2010 = index[:, None] - (2010 - ORIGIN_YEAR) * (4 if spec.quarterly else 1)
-    values = typical + effects + drift * since_2010 + noise[index]
-    values = np.round(np.clip(values, 0.0, 100.0 if percent else None), 3)
+    years = ((index - (2010 - ORIGIN_YEAR) * per_year) / per_year)[:, None]
+    sector = before * np.minimum(years, turn) + after * np.maximum(years - turn, 0)
+    council_drift = good * spread * 0.15 * own_trend * np.maximum(years, 0)
+    values = bounds.typical + sector + effects + council_drift + noise[index]
+    values = np.round(np.clip(values, bounds.low, bounds.high), 3)
     applies = np.isin(
         np.array([c["council_code"][:3] for c in councils]), [TYPE_CODES[t] for t in metric["applies_to"].split("|")]
     )
@@ -260,6 +302,34 @@ def _write_data_csv(stem: Path, metric, councils, periods, values, markers) -> i
                 ]
             )
     return int((markers != None).sum())  # noqa: E711 (an element-wise comparison)
+
+
+NEIGHBOURS = 15  # as many as a CIPFA nearest-neighbour group holds
+
+
+def write_neighbours(out: Path, councils: list[dict], spec: SampleSpec) -> int:
+    """A nearest-neighbour list for the councils of the latest year: each council's closest councils of
+    its own type by a SYNTHETIC profile (not CIPFA's model, which weighs real socio-economic figures)."""
+    out.mkdir(parents=True, exist_ok=True)
+    on = date(spec.last_year, 4, 1)
+    profile = np.random.default_rng([spec.seed, 0, 98]).normal(0, 1, (len(councils), 3))
+    rows = []
+    for council_type in TYPE_CODES:
+        members = [i for i, c in enumerate(councils) if c["council_type"] == council_type and _exists(c, on)]
+        points = profile[members]
+        distances = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=2)
+        nearest = np.argsort(distances, axis=1, kind="stable")[:, 1 : NEIGHBOURS + 1]  # 0 is the council itself
+        rows += [
+            [councils[members[i]]["council_code"], councils[members[j]]["council_code"], rank, "synthetic"]
+            for i, row in enumerate(nearest)
+            for rank, j in enumerate(row, start=1)
+        ]
+    with (out / "nearest_neighbours.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([f"Nearest neighbours ({SYNTHETIC_NOTE})"])
+        writer.writerow(["Council code", "Neighbour code", "Rank", "Neighbour set"])
+        writer.writerows(rows)
+    return len(rows)
 
 
 # Measures named as the explorers name them; with no `Code` column (as in real downloads) the name is the id.
@@ -586,12 +656,13 @@ def generate(inbox: Path, spec: SampleSpec = SampleSpec()) -> dict[str, int]:
     writers = {
         "lginform": lambda: write_lginform(inbox / "lginform", councils, spec),
         "explorer": lambda: write_explorer(inbox / "lginform", councils, spec, rng),
+        "neighbours": lambda: write_neighbours(inbox / "lginform", councils, spec),
         "polls": lambda: write_polls(inbox / "polls", rng, last),
         "shared_services": lambda: write_shared_services(inbox / "shared_services", councils, rng),
         "ope": lambda: write_ope(inbox / "ope", rng, spec.last_year + 2),
     }
     counts: dict[str, int] = {}
     for name in spec.sources:  # in this order, so the shared generator gives each source the same draws
-        source = "lginform" if name == "explorer" else name
+        source = "lginform" if name in ("explorer", "neighbours") else name
         counts[source] = counts.get(source, 0) + writers[name]()
     return counts

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from core.errors import InputError
 from ingestion import periods
-from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_VALUES
+from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_NEAREST_NEIGHBOURS, LGINFORM_VALUES
 from ingestion.sources import metric_long_formats
 from ingestion.sources.common import Parsed, Reject, Sheet, parse_whole_number, read_sheet
 from ingestion.sources.metric_values import resolve_periods, with_values
@@ -36,12 +36,43 @@ def parse(path: Path) -> Parsed:
     if path.suffix.lower() == ".json":
         return _parse_json(path)
     api_csv, explorer, ons = LGINFORM_VALUES.formats[1:4]
-    table = read_sheet(path, [explorer, ons] if path.suffix.lower() == ".xlsx" else [explorer, ons, api_csv])
+    (neighbours,) = LGINFORM_NEAREST_NEIGHBOURS.formats
+    layouts = [neighbours, explorer, ons] + ([] if path.suffix.lower() == ".xlsx" else [api_csv])
+    table = read_sheet(path, layouts)
+    if table.format is neighbours:
+        return _parse_neighbours(table)
     if table.format is explorer:
         return metric_long_formats.parse_explorer(path, table)
     if table.format is ons:
         return metric_long_formats.parse_ons(path, table)
     return _parse_data_csv(path, table)
+
+
+def _parse_neighbours(table: Sheet) -> Parsed:
+    """A nearest-neighbour list; a council named as its own neighbour is quarantined."""
+    records, rejects = [], []
+    for number, raw in table.records:
+        council, neighbour = raw["council code"].upper(), raw["neighbour code"].upper()
+        try:
+            rank = parse_whole_number(raw.get("rank", "")) if raw.get("rank") else None
+        except (ValueError, TypeError) as exc:
+            rejects.append(Reject(number, "Rank", f"cannot read {raw['rank']!r}: {exc}", raw))
+            continue
+        if council == neighbour:
+            rejects.append(Reject(number, "Neighbour code", f"{council} is listed as its own neighbour", raw))
+            continue
+        records.append(
+            {
+                "council_code": council,
+                "neighbour_code": neighbour,
+                "neighbour_rank": rank,
+                "neighbour_set": raw.get("neighbour set") or None,
+                "_source_row": number,
+            }
+        )
+    columns = LGINFORM_NEAREST_NEIGHBOURS.column_names + ["_source_row"]
+    frame = pd.DataFrame.from_records(records, columns=columns).astype({"neighbour_rank": "Int64"})
+    return Parsed({"nearest_neighbours": frame}, rejects, rows_read=len(table.records))
 
 
 # --- JSON: /metricTypes and /data -----------------------------------------------------------------

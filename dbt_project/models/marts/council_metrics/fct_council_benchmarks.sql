@@ -44,6 +44,8 @@ centred as (
         count(value) over by_group as n_in_group,
         median(value) over by_group as group_median,
         quantile_cont(value, [0.25, 0.75]) over by_group as group_quartiles,
+        min(value) over by_group as group_min,
+        max(value) over by_group as group_max,
         rank() over (
             partition by comparator_group, comparator_group_value, metric_id, period_id
             order by case when polarity = 'low_is_good' then value else -value end asc nulls last
@@ -59,6 +61,69 @@ spread as (
             partition by comparator_group, comparator_group_value, metric_id, period_id
         ) as group_mad
     from centred
+),
+
+-- Nearest neighbours: every council has a group of its own (itself and its neighbours), so the groups
+-- overlap and are no partition to window over. Each group's values are gathered into a list instead.
+neighbour_groups as (
+    select council_code as focus_code, neighbour_code as member_code
+    from {{ ref('dim_council_nearest_neighbours') }}
+    union all
+    select distinct council_code, council_code
+    from {{ ref('dim_council_nearest_neighbours') }}
+),
+
+neighbour_values as (
+    select
+        f.council_code,
+        f.metric_id,
+        f.period_id,
+        list(a.value) filter (where a.value is not null) as group_values,
+        1 + count(*) filter (
+            where case when f.polarity = 'low_is_good' then a.value < f.value else a.value > f.value end
+        ) as value_rank
+    from applicable as f
+    inner join neighbour_groups as g on g.focus_code = f.council_code
+    inner join applicable as a
+        on a.council_code = g.member_code and a.metric_id = f.metric_id and a.period_id = f.period_id
+    where f.value is not null
+    group by f.council_code, f.metric_id, f.period_id
+),
+
+neighbour_medians as (
+    select *, list_aggregate(group_values, 'median') as group_median
+    from neighbour_values
+),
+
+neighbours as (
+    select
+        f.*,
+        'nearest_neighbours' as comparator_group,
+        f.council_code as comparator_group_value,
+        len(n.group_values) as n_in_group,
+        n.group_median,
+        list_aggregate(n.group_values, 'quantile_cont', [0.25, 0.75]) as group_quartiles,
+        list_aggregate(n.group_values, 'min') as group_min,
+        list_aggregate(n.group_values, 'max') as group_max,
+        n.value_rank,
+        list_aggregate(list_transform(n.group_values, lambda x: abs(x - n.group_median)), 'median') as group_mad
+    from applicable as f
+    inner join (select distinct focus_code from neighbour_groups) as grouped_councils
+        on grouped_councils.focus_code = f.council_code
+    left join neighbour_medians as n
+        on n.council_code = f.council_code and n.metric_id = f.metric_id and n.period_id = f.period_id
+),
+
+all_groups as (
+    select
+        council_code, metric_id, period_id, period_start, period_end, comparator_group, comparator_group_value,
+        polarity, value, n_in_group, group_median, group_quartiles, group_min, group_max, value_rank, group_mad
+    from spread
+    union all
+    select
+        council_code, metric_id, period_id, period_start, period_end, comparator_group, comparator_group_value,
+        polarity, value, n_in_group, group_median, group_quartiles, group_min, group_max, value_rank, group_mad
+    from neighbours
 )
 
 select
@@ -75,6 +140,8 @@ select
     case when value is not null then group_median end as median_value,
     case when value is not null then group_quartiles[1] end as lower_quartile_value,
     case when value is not null then group_quartiles[2] end as upper_quartile_value,
+    case when value is not null then group_min end as min_value,
+    case when value is not null then group_max end as max_value,
     case when value is not null then group_mad end as mad_value,
     case when value is not null then (value - group_median) / nullif(group_mad, 0) end as mads_from_median,
     case
@@ -82,4 +149,4 @@ select
             then cast(least(4, 1 + floor(4.0 * (value_rank - 1) / n_in_group)) as integer)
     end as quartile,
     case when value is not null and polarity <> 'not_applicable' then cast(value_rank as integer) end as rank_in_group
-from spread
+from all_groups

@@ -27,18 +27,22 @@ polls as (
 
 metrics as (
     -- Two methods side by side: the change of each metric's sector median, and the LGA's (the change of
-    -- the mean over councils with values in both periods). Discontinued metrics count in neither.
+    -- the mean over councils with values in both periods). Discontinued metrics count in neither, nor do
+    -- metrics without a polarity (whose change, when too small to count, is also `no_change`).
     select
         quarter_id,
-        count(*) filter (where direction in ('improving', 'worsening', 'no_change') and not is_discontinued)
+        count(*) filter (where direction in ('improving', 'worsening', 'no_change') and has_polarity)
             as metrics_with_polarity,
         count(*) filter (where direction = 'improving' and not is_discontinued) as metrics_improving,
-        count(*) filter (where direction_lga_method in ('improving', 'worsening', 'no_change') and not is_discontinued)
+        count(*) filter (where direction_lga_method in ('improving', 'worsening', 'no_change') and has_polarity)
             as metrics_compared_lga_method,
         count(*) filter (where direction_lga_method = 'improving' and not is_discontinued)
             as metrics_improving_lga_method,
         count(*) filter (where is_discontinued) as metrics_discontinued
-    from {{ ref('int_metrics__direction_by_quarter') }}
+    from (
+        select *, not is_discontinued and polarity <> 'not_applicable' as has_polarity
+        from {{ ref('int_metrics__direction_by_quarter') }}
+    ) as directions
     where in_basket
     group by quarter_id
 ),
