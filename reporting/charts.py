@@ -41,8 +41,9 @@ def _values(series: pd.Series) -> list:
 
 
 def _layout(title: str, **changes) -> dict:
-    """The shared layout with TITLE; axis settings are merged into the shared axis style."""
-    layout = {**LAYOUT, "title": {"text": title}}
+    """The shared layout with TITLE; axis settings are merged into the shared axis style. The title sits on
+    the left, clear of the toolbar Plotly shows on the right when the pointer is over the chart."""
+    layout = {**LAYOUT, "title": {"text": title, "x": 0, "xanchor": "left", "xref": "paper"}}
     for key, value in changes.items():
         layout[key] = {**_AXIS, **value} if key in ("xaxis", "yaxis") else value
     return layout
@@ -82,7 +83,8 @@ def satisfaction_trend(trend: pd.DataFrame) -> dict:
     }
 
 
-def direction_by_service_area(direction: pd.DataFrame) -> dict:
+def direction_bars(direction: pd.DataFrame, category: str, title: str) -> dict:
+    """Basket metrics per CATEGORY (a column of DIRECTION: service area, outcome) and direction, stacked."""
     data = []
     for name, colour in DIRECTIONS:
         rows = direction[direction["direction"] == name]
@@ -93,17 +95,14 @@ def direction_by_service_area(direction: pd.DataFrame) -> dict:
                     "orientation": "h",
                     "name": name.replace("_", " "),
                     "marker": {"color": colour},
-                    "y": _values(rows["service_area"]),
+                    "y": _values(rows[category]),
                     "x": _values(rows["metrics"]),
                 }
             )
     return {
         "data": data,
         "layout": _layout(
-            "Basket metrics by direction of travel since the baseline",
-            barmode="stack",
-            xaxis={"title": {"text": "metrics"}},
-            yaxis={"autorange": "reversed"},
+            title, barmode="stack", xaxis={"title": {"text": "metrics"}}, yaxis={"autorange": "reversed"}
         ),
     }
 
@@ -149,9 +148,9 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
             ],
         }
         first = rows.iloc[0]
-        # Short enough to leave room for the chart's toolbar.
-        label = first["metric_label"] if len(first["metric_label"]) <= 60 else first["metric_label"][:57] + "..."
-        title = f"{label}, {first['period_label']}: {first['comparator_group_value']} councils"
+        # Two short lines, clear of the chart's toolbar.
+        label = first["metric_label"] if len(first["metric_label"]) <= 70 else first["metric_label"][:67] + "..."
+        title = f"{label}<br><sup>{first['period_label']}: {first['comparator_group_value']} councils</sup>"
     else:
         title = "No values for this metric"
     return {
@@ -159,6 +158,7 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
         "layout": _layout(
             title,
             showlegend=False,
+            margin={**LAYOUT["margin"], "t": 70},
             yaxis={"title": {"text": "value"}},
             xaxis={"showticklabels": False, "title": {"text": "councils, lowest to highest"}},
             **extra,
@@ -237,7 +237,7 @@ def council_position(rows: list[dict]) -> dict:
 
 def council_trend(rows: list[dict]) -> dict:
     """One metric's series for a council: its value against the England median and interquartile range,
-    and the median of its own council type."""
+    and the medians of its own council type and of its nearest neighbours."""
     first = rows[0]
     x = [str(row["period_end"]) for row in rows]
 
@@ -245,6 +245,7 @@ def council_trend(rows: list[dict]) -> dict:
         return [None if row[key] is None else float(row[key]) for row in rows]
 
     band = {"type": "scatter", "mode": "lines", "x": x, "line": {"width": 0}, "hoverinfo": "skip"}
+    neighbours = series("neighbours_median")
     data = [
         {**band, "y": series("england_upper_quartile"), "name": "England upper quartile", "showlegend": False},
         {
@@ -270,6 +271,21 @@ def council_trend(rows: list[dict]) -> dict:
             "name": f"{first['council_type']} median",
             "line": {"color": "#8c959f", "dash": "dot"},
         },
+        # Only for a council with a nearest-neighbour group.
+        *(
+            [
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": x,
+                    "y": neighbours,
+                    "name": "nearest neighbours' median",
+                    "line": {"color": "#8250df", "dash": "dashdot"},
+                }
+            ]
+            if any(value is not None for value in neighbours)
+            else []
+        ),
         {
             "type": "scatter",
             "mode": "lines+markers",
@@ -278,7 +294,7 @@ def council_trend(rows: list[dict]) -> dict:
             "name": "this council",
             "line": {"color": "#cf222e", "width": 3},
             "text": [row["period_label"] for row in rows],
-            "hovertemplate": "%{text}: %{y:,.1f}<extra>this council</extra>",
+            "hovertemplate": f"%{{text}}: %{{y:,.{first['precision']}f}}<extra>this council</extra>",
         },
     ]
     unit = f" ({first['unit']})" if first.get("unit") else ""

@@ -21,6 +21,7 @@ WORKBOOK_SHEETS = {
     "Overview": "mart_sector_overview",
     "Satisfaction": "fct_resident_satisfaction",
     "Direction of travel": "mart_metric_direction_of_travel",
+    "By outcome": "mart_outcome_direction_of_travel",
     "Councils at risk": "mart_councils_at_risk",
     "Shared services": "mart_shared_services_savings",
     "One Public Estate": "fct_ope_outputs",

@@ -110,6 +110,20 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
     return OverviewData(quarter, trend, direction, distribution, title, savings, at_risk, councils)
 
 
+@dataclass
+class CouncilPages:
+    """What each council's page shows, keyed by council code."""
+
+    rows: dict[str, list[dict]]  # basket metrics (`council_pages`)
+    trends: dict[str, list[dict]]  # one metric's series (`council_trends`)
+    neighbours: dict[str, list[dict]]  # its nearest neighbours (`council_neighbours`)
+
+
+def per_council(connection) -> CouncilPages:
+    rows = council_pages(connection)
+    return CouncilPages(rows, council_trends(connection, rows), council_neighbours(connection))
+
+
 _KEYS = {"council": ("dim_council", "council_code"), "metric": ("dim_metric", "metric_id")}
 
 
@@ -152,11 +166,12 @@ def shown(column: str) -> str:
 
 
 def council_pages(connection) -> dict[str, list[dict]]:
-    """Per current council: each basket metric's latest value against its council-type group, and its direction.
+    """Per current council: each basket metric's latest value against its council-type group and its nearest
+    neighbours, and its direction.
 
     Basket metrics only: the overview is about the basket, and LG Inform's thousands of other metrics
     would make a page per council unreadable (they stay in the warehouse for analysts)."""
-    return _by_council(
+    return _grouped(
         connection,
         f"""
         with latest as (
@@ -174,41 +189,50 @@ def council_pages(connection) -> dict[str, list[dict]]:
                {shown("l.lower_quartile_value")} as lower_quartile_shown,
                {shown("l.upper_quartile_value")} as upper_quartile_shown, m.unit,
                coalesce(l.quartile::varchar, '') as quartile_shown,
-               replace(coalesce(d.direction, ''), '_', ' ') as direction_shown
+               replace(coalesce(d.direction, ''), '_', ' ') as direction_shown,
+               -- The same period against the council's nearest neighbours (blank without a neighbour list).
+               coalesce({shown("nb.median_value")}, '') as neighbours_median_shown,
+               coalesce({shown("nb.min_value")} || ' to ' || {shown("nb.max_value")}, '') as neighbours_range_shown,
+               coalesce(nb.rank_in_group || ' of ' || nb.n_in_group, '') as neighbours_rank_shown
         from latest l
         join dim_metric m using (metric_id)
         join dim_period p using (period_id)
         join mart_councils_at_risk r using (council_code)
         left join mart_metric_direction_of_travel d
-            on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id""",
+            on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
+        left join fct_council_benchmarks nb
+            on nb.comparator_group = 'nearest_neighbours' and nb.council_code = l.council_code
+            and nb.metric_id = l.metric_id and nb.period_id = l.period_id""",
         order="service_area, metric_id",
     )
 
 
-def _by_council(connection, query: str, order: str, params: list | None = None) -> dict[str, list[dict]]:
-    """QUERY's rows as {council_code: [row as dict, in ORDER]}: grouped in DuckDB, which hands back each
-    council's rows as Python dicts in one step (no frame, no per-row loop)."""
-    grouped = f"select council_code, list(r order by {order}) from ({query}) as r group by 1"
+def _grouped(
+    connection, query: str, order: str, params: list | None = None, key: str = "council_code"
+) -> dict[str, list[dict]]:
+    """QUERY's rows as {KEY: [row as dict, in ORDER]}: grouped in DuckDB, which hands back each key's rows
+    as Python dicts in one step (no frame, no per-row loop)."""
+    grouped = f"select {key}, list(r order by {order}) from ({query}) as r group by 1"
     return dict(connection.execute(grouped, params or []).fetchall())
 
 
 def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """Per council of PAGES (`council_pages`), one basket metric's series against England and its council
-    type (from fct_council_metric_trend): the first it is in the bottom quartile of its type on now, else
-    its first with a polarity."""
+    """Per council of PAGES (`council_pages`), one basket metric's series against England, its council
+    type and its nearest neighbours (from fct_council_metric_trend): the first it is in the bottom quartile
+    of its type on now, else its first with a polarity."""
     chosen = {}
     for code, rows in pages.items():
         ranked = [row for row in rows if row["polarity"] != "not_applicable"]
         worst = [row for row in ranked if row["quartile"] == 4]
         if ranked:
             chosen[code] = min(worst or ranked, key=lambda row: row["metric_id"])["metric_id"]
-    return _by_council(
+    return _grouped(
         connection,
         """
         with chosen as (select unnest(?::varchar[]) as council_code, unnest(?::varchar[]) as metric_id)
-        select t.council_code, t.metric_id, m.metric_label, m.unit, t.period_id, p.period_label, t.period_end, t.value,
-               t.england_median, t.england_lower_quartile, t.england_upper_quartile, t.council_type,
-               t.council_type_median
+        select t.council_code, t.metric_id, m.metric_label, m.unit, coalesce(m.output_precision, 1) as precision,
+               t.period_id, p.period_label, t.period_end, t.value, t.england_median, t.england_lower_quartile,
+               t.england_upper_quartile, t.council_type, t.council_type_median, t.neighbours_median
         from fct_council_metric_trend t
         semi join chosen using (council_code, metric_id)
         join dim_metric m using (metric_id)
@@ -216,3 +240,42 @@ def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[d
         order="period_end",
         params=[list(chosen), list(chosen.values())],
     )
+
+
+def council_neighbours(connection) -> dict[str, list[dict]]:
+    """Per council with a nearest-neighbour group: its neighbours, most similar first."""
+    return _grouped(
+        connection,
+        "select council_code, neighbour_code, neighbour_name, neighbour_rank, neighbour_set"
+        " from dim_council_nearest_neighbours",
+        order="neighbour_rank nulls last, neighbour_name",
+    )
+
+
+@dataclass
+class Outcomes:
+    summary: list[dict]  # mart_outcome_direction_of_travel, one row per outcome
+    direction: pd.DataFrame  # tagged metrics per outcome and sector direction, for the chart
+    metrics: dict[str, list[dict]]  # per outcome: its tagged metrics with their sector direction
+
+
+def outcomes(connection) -> Outcomes:
+    """The "by outcome" page: the Local Outcomes Framework outcomes and their tagged basket metrics."""
+    [(summary,)] = connection.execute(
+        "select coalesce(list(r order by outcome_label), []) from mart_outcome_direction_of_travel as r"
+    ).fetchall()
+    tagged = f"""
+        select t.outcome_id, t.outcome_label, t.metric_id, m.metric_label, m.unit, m.polarity,
+               coalesce(d.direction, 'no comparison') as direction, p0.period_label as baseline_period,
+               p1.period_label as latest_period, {shown("d.baseline_value")} as baseline_shown,
+               {shown("d.latest_value")} as latest_shown
+        from dim_metric_outcome t
+        join dim_metric m using (metric_id)
+        left join mart_metric_direction_of_travel d on d.level = 'sector' and d.metric_id = t.metric_id
+        left join dim_period p0 on p0.period_id = d.baseline_period_id
+        left join dim_period p1 on p1.period_id = d.latest_period_id"""
+    direction = frame(
+        connection, f"select outcome_label, direction, count(*) as metrics from ({tagged}) group by all order by all"
+    )
+    metrics = _grouped(connection, tagged, order="metric_label", key="outcome_id")
+    return Outcomes(summary, direction, metrics)

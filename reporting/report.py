@@ -18,6 +18,7 @@ from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+BASELINE = "2010/11"  # the label of the dbt var baseline_period_start's financial year
 
 
 def _shown(value, kind: str) -> str:
@@ -137,12 +138,12 @@ def render(
         default = known[-1] if to_date or not completed else completed[-1]
         chosen = queries.quarter_row(connection, quarter or default)
         data = queries.overview(connection, chosen, council, metric)
-        pages = queries.council_pages(connection)
-        trends = queries.council_trends(connection, pages)
+        per_council = queries.per_council(connection)
+        outcomes = queries.outcomes(connection)
 
     folder = out or paths.reports / chosen["quarter_id"]
     try:
-        return _write(paths, folder, overview_rows, chosen, data, pages, trends, council, metric)
+        return _write(paths, folder, overview_rows, chosen, data, per_council, outcomes, council, metric)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
 
@@ -153,8 +154,8 @@ def _write(
     overview_rows,
     chosen: dict,
     data,
-    pages: dict[str, list[dict]],
-    trends: dict[str, list[dict]],
+    per_council: queries.CouncilPages,
+    outcomes: queries.Outcomes,
     council: str | None,
     metric: str | None,
 ) -> Path:
@@ -176,13 +177,15 @@ def _write(
         root="",
         q=chosen,
         facts=_facts(chosen),
-        baseline="2010/11",
+        baseline=BASELINE,
         chosen=data.distribution_title,
         charts={
             name: Markup(charts.fragment(figure, f"chart-{name}"))
             for name, figure in {
                 "trend": charts.satisfaction_trend(data.trend),
-                "direction": charts.direction_by_service_area(data.direction),
+                "direction": charts.direction_bars(
+                    data.direction, "service_area", "Basket metrics by direction of travel since the baseline"
+                ),
                 "distribution": charts.distribution(data.distribution, data.distribution_title["council"]),
                 "savings": charts.savings_by_region(data.savings),
             }.items()
@@ -199,11 +202,26 @@ def _write(
         else f"overview_{council or 'default'}_{metric or 'default'}.html"
     )
     overview.write_text(page, encoding="utf-8")
+    outcome_chart = charts.direction_bars(
+        outcomes.direction, "outcome_label", "Tagged basket metrics by direction of travel"
+    )
+    (folder / "outcomes.html").write_text(
+        environment.get_template("outcomes.html.j2").render(
+            **common,
+            root="",
+            quarter_id=chosen["quarter_id"],
+            baseline=BASELINE,
+            chart=Markup(charts.fragment(outcome_chart, "chart-outcomes")),
+            summary=outcomes.summary,
+            metrics=outcomes.metrics,
+        ),
+        encoding="utf-8",
+    )
 
     template = environment.get_template("council.html.j2")
     for row in data.councils.to_dict("records"):
-        rows = pages.get(row["council_code"])
-        trend = trends.get(row["council_code"])
+        rows = per_council.rows.get(row["council_code"])
+        trend = per_council.trends.get(row["council_code"])
         trend_chart = Markup(charts.fragment(charts.council_trend(trend), "chart-trend")) if trend else None
         chart = (
             Markup(charts.fragment(charts.council_position(rows), "chart-position"))
@@ -219,6 +237,7 @@ def _write(
                 chart=chart,
                 trend_chart=trend_chart,
                 rows=rows or [],
+                neighbours=per_council.neighbours.get(row["council_code"], []),
                 loaded_at=chosen["lginform_last_loaded_at"],
             ),
             encoding="utf-8",

@@ -118,6 +118,12 @@ def test_a_council_page_renders_with_its_position_and_trend_charts_and_quartile_
     dom, console = _open(chromium, page, ARTEFACTS / "council.png")
     assert console == [] and _chart_drawn(dom, "chart-position") and _chart_drawn(dom, "chart-trend")
     assert "England median" in dom and "England interquartile range" in dom  # the trend's legend, as drawn
+    assert "nearest neighbours' median" in dom  # the neighbours' line is drawn too
+    neighbours = re.findall(r'<a href="(E\d{8})\.html">', dom.split('id="neighbours"', 1)[1].split("</p>", 1)[0])
+    assert len(neighbours) == 15 and code not in neighbours
+    assert all((page.parent / f"{n}.html").exists() for n in neighbours)  # each links to its own page
+    ranks = re.findall(r'<td class="num">(\d+) of (\d+)</td>', dom)  # rank among neighbours, per metric
+    assert ranks and all(1 <= int(rank) <= int(of) <= 16 for rank, of in ranks)
     assert name in dom and dom.count("<tr>") == metrics + 1  # a row per benchmarked basket metric, and the header
     assert "upper quartile</th>" in dom and "councils</th>" in dom  # the numbers a quartile is read against
     assert not re.search(r"<td>(fin|q[1-4]|cal|acad|m\d\d)_\d{4}", dom)  # periods as labels (2024/25), not ids
@@ -139,7 +145,7 @@ def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home)
         counts = {mart: con.execute(f"select count(*) from {mart}").fetchone()[0] for mart in marts}
         overview = con.execute("select * from mart_sector_overview order by quarter_start").df()
         at_risk = con.execute("select * from mart_councils_at_risk").df()
-    assert len(marts) == 17  # 15 tables, and the views fct_council_metric_quartile_years and _trend
+    assert len(marts) == 19  # 17 tables, and the views fct_council_metric_quartile_years and _trend
     for mart, rows in counts.items():
         assert duckdb.execute(f"select count(*) from '{folder}/parquet/{mart}.parquet'").fetchone()[0] == rows
         assert duckdb.execute(f"select count(*) from read_csv('{folder}/csv/{mart}.csv')").fetchone()[0] == rows
@@ -188,6 +194,56 @@ def test_the_savings_chart_keeps_every_colour_distinct_and_colour_blind_safe():
     assert len(set(colours)) == len(colours) == 8 and set(colours) <= set(charts.SAFE_PALETTE)
     other = spec["data"][-1]
     assert sum(other["y"]) == pytest.approx(sum(2 * (15 - n) for n in range(7, 15)))  # £m, nothing dropped
+
+
+def test_the_outcomes_page_renders_offline_with_each_outcome_and_its_metrics(chromium, report_home):
+    [page] = report_home.glob("reports/*/outcomes.html")
+    [overview] = report_home.glob("reports/*/index.html")
+    assert 'href="outcomes.html"' in overview.read_text(encoding="utf-8")  # linked from the overview
+    dom, console = _open(chromium, page, ARTEFACTS / "outcomes.png")
+    assert console == [] and _chart_drawn(dom, "chart-outcomes")
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        summary = con.execute(
+            "select outcome_id, metrics_tagged, metrics_improving from mart_outcome_direction_of_travel"
+        ).fetchall()
+        tagged = dict(con.execute("select outcome_id, count(*) from dim_metric_outcome group by 1").fetchall())
+    assert len(summary) == 6 and all(tagged[outcome] == metrics for outcome, metrics, _ in summary)
+    sections = dom.split('<table class="outcome-metrics">')[1:]
+    assert len(sections) == len(summary)  # every outcome of the sample has tagged metrics, listed
+    assert sum(section.split("</table>", 1)[0].count("<tr>") - 1 for section in sections) == sum(tagged.values())
+    assert "nan" not in re.sub(r"<[^>]+>", " ", dom).split()  # no missing value printed as nan
+
+
+def test_every_report_view_has_data_on_the_sample(report_home):
+    """The sample exercises what the report is for: councils flagged by each rule, a share improving that
+    moves from year to year, a trend and neighbours on every council page, and savings to chart."""
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [(by_quartile, by_worsening, councils)] = con.execute(
+            "select count(*) filter (where is_flagged_bottom_quartile), count(*) filter (where is_flagged_worsening),"
+            " count(*) from mart_councils_at_risk"
+        ).fetchall()
+        shares = [
+            row[0]
+            for row in con.execute(
+                "select share_metrics_improving from mart_sector_overview"
+                " where quarter_id like '%-Q1' and share_metrics_improving is not null"
+            ).fetchall()
+        ]
+        directions = {row[0] for row in con.execute("select direction from mart_metric_direction_of_travel").fetchall()}
+        outside = con.execute(
+            "select count(*) from fct_council_metric_values v join dim_metric m using (metric_id)"
+            " where m.unit = 'percent' and v.value > 100"
+        ).fetchall()[0][0]
+        savings = con.execute("select count(*) from mart_shared_services_savings where savings_gbp > 0").fetchall()
+        trend = con.execute("select count(distinct council_code) from fct_council_metric_trend").fetchall()[0][0]
+        neighbours = con.execute("select count(distinct council_code) from dim_council_nearest_neighbours").fetchall()
+    assert 0 < by_quartile < councils / 4 and 0 < by_worsening < councils / 4  # some, not most
+    assert max(shares) - min(shares) > 0.1 and len(set(shares)) >= 3  # the headline moves (of 8 metrics here)
+    assert {"improving", "worsening", "no_change", "increasing", "decreasing"} <= directions
+    assert outside == 0  # a share stays a share (a change or a gap in percent may be negative)
+    assert savings[0][0] > 0 and neighbours[0][0] == 317 and trend >= 317
+    pages = list(report_home.glob("reports/*/councils/*.html"))
+    assert all('id="chart-trend"' in page.read_text(encoding="utf-8") for page in pages)
 
 
 def test_the_report_shows_the_latest_completed_quarter_unless_asked_for_the_one_to_date(tmp_path, report_home):

@@ -75,6 +75,74 @@ def test_england_benchmarks_agree_with_an_independent_computation(published_home
         np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), rtol=1e-12, err_msg=ours)
 
 
+def test_nearest_neighbour_benchmarks_agree_with_an_independent_computation(published_home):
+    """Each council against its own group (itself and its neighbours), recomputed in pandas."""
+    values = _frame(
+        published_home,
+        "select v.council_code, v.metric_id, v.period_id, v.value, m.polarity from fct_council_metric_values v"
+        " join dim_metric m using (metric_id) where v.value is not null and m.in_basket",
+    )
+    pairs = _frame(published_home, "select council_code, neighbour_code from dim_council_nearest_neighbours")
+    groups = pd.concat(
+        [
+            pairs,
+            pd.DataFrame(
+                {"council_code": pairs["council_code"].unique(), "neighbour_code": pairs["council_code"].unique()}
+            ),
+        ]
+    )
+    members = groups.merge(values, left_on="neighbour_code", right_on="council_code", suffixes=("", "_m"))
+    own = values.rename(columns={"value": "own"})[["council_code", "metric_id", "period_id", "own"]]
+    members = members.drop(columns="council_code_m").merge(own, on=["council_code", "metric_id", "period_id"])
+    low = members["polarity"] == "low_is_good"
+    members["better"] = np.where(low, members["value"] < members["own"], members["value"] > members["own"])
+    key = ["council_code", "metric_id", "period_id"]
+    expected = members.groupby(key).agg(
+        n=("value", "count"),
+        median=("value", "median"),
+        low=("value", "min"),
+        high=("value", "max"),
+        better=("better", "sum"),
+        polarity=("polarity", "first"),
+    )
+    actual = _frame(
+        published_home,
+        "select b.council_code, b.metric_id, b.period_id, n_in_group, median_value, min_value, max_value,"
+        " rank_in_group from fct_council_benchmarks b join dim_metric m using (metric_id)"
+        " where comparator_group = 'nearest_neighbours' and value is not null and m.in_basket",
+    ).set_index(key)
+    expected = expected.reindex(actual.index)
+    assert len(actual) > 10_000 and expected["n"].notna().all()
+    for ours, theirs in [("n_in_group", "n"), ("median_value", "median"), ("min_value", "low"), ("max_value", "high")]:
+        np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), err_msg=ours)
+    ranked = expected["polarity"] != "not_applicable"
+    np.testing.assert_array_equal(actual.loc[ranked, "rank_in_group"], expected.loc[ranked, "better"] + 1)
+
+
+def test_a_new_neighbour_list_replaces_the_groups_it_names_in_every_period(tmp_path, published_home):
+    home = copy_home(published_home, tmp_path / "home")
+    changed, kept = "E06000001", "E06000002"
+    (home / "inbox" / "lginform" / "nearest_neighbours_2027.csv").write_text(
+        "Council code,Neighbour code,Rank,Neighbour set\n"
+        f"{changed},E06000003,1,test set\n{changed},E06000004,2,test set\n",
+        encoding="utf-8",
+    )
+    sli(home, "refresh")
+    groups = dict(
+        _frame(home, "select council_code, count(*) as n from dim_council_nearest_neighbours group by 1").set_index(
+            "council_code"
+        )["n"]
+    )
+    assert groups[changed] == 2 and groups[kept] == 15
+    # Every period's statistics follow the new group, not only periods loaded since: a full build.
+    sizes = _frame(
+        home,
+        f"select distinct n_in_group from fct_council_benchmarks where council_code = '{changed}'"
+        " and comparator_group = 'nearest_neighbours' and n_in_group is not null",
+    )["n_in_group"]
+    assert set(sizes) <= {1, 2, 3} and len(sizes)
+
+
 def test_a_councils_trend_is_its_benchmarks_side_by_side(published_home):
     trend = _frame(published_home, "select * from fct_council_metric_trend")
     england = _frame(
@@ -231,7 +299,7 @@ def test_dbt_docs_site_documents_every_mart(published_home, tmp_path):
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["name"].startswith(("dim_", "fct_", "mart_"))
     }
-    assert len(marts) == 16
+    assert len(marts) == 19
     for name, node in marts.items():
         assert node["description"].startswith("Grain: "), name
         documented = {column for column, spec in node["columns"].items() if spec["description"]}

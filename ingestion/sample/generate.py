@@ -11,8 +11,8 @@ import json
 import math
 import random
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -333,9 +333,13 @@ def write_neighbours(out: Path, councils: list[dict], spec: SampleSpec) -> int:
 
 
 # Measures named as the explorers name them; with no `Code` column (as in real downloads) the name is the id.
-EXPLORER_MEASURES = [
-    ("Synthetic: temporary accommodation per 1,000 households", "asc"),
-    ("Synthetic: planning applications decided on time", "DESC"),
+EXPLORER_MEASURES = [  # (measure, rank order, the id it loads as)
+    (
+        "Synthetic: temporary accommodation per 1,000 households",
+        "asc",
+        "synthetic_temporary_accommodation_per_1_000_households",
+    ),
+    ("Synthetic: planning applications decided on time", "DESC", "synthetic_planning_applications_decided_on_time"),
 ]
 EXPLORER_ENTITIES = {
     "unitary": "Unitary Authorities",
@@ -350,14 +354,16 @@ def write_explorer(out: Path, councils: list[dict], spec: SampleSpec, rng: rando
     council and measure, housing and planning authorities only (counties deliver neither)."""
     out.mkdir(parents=True, exist_ok=True)
     rows = []
-    for measure, rank_order in EXPLORER_MEASURES:
-        typical = rng.uniform(20, 80)
+    for measure, rank_order, metric_id in EXPLORER_MEASURES:
+        bounds = _ranges()[metric_id]
+        spread = (bounds.high - bounds.low) / 8
         for year in range(spec.first_year, spec.last_year + 1):
             for council in councils:
                 if council["council_type"] == "county" or not _exists(council, date(year, 4, 1)):
                     continue
                 missing = rng.random() < 0.02
-                value = "" if missing else f"{max(typical + rng.gauss(0, typical * 0.2), 0):.1f}"
+                drawn = min(max(bounds.typical + rng.gauss(0, spread), bounds.low), bounds.high)
+                value = "" if missing else f"{drawn:.{bounds.precision}f}"
                 rows.append(
                     [
                         f"{year}-{(year + 1) % 100:02d}",

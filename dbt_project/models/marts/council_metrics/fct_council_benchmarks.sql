@@ -69,7 +69,9 @@ neighbour_groups as (
     select council_code as focus_code, neighbour_code as member_code
     from {{ ref('dim_council_nearest_neighbours') }}
     union all
-    select distinct council_code, council_code
+    select distinct
+        council_code as focus_code,
+        council_code as member_code
     from {{ ref('dim_council_nearest_neighbours') }}
 ),
 

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}  -- a reshaping of fct_council_benchmarks: no copy of its rows
 -- A council's series for a metric against England, its own council type and its nearest neighbours: each
 -- period's value beside the groups' medians, interquartile ranges (England, type) and range (neighbours),
--- one row per period, for time-series charts. A join, not an aggregate, so that a filter on council and metric reaches the table's rows (one series reads in ms).
+-- one row per period, for time-series charts. A join, not an aggregate, so that a filter on council and
+-- metric reaches the table's rows (one series reads in ms).
 select
     e.council_code,
     e.metric_id,
