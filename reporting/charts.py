@@ -108,6 +108,10 @@ def direction_bars(direction: pd.DataFrame, category: str, title: str) -> dict:
 
 
 def distribution(rows: pd.DataFrame, council: str) -> dict:
+    """One metric's values across a comparator group, lowest to highest, coloured by quartile; the hover
+    shows each value to the metric's published precision."""
+    precision = int(rows["precision"].iloc[0]) if len(rows) else 1
+    unit = rows["unit"].iloc[0] if len(rows) and rows["unit"].iloc[0] else "value"
     highlighted = rows["council_code"] == council
     colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#8c959f").where(~highlighted, "#0550ae")
     data = [
@@ -117,7 +121,7 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
             "y": _values(rows["value"]),
             "marker": {"color": _values(colours)},
             "customdata": [[q] for q in _values(rows["quartile"])],
-            "hovertemplate": "%{x}: %{y:,.1f} (quartile %{customdata[0]})<extra></extra>",
+            "hovertemplate": f"%{{x}}: %{{y:,.{precision}f}} (quartile %{{customdata[0]}})<extra></extra>",
         }
     ]
     extra = {}
@@ -159,7 +163,7 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
             title,
             showlegend=False,
             margin={**LAYOUT["margin"], "t": 70},
-            yaxis={"title": {"text": "value"}},
+            yaxis={"title": {"text": unit}},
             xaxis={"showticklabels": False, "title": {"text": "councils, lowest to highest"}},
             **extra,
         ),

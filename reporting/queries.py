@@ -83,7 +83,8 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
         connection,
         """
         select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id, p.period_label,
-               b.comparator_group_value, m.metric_label, m.polarity
+               b.comparator_group_value, m.metric_label, m.polarity, m.unit,
+               coalesce(m.output_precision, 1) as precision
         from fct_council_benchmarks b
         join dim_council c using (council_code)
         join dim_metric m using (metric_id)

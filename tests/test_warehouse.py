@@ -3,6 +3,8 @@ questions answered from the marts alone, and revisions kept."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 
@@ -169,7 +171,8 @@ def test_a_councils_trend_is_its_benchmarks_side_by_side(published_home):
 
 
 def _csv(home, query: str) -> list[list[str]]:
-    return [line.split(",") for line in sli(home, "sql", query, "--format", "csv").stdout.splitlines()]
+    """QUERY's rows as `sli sql --format csv` prints them, read as CSV (a council name may hold a comma)."""
+    return list(csv.reader(io.StringIO(sli(home, "sql", query, "--format", "csv").stdout)))
 
 
 def test_the_lga_share_improving_agrees_with_its_published_method_written_in_pandas(published_home):
