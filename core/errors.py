@@ -7,6 +7,11 @@ class SliError(Exception):
     """Base class for every error the pipeline reports to a user."""
 
 
+class UsageError(SliError):
+    """The request itself is wrong (a path that is not there, an unknown name or parameter): asking again
+    gives the same answer, so a scheduler must not retry it."""
+
+
 class InputError(SliError):
     """A landed file whose structure is wrong: the whole file is rejected."""
 

@@ -73,6 +73,11 @@ class Paths:
         return self.home / "ledger.sqlite"
 
     @property
+    def airflow_home(self) -> Path:
+        """Where `sli run-dags` keeps Airflow's files (SQLite metadata, logs) unless AIRFLOW_HOME is set."""
+        return self.home / "airflow"
+
+    @property
     def reports(self) -> Path:
         return self.home / "reports"
 

@@ -27,6 +27,7 @@ run may set `full_refresh` (dbt's `--full-refresh`), which always builds.
     ),
     start_date=START_DATE,
     catchup=False,
+    is_paused_upon_creation=False,  # as the ingest DAGs: new data is published without a manual step
     max_active_runs=1,
     default_args=WAREHOUSE_ARGS,
     tags=["sli", "warehouse"],
@@ -39,9 +40,10 @@ run may set `full_refresh` (dbt's `--full-refresh`), which always builds.
 )
 def sli_warehouse():
     @task(pool=WRITER_POOL)
-    def build(params=None) -> str:
-        from sli_airflow.tasks import build_task
+    def build(params=None, dag_run=None, dag=None) -> str:
+        from sli_airflow.tasks import build_task, check_conf
 
+        check_conf(dag_run.conf, dag.params.keys())
         return build_task(full_refresh=bool(params.get("full_refresh")))
 
     @task

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.errors import InputError, SliError
+from core.errors import InputError, UsageError
 from core.settings import SOURCES, Paths
 from ingestion import contract_checks, landing, raw_zone
 from ingestion.contracts import TABLES
@@ -45,7 +45,7 @@ class LoadResult:
 
 def _check_source(source: str) -> None:
     if source not in SOURCES:
-        raise SliError(f"unknown source {source!r}; expected one of: {', '.join(SOURCES)}")
+        raise UsageError(f"unknown source {source!r}; expected one of: {', '.join(SOURCES)}")
 
 
 def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
@@ -65,7 +65,7 @@ def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
-            raise SliError(f"no such file or folder: {path}")
+            raise UsageError(f"no such file or folder: {path}")
     return files
 
 

@@ -480,14 +480,22 @@ def contracts() -> None:
 def run_dags(dag_ids: tuple[str, ...], conf: str | None) -> None:
     """Run the refresh through the Airflow DAGs with Airflow's test runner (no scheduler needed).
 
-    Default: every ingest DAG, then sli_warehouse. Needs AIRFLOW_HOME with a migrated database
-    (`./dev quickstart` sets this up).
+    Default: every ingest DAG, then sli_warehouse. Airflow's files go to AIRFLOW_HOME, by default
+    SLI_HOME/airflow (never ~/airflow); a new one gets its SQLite metadata database on the first run.
     """
     import subprocess
 
     from core.settings import DAGS_DIR
 
     # Airflow is imported only under dags/: the runner lives there, and runs in its own process.
-    path = os.pathsep.join(filter(None, [str(DAGS_DIR), os.environ.get("PYTHONPATH")]))
+    env = {
+        "AIRFLOW_HOME": str(_paths().airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(DAGS_DIR), os.environ.get("PYTHONPATH")])),
+    }
+    Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "sli_airflow.runner", *dag_ids, *(["--conf", conf] if conf else [])]
-    sys.exit(subprocess.run(command, env={**os.environ, "PYTHONPATH": path}).returncode)
+    sys.exit(subprocess.run(command, env=env).returncode)

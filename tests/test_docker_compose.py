@@ -58,10 +58,17 @@ def test_lginform_credentials_have_one_set_of_names_everywhere():
 
 def test_env_file_is_an_example_only():
     example = (REPO_ROOT / ".env.example").read_text()
-    assert "FERNET_KEY=\n" in example and "JWT_SECRET=\n" in example
+    assert "FERNET_KEY=\n" in example and "JWT_SECRET=\n" in example and "POSTGRES_PASSWORD=\n" in example
     assert ".env" in (REPO_ROOT / ".gitignore").read_text().splitlines()
     tracked = subprocess.run(["git", "ls-files", ".env"], cwd=REPO_ROOT, capture_output=True, text=True).stdout
     assert tracked == ""
+
+
+def test_secrets_only_in_env_and_the_ui_on_this_machine_unless_configured():
+    text = (REPO_ROOT / "docker-compose.yml").read_text()
+    assert "airflow:airflow@" not in text  # the database password comes from .env
+    assert COMPOSE["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert COMPOSE["services"]["airflow-apiserver"]["ports"] == ["${AIRFLOW_BIND:-127.0.0.1}:8080:8080"]
 
 
 def test_dockerfile_extends_the_pinned_official_image():
@@ -81,6 +88,7 @@ def test_docker_compose_config_accepts_the_file(tmp_path):
         .read_text()
         .replace("FERNET_KEY=\n", "FERNET_KEY=test\n")
         .replace("JWT_SECRET=\n", "JWT_SECRET=test\n")
+        .replace("POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=test\n")
     )
     result = subprocess.run(["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

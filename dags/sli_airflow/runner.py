@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from core.errors import SliError
+from core.errors import SliError, UsageError
 from core.settings import DAGS_DIR, SOURCES
 
 DAGS_FOLDER = DAGS_DIR
@@ -25,6 +25,22 @@ class DagOutcome:
     dag_id: str
     state: str
     task_states: dict[str, str]
+
+
+def prepare_metadata() -> None:
+    """Give a new AIRFLOW_HOME its migrated metadata database and the writer pool, so that the first
+    `sli run-dags` needs no setup (what `airflow db migrate` and `airflow pools set` do)."""
+    from airflow.models.pool import Pool
+    from airflow.utils import db
+
+    from sli_airflow.wiring import WRITER_POOL, WRITER_POOL_DOC
+
+    try:
+        db.check_migrations(timeout=1)
+    except TimeoutError:
+        print("  preparing Airflow's metadata database (first run in this AIRFLOW_HOME)", flush=True)
+        db.upgradedb()
+    Pool.create_or_update_pool(WRITER_POOL, 1, WRITER_POOL_DOC, include_deferred=False)
 
 
 def load_dags() -> dict:
@@ -47,14 +63,23 @@ def run_dag(dag, run_conf: dict | None = None) -> DagOutcome:
 
 
 def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> list[DagOutcome]:
-    """Run each ingest DAG, then the warehouse DAG (with `conf` as the runs' params); stop at the first failure."""
+    """Run each ingest DAG, then the warehouse DAG, each with the keys of `conf` it declares as params; stop at
+    the first failure. A key no DAG declares is an error before anything runs."""
     dags = load_dags()
     unknown = [dag_id for dag_id in dag_ids if dag_id not in dags]
     if unknown:
         raise SliError(f"no such DAG: {', '.join(unknown)}; expected one of: {', '.join(sorted(dags))}")
+    declared = {name for dag_id in dag_ids for name in dags[dag_id].params}
+    stray = sorted(set(conf or {}) - declared)
+    if stray:
+        raise UsageError(
+            f"no DAG of {', '.join(dag_ids)} takes param(s) {', '.join(stray)};"
+            f" they take: {', '.join(sorted(declared))}"
+        )
     outcomes = []
     for dag_id in dag_ids:
-        outcome = run_dag(dags[dag_id], conf)
+        own = {key: value for key, value in (conf or {}).items() if key in dags[dag_id].params}
+        outcome = run_dag(dags[dag_id], own or None)
         outcomes.append(outcome)
         if outcome.state != "success":
             failed = [task for task, state in outcome.task_states.items() if state == "failed"]
@@ -70,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         params = json.loads(args.conf) if args.conf else None
+        prepare_metadata()
         for outcome in run_refresh(args.dag_ids or REFRESH_DAGS, params):
             tasks = ", ".join(f"{task}={state}" for task, state in outcome.task_states.items())
             print(f"  {outcome.dag_id}: {outcome.state} ({tasks})", flush=True)

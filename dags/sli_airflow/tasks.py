@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
-from core.errors import SliError
+from core.errors import InputError, UsageError
 from core.settings import get_paths
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
 from reporting import report
@@ -30,16 +32,37 @@ def lginform_api() -> ApiSettings | None:
     return ApiSettings(host or DEFAULT_BASE_URL, Credentials(connection.login, connection.password or None))
 
 
+def fail_without_retry(reason: str) -> NoReturn:
+    """Fail the task at once: the input is wrong, and a retry would meet the same input."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    log.error("input error (not retried): %s", reason)
+    raise AirflowFailException(f"input error (not retried): {reason}")
+
+
+def check_conf(conf: dict | None, declared: Iterable[str]) -> None:
+    """A run's conf may set only the DAG's declared params: Airflow would ignore a misspelt key silently."""
+    declared = sorted(declared)
+    unknown = sorted(set(conf or {}) - set(declared))
+    if unknown:
+        fail_without_retry(
+            f"unknown param(s) {', '.join(map(repr, unknown))}; this DAG takes: {', '.join(declared) or 'none'}"
+        )
+
+
 def ingest_task(source: str, inputs: list[str], api_options: dict | None = None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
-    results = ingest_source(
-        source,
-        get_paths(),
-        [Path(p) for p in inputs] or None,
-        api=lginform_api() if source == "lginform" else None,
-        api_options=api_options,
-    )
+    try:
+        results = ingest_source(
+            source,
+            get_paths(),
+            [Path(p) for p in inputs] or None,
+            api=lginform_api() if source == "lginform" else None,
+            api_options=api_options,
+        )
+    except (UsageError, InputError) as exc:
+        fail_without_retry(str(exc))
     for result in results:
         log.info(
             "%s %s: %s rows accepted, %s quarantined %s",
@@ -52,8 +75,8 @@ def ingest_task(source: str, inputs: list[str], api_options: dict | None = None)
         for warning in result.warnings:
             log.warning("%s: %s", result.file, warning)
     rejected = [r for r in results if r.status == "rejected"]
-    if rejected:
-        raise SliError("rejected: " + "; ".join(r.message for r in rejected))
+    if rejected:  # the ledger now knows these files: a retry would skip them and pass
+        fail_without_retry("rejected: " + "; ".join(r.message for r in rejected))
     loaded = [r for r in results if r.status == "loaded"]
     if not loaded:
         # No new rows: skipping emits no asset event, so the warehouse is not rebuilt for nothing.

@@ -13,6 +13,7 @@ from airflow.sdk import Asset
 
 # Every task that writes a DuckDB file runs in this one-slot pool: DuckDB allows a single writer.
 WRITER_POOL = "sli_duckdb_writer"
+WRITER_POOL_DOC = "DuckDB allows one writer: every task that writes a DuckDB file"
 START_DATE = datetime(2026, 1, 1)
 TIMEZONE = "Europe/London"
 
@@ -62,6 +63,7 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
         schedule=CronTriggerTimetable(cron, timezone=TIMEZONE),
         start_date=START_DATE,
         catchup=False,
+        is_paused_upon_creation=False,  # the refresh should run once deployed; pause in the UI to hold it
         max_active_runs=1,
         default_args=INGEST_ARGS,
         tags=["sli", "ingest", source],
@@ -73,11 +75,26 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
             f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`.{more_doc}"
         ),
         params={
-            "paths": Param([], type="array", description="Files or folders to (re)load; empty: the inbox."),
+            "paths": Param(
+                [],
+                type="array",
+                items={"type": "string", "minLength": 1},
+                description="Files or folders to (re)load; empty: the inbox.",
+            ),
             **(
                 {
-                    "metrics": Param([], type="array", description="API: only these metric ids (empty: the basket)."),
-                    "period": Param("", type="string", description="API: period ids or latest:N (empty: latest:20)."),
+                    "metrics": Param(
+                        [],
+                        type="array",
+                        items={"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                        description="API: only these metric ids (empty: the basket).",
+                    ),
+                    "period": Param(
+                        "",
+                        type="string",
+                        pattern="^[A-Za-z0-9_:,-]*$",
+                        description="API: period ids or latest:N (empty: latest:20).",
+                    ),
                 }
                 if api_params
                 else {}
@@ -86,9 +103,10 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
     )
     def ingest_source():
         @task(outlets=[raw_asset(source)])
-        def ingest(params=None) -> dict:
-            from sli_airflow.tasks import ingest_task
+        def ingest(params=None, dag_run=None, dag=None) -> dict:
+            from sli_airflow.tasks import check_conf, ingest_task
 
+            check_conf(dag_run.conf, dag.params.keys())
             options = {key: params[key] for key in ("metrics", "period") if params.get(key)}
             return ingest_task(source, params.get("paths") or [], options)
 
