@@ -68,12 +68,9 @@ def _print_load(result) -> None:
 
 
 def _summarise(results) -> None:
-    by_status: dict[str, int] = {}
-    for result in results:
-        by_status[result.status] = by_status.get(result.status, 0) + 1
-    click.echo(
-        "  " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) if results else "  no files"
-    )
+    from sli.progress import describe_loads
+
+    click.echo(f"  {describe_loads(results)}")
 
 
 @main.command()
@@ -332,19 +329,27 @@ def export(out: Path | None) -> None:
 
 
 @main.command()
-def refresh() -> None:
-    """The whole quarterly refresh: ingest every inbox, build, audit, publish, report."""
+@click.option("-v", "--verbose", is_flag=True, help="Also print every file's line and dbt's output.")
+def refresh(verbose: bool) -> None:
+    """The whole quarterly refresh: ingest every inbox, build, audit, publish, report.
+
+    One line per stage, with counts and times; dbt's whole log is always in SLI_HOME/dbt/logs/dbt.log."""
     from sli.pipeline import refresh as run_refresh
+    from sli.progress import Reporter, describe_loads
 
     paths = _paths()
-    started = time.perf_counter()
-    result = run_refresh(paths, echo=click.echo, on_file=_print_load)
-    _summarise(result.loads)
+    reporter = Reporter(click.echo, verbose, _rewrite if sys.stdout.isatty() else None, _print_load)
+    result = run_refresh(paths, reporter)
     for finding in result.warnings:
         click.secho(f"  warning: {finding.describe()}", fg="yellow")
-    click.echo(f"refresh finished in {time.perf_counter() - started:.1f}s")
+    click.echo(f"refresh finished in {reporter.elapsed():.1f}s: {describe_loads(result.loads)}")
     click.echo(f"warehouse: {result.published}")
     click.echo(f"report:    {result.report_dir / 'index.html'}")
+
+
+def _rewrite(text: str) -> None:
+    """Write TEXT as it is: a progress line rewritten in place on a terminal."""
+    click.echo(text, nl=False)
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,9 @@ from core import locks
 from core.errors import SliError
 from core.settings import SOURCES, Paths
 from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
-from ingestion.loader import LoadResult, ingest, prepare
+from ingestion.loader import LoadResult, find_files, ingest, prepare
 from reporting import report as report_step
+from sli.progress import Reporter
 from warehouse import audit as audit_step
 from warehouse import build as build_step
 from warehouse import publish as publish_step
@@ -34,9 +36,13 @@ def ingest_source(
         prepare(source, paths)
         if source == "lginform" and not inputs and api is not None:
             return fetch_lginform(paths, api, on_file, **(api_options or {}))
-        inbox = paths.source_inbox(source)
-        chosen = list(inputs) if inputs else ([inbox] if inbox.exists() else [])
-        return ingest(source, chosen, paths, on_file)
+        return ingest(source, _inputs(source, paths, inputs), paths, on_file)
+
+
+def _inputs(source: str, paths: Paths, inputs: Iterable[Path] | None) -> list[Path]:
+    """The files or folders given, else the source's inbox (when there is one)."""
+    inbox = paths.source_inbox(source)
+    return list(inputs) if inputs else ([inbox] if inbox.exists() else [])
 
 
 def fetch_lginform(
@@ -86,20 +92,22 @@ def lginform_mode(api: ApiSettings | None, paths: Paths) -> str:
     return f"LG Inform: {where}; basket {basket.active()!r}"
 
 
-def refresh(
-    paths: Paths, echo: Callable[[str], None] = print, on_file: Callable[[LoadResult], None] | None = None
-) -> RefreshResult:
+def refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
     """Load every source, then build, audit and publish; one refresh at a time (a second is refused)."""
     with locks.holding(paths.writer_lock, "refreshing"):
-        return _refresh(paths, echo, on_file)
+        return _refresh(paths, reporter)
 
 
-def _refresh(paths: Paths, echo: Callable[[str], None], on_file: Callable[[LoadResult], None] | None) -> RefreshResult:
+def _refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
     loads: list[LoadResult] = []
     api = settings_from_env()
-    echo(lginform_mode(api, paths))
+    reporter.echo(lginform_mode(api, paths))
     for source in SOURCES:
-        loads += ingest_source(source, paths, on_file=on_file, api=api)
+        started = time.perf_counter()
+        total = 0 if (source == "lginform" and api) else len(find_files(source, _inputs(source, paths, None)))
+        results = ingest_source(source, paths, on_file=reporter.files(source, total), api=api)
+        reporter.ingested(source, results, time.perf_counter() - started)
+        loads += results
     rejected = [load for load in loads if load.status == "rejected"]
     if rejected:
         # The good files are loaded and stay loaded; nothing is built or published until the bad ones are dealt with.
@@ -111,14 +119,19 @@ def _refresh(paths: Paths, echo: Callable[[str], None], on_file: Callable[[LoadR
         built_at = build_step.up_to_date(paths)
         if built_at is not None:
             # Same project, same raw zone: a build would give the published marts again.
-            echo(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date")
+            reporter.echo(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date")
             return RefreshResult(loads, [], paths.published, _current_report(paths) or report_step.render(paths).parent)
-    echo("building the candidate warehouse (dbt build)")
-    build_step.build(paths, on_line=echo)
-    echo("auditing the candidate (Great Expectations)")
+    started = time.perf_counter()
+    dbt = reporter.dbt()
+    build_step.build(paths, on_line=dbt.on_line)
+    reporter.stage("build", f"{dbt.summary()}; dbt's log: {paths.dbt_logs / 'dbt.log'}", time.perf_counter() - started)
+    started = time.perf_counter()
     warnings = audit_step.audit(paths)
-    echo("audit passed: publishing the candidate")
+    reporter.stage("audit", f"passed with {len(warnings)} warning(s)", time.perf_counter() - started)
+    started = time.perf_counter()
     published = publish_step.publish(paths)
-    echo(f"published {published}")
+    reporter.stage("publish", str(published), time.perf_counter() - started)
+    started = time.perf_counter()
     report_dir = report_step.render(paths).parent
+    reporter.stage("report", str(report_dir / "index.html"), time.perf_counter() - started)
     return RefreshResult(loads, warnings, published, report_dir)

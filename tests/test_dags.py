@@ -40,6 +40,7 @@ def test_dag_file_imports_without_errors(path):
     dag = dags[path.stem]
     assert "sli" in dag.tags
     assert dag.catchup is False
+    assert dag.is_paused_upon_creation is False  # runs once deployed, without a manual unpause
     assert dag.max_active_runs == 1
     assert dag.doc_md and len(dag.doc_md) > 50
 
@@ -92,3 +93,71 @@ def test_airflow_lists_every_dag_and_no_import_errors(tmp_path):
     )
     dag_ids = {dag["dag_id"] for dag in json.loads(listed.stdout.strip().splitlines()[-1])}
     assert dag_ids == {path.stem for path in DAG_FILES}
+
+
+_RUN_ONCE = """
+import json, sys
+from sli_airflow.runner import load_dags
+from airflow.sdk import timezone
+run = load_dags()["sli_ingest_polls"].test(logical_date=timezone.utcnow(), run_conf=json.loads(sys.argv[1]))
+[ti] = run.get_task_instances()
+print("OUTCOME", json.dumps([str(run.state), str(ti.state), ti.try_number]))
+"""
+
+
+@pytest.mark.parametrize(
+    "conf, reason",
+    [
+        ({"pathz": ["x.csv"]}, "unknown param(s) 'pathz'; this DAG takes: paths"),
+        ({"paths": ["/nowhere/poll.csv"]}, "no such file or folder: /nowhere/poll.csv"),
+    ],
+    ids=["misspelt key", "missing file"],
+)
+def test_an_input_error_fails_the_task_at_once_without_retries(tmp_path, conf, reason):
+    env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
+    run = subprocess.run(
+        [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps(conf)], env=env, capture_output=True, text=True, timeout=600
+    )
+    [outcome] = [line for line in run.stdout.splitlines() if line.startswith("OUTCOME ")]
+    # Failed on its first try, not queued for the two retries (with backoff) an ingest task has.
+    assert json.loads(outcome.removeprefix("OUTCOME ")) == ["failed", "failed", 1]
+    assert f"input error (not retried): {reason}" in run.stdout + run.stderr
+
+
+def test_a_wrongly_typed_param_is_refused_before_the_run_starts(tmp_path):
+    env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
+    run = subprocess.run(
+        [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": "one.csv"})],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode != 0 and "OUTCOME" not in run.stdout
+    assert "Invalid input for param paths: 'one.csv' is not of type 'array'" in run.stderr
+
+
+def test_run_dags_keeps_airflow_under_sli_home_and_refuses_unknown_params(tmp_path):
+    """Outside the project's Airflow environment: no AIRFLOW_HOME set, a HOME of its own."""
+    home, user_home = tmp_path / "sli", tmp_path / "user"
+    user_home.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")} | {
+        "SLI_HOME": str(home),
+        "HOME": str(user_home),
+    }
+    refused = subprocess.run(
+        [str(BIN / "sli"), "run-dags", "--conf", '{"full_refresh": true, "fulll_refresh": 1}'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "takes param(s) fulll_refresh; they take: full_refresh, metrics, paths, period" in refused.stderr
+    assert not (home / "airflow" / "airflow.db").exists()  # refused before anything was set up
+    ran = subprocess.run(
+        [str(BIN / "sli"), "run-dags", "sli_ingest_polls"], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert "sli_ingest_polls: success (ingest=skipped)" in ran.stdout  # an empty inbox: nothing new
+    assert (home / "airflow" / "airflow.db").exists() and not (user_home / "airflow").exists()

@@ -76,6 +76,7 @@ def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> 
             f"no DAG of {', '.join(dag_ids)} takes param(s) {', '.join(stray)};"
             f" they take: {', '.join(sorted(declared))}"
         )
+    prepare_metadata()
     outcomes = []
     for dag_id in dag_ids:
         own = {key: value for key, value in (conf or {}).items() if key in dags[dag_id].params}
@@ -95,7 +96,6 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         params = json.loads(args.conf) if args.conf else None
-        prepare_metadata()
         for outcome in run_refresh(args.dag_ids or REFRESH_DAGS, params):
             tasks = ", ".join(f"{task}={state}" for task, state in outcome.task_states.items())
             print(f"  {outcome.dag_id}: {outcome.state} ({tasks})", flush=True)

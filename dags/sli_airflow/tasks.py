@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
@@ -12,6 +13,7 @@ from core.settings import get_paths
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
 from reporting import report
 from sli.pipeline import ingest_source
+from sli.progress import Reporter, describe_loads
 from warehouse import audit, build, publish
 
 log = logging.getLogger("sli")
@@ -63,8 +65,9 @@ def ingest_task(source: str, inputs: list[str], api_options: dict | None = None)
         )
     except (UsageError, InputError) as exc:
         fail_without_retry(str(exc))
-    for result in results:
-        log.info(
+    log.info("ingest %s: %s", source, describe_loads(results))  # as `sli refresh` prints it
+    for result in results:  # every file, for whoever needs it (the task log at DEBUG)
+        log.debug(
             "%s %s: %s rows accepted, %s quarantined %s",
             result.status,
             result.file,
@@ -95,7 +98,18 @@ def build_task(full_refresh: bool = False) -> str:
         raise AirflowSkipException(
             f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date"
         )
-    return str(build.build(paths, on_line=log.info, full_refresh=full_refresh))
+    started = time.perf_counter()
+    dbt = Reporter(log.info).dbt()  # progress at each quarter of the nodes
+
+    def on_line(line: str) -> None:
+        log.debug(line)  # every dbt line, for whoever needs it (and always in dbt's own log)
+        dbt.on_line(line)
+
+    candidate = build.build(paths, on_line=on_line, full_refresh=full_refresh)
+    log.info(
+        "build %s; dbt's log: %s (%.1fs)", dbt.summary(), paths.dbt_logs / "dbt.log", time.perf_counter() - started
+    )
+    return str(candidate)
 
 
 def audit_task() -> list:
