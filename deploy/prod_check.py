@@ -353,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
             " at once",
             flush=True,
         )
+        mark = time.monotonic()
+        failed_in, reason = bad_param_fails_at_once(env, settings, processes)
+        step(f"a misspelt param failed its run on the first try, without retries, in {failed_in:.1f}s: {reason}", mark)
         print("timeline (start, duration, DAG, task, state):")
         print("\n".join(timeline(settings)), flush=True)
     finally:
@@ -384,6 +387,35 @@ def query_published_run(settings: dict[str, str], processes: Processes, timeout:
 
     wait_for("the asset-triggered sli_warehouse run to publish", finished, processes, timeout)
     return found[0]
+
+
+def bad_param_fails_at_once(env: dict[str, str], settings: dict[str, str], processes: Processes) -> tuple[float, str]:
+    """Trigger an ingest run with a misspelt param: its task must fail on its first try (no retry is
+    queued), with the reason in its log. Returns the seconds from trigger to the failed run, and the reason."""
+    run_id = "prod_check_bad_param"
+    started = time.monotonic()
+    run(
+        [str(BIN / "airflow"), "dags", "trigger", "sli_ingest_polls", "--run-id", run_id, "--conf", '{"pathz": []}'],
+        env,
+    )
+    sql = "select state from dag_run where dag_id = 'sli_ingest_polls' and run_id = %s"
+    wait_for(
+        "the run with a bad param to fail", lambda: query(settings, sql, (run_id,)) == [("failed",)], processes, 300
+    )
+    seconds = time.monotonic() - started
+    [(state, tries)] = query(
+        settings,
+        "select state, try_number from task_instance where dag_id = 'sli_ingest_polls' and run_id = %s",
+        (run_id,),
+    )
+    if (state, tries) != ("failed", 1):
+        raise SystemExit(f"the bad-param task ended {state} after {tries} tries: it should fail once, at once")
+    logs = Path(settings["AIRFLOW__LOGGING__BASE_LOG_FOLDER"])
+    text = "".join(path.read_text(errors="replace") for path in logs.rglob("*.log") if run_id in str(path))
+    found = re.search(r"input error \(not retried\): [^\"\n]*", text)
+    if not found:
+        raise SystemExit(f"the failed task's log under {logs} does not give the reason")
+    return seconds, found.group(0)
 
 
 def _fernet_key() -> str:

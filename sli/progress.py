@@ -28,6 +28,11 @@ class Reporter:
     _started: float = field(default_factory=time.perf_counter)
     _shown: int = -1
 
+    def begin(self, name: str, text: str) -> None:
+        """A stage starting: said only when verbose (the summary line says it ended)."""
+        if self.verbose:
+            self.echo(f"{name:<8} starting: {text}")
+
     def stage(self, name: str, text: str, seconds: float) -> None:
         self._clear()
         self.echo(f"{name:<8} {text} ({seconds:.1f}s)")
@@ -49,13 +54,16 @@ class Reporter:
         self._shown = -1
 
     def files(self, source: str, total: int) -> Callable[[LoadResult], None]:
-        """The callback for each file of SOURCE's ingest: its line (verbose) or the progress."""
+        """The callback for each file of SOURCE's ingest: its line when verbose or when it needs a look
+        (rejected, stopped, rows quarantined, warnings), and the progress."""
         done = 0
 
         def on_file(result: LoadResult) -> None:
             nonlocal done
             done += 1
-            if self.verbose and self.on_file_line:
+            notable = result.status in ("rejected", "stopped") or result.rows_rejected or result.warnings
+            if (self.verbose or notable) and self.on_file_line:
+                self._clear()
                 self.on_file_line(result)
             self.progress(f"ingest   {source}", done, total)
 
@@ -72,7 +80,7 @@ class Reporter:
 
 
 def describe_loads(results: Iterable[LoadResult]) -> str:
-    """`12 files: 10 loaded, 2 skipped; 40,210 rows, 3 quarantined` (a rejected or stopped file is named)."""
+    """`12 file(s): 10 loaded, 2 skipped; 40,210 rows, 3 quarantined`."""
     results = list(results)
     statuses = Counter(result.status for result in results)
     loaded = [result for result in results if result.status == "loaded"]
@@ -81,12 +89,10 @@ def describe_loads(results: Iterable[LoadResult]) -> str:
         for status in ("loaded", "skipped", "rejected", "stopped")
         if statuses[status] or status == "loaded"
     )
-    text = (
+    return (
         f"{len(results)} file(s): {parts}; {sum(r.rows_accepted for r in loaded):,} rows,"
         f" {sum(r.rows_rejected for r in loaded):,} quarantined"
     )
-    problems = [f"{result.file}: {result.message}" for result in results if result.status in ("rejected", "stopped")]
-    return text + "".join(f"\n           {problem}" for problem in problems)
 
 
 @dataclass

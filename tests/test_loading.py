@@ -188,7 +188,7 @@ def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path)
     assert lines[2].startswith("rejected polls/round03.csv") and "row 8" in lines[2]
     assert "polls.answers contract: percent must be between 0 and 100: got 140.0" in lines[2]
     assert lines[3].startswith("rejected polls/round04.csv") and "Question code" in lines[3]
-    assert lines[4] == "1 loaded, 3 rejected"
+    assert lines[4] == "4 file(s): 1 loaded, 3 rejected; 6 rows, 0 quarantined"
 
 
 def test_raw_holds_exactly_the_complete_loads_after_a_load_is_killed(tmp_path):
