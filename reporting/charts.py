@@ -41,9 +41,9 @@ def _values(series: pd.Series) -> list:
 
 
 def _layout(title: str, **changes) -> dict:
-    """The shared layout with TITLE; axis settings are merged into the shared axis style. The title sits on
-    the left, clear of the toolbar Plotly shows on the right when the pointer is over the chart."""
-    layout = {**LAYOUT, "title": {"text": title, "x": 0, "xanchor": "left", "xref": "paper"}}
+    """The shared layout with TITLE; axis settings are merged into the shared axis style. The title sits at
+    the figure's left edge, clear of the toolbar Plotly shows on the right when the pointer is over it."""
+    layout = {**LAYOUT, "title": {"text": title, "x": 0.01, "xanchor": "left", "xref": "container"}}
     for key, value in changes.items():
         layout[key] = {**_AXIS, **value} if key in ("xaxis", "yaxis") else value
     return layout

@@ -196,21 +196,33 @@ def test_the_savings_chart_keeps_every_colour_distinct_and_colour_blind_safe():
     assert sum(other["y"]) == pytest.approx(sum(2 * (15 - n) for n in range(7, 15)))  # £m, nothing dropped
 
 
-def test_the_outcomes_page_renders_offline_with_each_outcome_and_its_metrics(chromium, report_home):
-    [page] = report_home.glob("reports/*/outcomes.html")
-    [overview] = report_home.glob("reports/*/index.html")
+@pytest.fixture(scope="module")
+def outcomes_home(tmp_path_factory) -> Path:
+    """A sample with the first 34 basket metrics: enough for every outcome in the seed to have data (the
+    session's small sample holds 6, none of them tagged)."""
+    home = tmp_path_factory.mktemp("outcomes") / "home"
+    sli(home, "sample", "--metrics", "34")
+    sli(home, "refresh")
+    return home
+
+
+def test_the_outcomes_page_renders_offline_with_each_outcome_and_its_metrics(chromium, outcomes_home):
+    [page] = outcomes_home.glob("reports/*/outcomes.html")
+    [overview] = outcomes_home.glob("reports/*/index.html")
     assert 'href="outcomes.html"' in overview.read_text(encoding="utf-8")  # linked from the overview
     dom, console = _open(chromium, page, ARTEFACTS / "outcomes.png")
     assert console == [] and _chart_drawn(dom, "chart-outcomes")
-    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(outcomes_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         summary = con.execute(
-            "select outcome_id, metrics_tagged, metrics_improving from mart_outcome_direction_of_travel"
+            "select outcome_id, metrics_tagged, metrics_compared from mart_outcome_direction_of_travel"
         ).fetchall()
         tagged = dict(con.execute("select outcome_id, count(*) from dim_metric_outcome group by 1").fetchall())
     assert len(summary) == 6 and all(tagged[outcome] == metrics for outcome, metrics, _ in summary)
+    assert all(compared >= 1 for _, _, compared in summary)  # each outcome has metrics with a direction
     sections = dom.split('<table class="outcome-metrics">')[1:]
-    assert len(sections) == len(summary)  # every outcome of the sample has tagged metrics, listed
+    assert len(sections) == len(summary)  # every outcome has its table of tagged metrics
     assert sum(section.split("</table>", 1)[0].count("<tr>") - 1 for section in sections) == sum(tagged.values())
+    assert re.search(r"<td>\d{4}/\d{2}</td><td class=\"num\">[\d,.]+</td>", dom)  # baseline periods and values
     assert "nan" not in re.sub(r"<[^>]+>", " ", dom).split()  # no missing value printed as nan
 
 

@@ -357,12 +357,16 @@ def write_explorer(out: Path, councils: list[dict], spec: SampleSpec, rng: rando
     for measure, rank_order, metric_id in EXPLORER_MEASURES:
         bounds = _ranges()[metric_id]
         spread = (bounds.high - bounds.low) / 8
+        # Each council keeps its level from year to year, around a sector level that drifts slowly.
+        level = {council["council_code"]: rng.gauss(0, spread) for council in councils}
+        drift = rng.uniform(-0.05, 0.05) * spread
         for year in range(spec.first_year, spec.last_year + 1):
             for council in councils:
                 if council["council_type"] == "county" or not _exists(council, date(year, 4, 1)):
                     continue
                 missing = rng.random() < 0.02
-                drawn = min(max(bounds.typical + rng.gauss(0, spread), bounds.low), bounds.high)
+                centre = bounds.typical + level[council["council_code"]] + drift * (year - spec.first_year)
+                drawn = min(max(centre + rng.gauss(0, spread * 0.2), bounds.low), bounds.high)
                 value = "" if missing else f"{drawn:.{bounds.precision}f}"
                 rows.append(
                     [
