@@ -17,7 +17,8 @@ with applicable as (
         v.value,
         c.council_type,
         c.region_name,
-        m.polarity
+        m.polarity,
+        m.in_basket
     from {{ ref('fct_council_metric_values') }} as v
     inner join {{ ref('dim_council') }} as c on c.council_code = v.council_code
     inner join {{ ref('dim_metric') }} as m on m.metric_id = v.metric_id
@@ -65,6 +66,8 @@ spread as (
 
 -- Nearest neighbours: every council has a group of its own (itself and its neighbours), so the groups
 -- overlap and are no partition to window over. Each group's values are gathered into a list instead.
+-- Basket metrics only: a group joins each value to 16 councils, which across every LG Inform metric
+-- would be the warehouse's largest cost for comparisons nobody reads.
 neighbour_groups as (
     select council_code as focus_code, neighbour_code as member_code
     from {{ ref('dim_council_nearest_neighbours') }}
@@ -88,7 +91,7 @@ neighbour_values as (
     inner join neighbour_groups as g on g.focus_code = f.council_code
     inner join applicable as a
         on a.council_code = g.member_code and a.metric_id = f.metric_id and a.period_id = f.period_id
-    where f.value is not null
+    where f.value is not null and f.in_basket
     group by f.council_code, f.metric_id, f.period_id
 ),
 
@@ -114,6 +117,7 @@ neighbours as (
         on grouped_councils.focus_code = f.council_code
     left join neighbour_medians as n
         on n.council_code = f.council_code and n.metric_id = f.metric_id and n.period_id = f.period_id
+    where f.in_basket
 ),
 
 all_groups as (
