@@ -117,8 +117,9 @@ class Processes:
 
     def start(self, name: str, command: list[str], env: dict[str, str], user: str | None = None) -> None:
         log = (self.logs / f"{name}.log").open("w")
-        command = ["runuser", "-u", user, "--", *command] if user and os.geteuid() == 0 else command
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            as_user(user, command), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.started.append((name, process))
 
     def check_alive(self) -> None:
@@ -152,8 +153,13 @@ def wait_for(what: str, ready, processes: Processes, timeout: float) -> float:
     return time.monotonic() - started
 
 
+def as_user(user: str | None, command: list[str]) -> list[str]:
+    """COMMAND run as USER when we are root (PostgreSQL refuses to run as root); as is otherwise."""
+    return ["runuser", "-u", user, "--", *command] if user and os.geteuid() == 0 else command
+
+
 def run(command: list[str], env: dict[str, str] | None = None, user: str | None = None) -> str:
-    command = ["runuser", "-u", user, "--", *command] if user and os.geteuid() == 0 else command
+    command = as_user(user, command)
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from core.settings import SOURCES, Paths
 from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
 from ingestion.loader import LoadResult, find_files, ingest, prepare
 from reporting import report as report_step
-from sli.progress import Reporter
+from sli.progress import Reporter, describe_loads
 from warehouse import audit as audit_step
 from warehouse import build as build_step
 from warehouse import publish as publish_step
@@ -103,10 +102,11 @@ def _refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
     api = settings_from_env()
     reporter.echo(lginform_mode(api, paths))
     for source in SOURCES:
-        started = time.perf_counter()
-        total = 0 if (source == "lginform" and api) else len(find_files(source, _inputs(source, paths, None)))
-        results = ingest_source(source, paths, on_file=reporter.files(source, total), api=api)
-        reporter.ingested(source, results, time.perf_counter() - started)
+        with reporter.stage("ingest", source) as stage:
+            # Listed once here, so the progress knows the total; the API's metrics are not files.
+            files = None if (source == "lginform" and api) else find_files(source, _inputs(source, paths, None))
+            results = ingest_source(source, paths, files or None, reporter.files(source, len(files or [])), api)
+            stage.summary = f"{source}: {describe_loads(results)}"
         loads += results
     rejected = [load for load in loads if load.status == "rejected"]
     if rejected:
@@ -121,20 +121,23 @@ def _refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
             # Same project, same raw zone: a build would give the published marts again.
             reporter.echo(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date")
             return RefreshResult(loads, [], paths.published, _current_report(paths) or report_step.render(paths).parent)
-    started = time.perf_counter()
-    reporter.begin("build", "dbt build into the candidate warehouse")
-    dbt = reporter.dbt()
-    build_step.build(paths, on_line=dbt.on_line)
-    reporter.stage("build", f"{dbt.summary()}; dbt's log: {paths.dbt_logs / 'dbt.log'}", time.perf_counter() - started)
-    started = time.perf_counter()
-    reporter.begin("audit", "Great Expectations suites on the candidate")
-    warnings = audit_step.audit(paths)
-    reporter.stage("audit", f"passed with {len(warnings)} warning(s)", time.perf_counter() - started)
-    started = time.perf_counter()
-    reporter.begin("publish", "the audited candidate replaces the published warehouse")
-    published = publish_step.publish(paths)
-    reporter.stage("publish", str(published), time.perf_counter() - started)
-    started = time.perf_counter()
-    report_dir = report_step.render(paths).parent
-    reporter.stage("report", str(report_dir / "index.html"), time.perf_counter() - started)
+    build(paths, reporter)
+    with reporter.stage("audit", "Great Expectations suites on the candidate") as stage:
+        warnings = audit_step.audit(paths)
+        stage.summary = f"passed with {len(warnings)} warning(s)"
+    with reporter.stage("publish", "the audited candidate replaces the published warehouse") as stage:
+        published = publish_step.publish(paths)
+        stage.summary = str(published)
+    with reporter.stage("report", "the overview and the council pages") as stage:
+        report_dir = report_step.render(paths).parent
+        stage.summary = str(report_dir / "index.html")
     return RefreshResult(loads, warnings, published, report_dir)
+
+
+def build(paths: Paths, reporter: Reporter, full_refresh: bool = False) -> Path:
+    """`dbt build` into the candidate as one stage: progress through the nodes, then how they ended."""
+    with reporter.stage("build", "dbt build into the candidate warehouse") as stage:
+        dbt = reporter.dbt()
+        candidate = build_step.build(paths, on_line=dbt.on_line, full_refresh=full_refresh)
+        stage.summary = f"{dbt.summary()}; dbt's log: {paths.dbt_logs / 'dbt.log'}"
+    return candidate

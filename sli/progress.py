@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ingestion.loader import LoadResult
@@ -25,17 +26,20 @@ class Reporter:
     # without it (a log), progress is a line at each quarter done.
     rewrite: Callable[[str], None] | None = None
     on_file_line: Callable[[LoadResult], None] | None = None  # how a verbose file line is printed
+    quiet: Callable[[str], None] = lambda line: None  # where dbt's lines go when not verbose (a DEBUG log)
     _started: float = field(default_factory=time.perf_counter)
     _shown: int = -1
 
-    def begin(self, name: str, text: str) -> None:
-        """A stage starting: said only when verbose (the summary line says it ended)."""
+    @contextmanager
+    def stage(self, name: str, starting: str) -> Iterator[Stage]:
+        """One stage, timed: its start is said only when verbose, and its summary line (which the body
+        sets) when it ends. A stage that raises prints no summary."""
         if self.verbose:
-            self.echo(f"{name:<8} starting: {text}")
-
-    def stage(self, name: str, text: str, seconds: float) -> None:
+            self.echo(f"{name:<8} starting: {starting}")
+        started, ended = time.perf_counter(), Stage()
+        yield ended
         self._clear()
-        self.echo(f"{name:<8} {text} ({seconds:.1f}s)")
+        self.echo(f"{name:<8} {ended.summary} ({time.perf_counter() - started:.1f}s)")
 
     def progress(self, label: str, done: int, total: int) -> None:
         """LABEL: DONE of TOTAL, shown in place on a terminal; in a log, at each quarter of a long stage."""
@@ -69,14 +73,16 @@ class Reporter:
 
         return on_file
 
-    def ingested(self, source: str, results: list[LoadResult], seconds: float) -> None:
-        self.stage("ingest", f"{source}: {describe_loads(results)}", seconds)
-
     def dbt(self) -> DbtProgress:
         return DbtProgress(self)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self._started
+
+
+@dataclass
+class Stage:
+    summary: str = ""  # what the stage's line says when it ends
 
 
 def describe_loads(results: Iterable[LoadResult]) -> str:
@@ -105,8 +111,7 @@ class DbtProgress:
     ended: Counter = field(default_factory=Counter)
 
     def on_line(self, line: str) -> None:
-        if self.reporter.verbose:
-            self.reporter.echo(line)
+        (self.reporter.echo if self.reporter.verbose else self.reporter.quiet)(line)
         found = _DBT_RESULT.search(line)
         if found:
             self.done, self.total = self.done + 1, int(found.group(2))

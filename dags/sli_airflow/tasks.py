@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
@@ -12,6 +11,7 @@ from core.errors import InputError, UsageError
 from core.settings import get_paths
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
 from reporting import report
+from sli.pipeline import build as build_stage
 from sli.pipeline import ingest_source
 from sli.progress import Reporter, describe_loads
 from warehouse import audit, build, publish
@@ -98,18 +98,8 @@ def build_task(full_refresh: bool = False) -> str:
         raise AirflowSkipException(
             f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date"
         )
-    started = time.perf_counter()
-    dbt = Reporter(log.info).dbt()  # progress at each quarter of the nodes
-
-    def on_line(line: str) -> None:
-        log.debug(line)  # every dbt line, for whoever needs it (and always in dbt's own log)
-        dbt.on_line(line)
-
-    candidate = build.build(paths, on_line=on_line, full_refresh=full_refresh)
-    log.info(
-        "build %s; dbt's log: %s (%.1fs)", dbt.summary(), paths.dbt_logs / "dbt.log", time.perf_counter() - started
-    )
-    return str(candidate)
+    # The same stage lines as `sli refresh`; every dbt line at DEBUG (and always in dbt's own log).
+    return str(build_stage(paths, Reporter(log.info, quiet=log.debug), full_refresh))
 
 
 def audit_task() -> list:
