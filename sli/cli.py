@@ -441,6 +441,11 @@ def status(source: str | None) -> None:
         except SliError:
             ledger = Ledger.reader(path)  # a read-only home: show the ledger as it is
         records = ledger.records(source)
+    from warehouse.build import sources_without_data
+
+    for empty in sources_without_data(_paths()):
+        if source in (None, empty):
+            click.echo(f"{empty}: no data loaded (the warehouse builds without it)")
     if not records:
         click.echo("nothing loaded yet")
         return

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from conftest import REPO, sli
+from conftest import BIN, REPO, sli
 
 
 def _sha(path) -> str:
@@ -112,3 +112,42 @@ def test_a_stale_source_is_a_warning_shown_by_sli_quality_and_data_docs(tmp_path
     suites = sorted(lines)
     checkpoints = sorted(p.stem for p in (REPO / "expectations" / "gx" / "checkpoints").glob("*.json"))
     assert suites == checkpoints and all(suite in index for suite in suites)
+
+
+def test_a_quartile_that_contradicts_its_boundaries_stops_the_publish(home):
+    """The audit guards the quartile's definition on every benchmark row: one row relabelled from
+    quartile 4 to 3 (the old rank-based error) is found by the reconciliation and stops the publish."""
+    import os
+    import subprocess
+
+    import duckdb
+
+    from core.settings import DBT_PROJECT_DIR, get_paths
+    from warehouse.build import dbt_env
+
+    paths = get_paths(home)
+    shutil.copyfile(paths.published, paths.candidate)
+    with duckdb.connect(str(paths.candidate)) as con:
+        [(changed,)] = con.execute(
+            "update fct_council_benchmarks set quartile = 3 where (council_code, metric_id, period_id) in"
+            " (select council_code, metric_id, period_id from fct_council_benchmarks"
+            "  where comparator_group = 'england' and quartile = 4 limit 1) and comparator_group = 'england'"
+        ).fetchall()
+    assert changed == 1
+    dbt = subprocess.run(
+        [str(BIN / "dbt"), "run", "--select", "qa_reconciliation", "--project-dir", str(DBT_PROJECT_DIR)],
+        env=dbt_env(paths, paths.candidate),
+        cwd=home,
+        capture_output=True,
+        text=True,
+    )
+    assert dbt.returncode == 0, dbt.stdout[-2000:]
+    digest = _sha(paths.published)
+    result = sli(home, "audit", check=False)
+    assert result.returncode == 1
+    assert (
+        "fct_council_benchmarks: rows whose quartile contradicts the boundaries beside it: expected 0.0, got 1.0"
+        in (result.stderr)
+    )
+    assert sli(home, "publish", check=False).returncode == 1 and _sha(paths.published) == digest
+    assert os.path.exists(paths.candidate)

@@ -34,11 +34,62 @@ def _expected_england_benchmarks(values: pd.DataFrame) -> pd.DataFrame:
     out = values.join(stats, on=["metric_id", "period_id"])
     signed = np.where(out["polarity"] == "low_is_good", out["value"], -out["value"])
     out["rank"] = pd.Series(signed, index=out.index).groupby([out["metric_id"], out["period_id"]]).rank(method="min")
-    out["quartile"] = np.minimum(4, 1 + np.floor(4 * (out["rank"] - 1) / out["n"]))
+    out["quartile"] = _quartile_from_boundaries(out, "value", "p25", "median", "p75", "n")
     with_polarity = out["polarity"] != "not_applicable"
     out.loc[~with_polarity, ["rank", "quartile"]] = np.nan
     out.loc[out["value"].isna(), ["n", "median", "mad", "p25", "p75"]] = np.nan
     return out
+
+
+def _quartile_from_boundaries(frame: pd.DataFrame, value: str, lower: str, median: str, upper: str, n: str):
+    """The documented quartile (docs.md, `quartile`), written out in numpy: in the good direction, 1 at or
+    beyond the better boundary, 2 at or beyond the median, 3 at or beyond the worse boundary, 4 beyond it;
+    NaN without a value, without polarity or in a group of fewer than 4."""
+    low = frame["polarity"] == "low_is_good"
+    signed = np.where(low, -frame[value], frame[value])
+    better = np.where(low, -frame[lower], frame[upper])
+    middle = np.where(low, -frame[median], frame[median])
+    worse = np.where(low, -frame[upper], frame[lower])
+    quartile = np.select([signed >= better, signed >= middle, signed >= worse], [1.0, 2.0, 3.0], 4.0)
+    undefined = frame[value].isna() | (frame["polarity"] == "not_applicable") | (frame[n] < 4) | frame[n].isna()
+    return pd.Series(np.where(undefined, np.nan, quartile), index=frame.index)
+
+
+def test_every_benchmark_rows_quartile_agrees_with_the_boundaries_beside_it(published_home):
+    """Every row of every comparator group: the quartile printed is the one its boundaries give."""
+    rows = _frame(
+        published_home,
+        "select comparator_group, polarity, value, lower_quartile_value, median_value, upper_quartile_value,"
+        " n_in_group, quartile from fct_council_benchmarks",
+    )
+    assert len(rows) > 50_000 and set(rows["comparator_group"]) == {
+        "england",
+        "council_type",
+        "region",
+        "nearest_neighbours",
+    }
+    expected = _quartile_from_boundaries(
+        rows, "value", "lower_quartile_value", "median_value", "upper_quartile_value", "n_in_group"
+    )
+    disagree = rows[~((rows["quartile"].astype(float) == expected) | (rows["quartile"].isna() & expected.isna()))]
+    assert disagree.empty, disagree.head()
+    assert rows["quartile"].dropna().isin([1, 2, 3, 4]).all() and (rows["quartile"] == 4).any()
+
+
+def test_quartiles_of_an_oflog_layout_download_agree_with_their_boundaries(published_home):
+    """The sample's government data explorer (Oflog layout) measures: every council's quartile against the
+    boundaries beside it, in each group, and the direction counts both quartiles 1 and 4."""
+    rows = _frame(
+        published_home,
+        "select b.* from fct_council_benchmarks b join dim_metric m using (metric_id)"
+        " where m.source = 'data_explorer' and b.value is not null",
+    )
+    assert len(rows) > 1_000 and set(rows["polarity"]) == {"high_is_good", "low_is_good"}
+    expected = _quartile_from_boundaries(
+        rows, "value", "lower_quartile_value", "median_value", "upper_quartile_value", "n_in_group"
+    )
+    np.testing.assert_array_equal(rows["quartile"].astype(float), expected)
+    assert {1, 4} <= set(rows["quartile"].dropna())
 
 
 def test_england_benchmarks_agree_with_an_independent_computation(published_home):

@@ -42,7 +42,8 @@ def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
     }
 
 
-def _missing_sources(paths: Paths) -> list[str]:
+def sources_without_data(paths: Paths) -> list[str]:
+    """The sources with no load in the raw zone."""
     return [s for s in SOURCES if not any(f.name != raw_zone.SCHEMA_FILE for f in (paths.raw / s).glob("*/*.parquet"))]
 
 
@@ -128,9 +129,14 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
 
 
 def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> Path:
-    missing = _missing_sources(paths)
-    if missing:
-        raise BuildError(f"no raw data for source(s) {', '.join(missing)}: run `sli ingest SOURCE` first")
+    missing = sources_without_data(paths)
+    if len(missing) == len(SOURCES):
+        raise BuildError("no raw data for any source: run `sli ingest SOURCE` first")
+    # A source with nothing loaded yet does not hold the others back: its tables are built empty (its
+    # schema files), and the overview and `sli status` say "no data loaded" for it.
+    for source in missing:
+        raw_zone.write_schemas(paths.raw, source)
+        on_line(f"no data loaded for {source}: building without it")
     mismatches = repair.check(paths)
     if mismatches:
         raise BuildError(

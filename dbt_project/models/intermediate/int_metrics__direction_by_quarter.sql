@@ -3,18 +3,27 @@
 -- the median method (the sector median over every council reporting each period) and, for basket metrics,
 -- the LGA's published method (its note of May 2017): the mean over the councils with a value in both the
 -- baseline and the latest period, the two means compared in the metric's good direction.
+-- Forward only: the latest period starts after the baseline period. A quarter by whose end the baseline
+-- period had ended but no later one has a row with no latest period and no direction.
 with baseline as (
-    select metric_id, period_id, median_value
+    select metric_id, period_id, period_start, period_end, median_value
     from {{ ref('int_metrics__period_medians') }}
     where period_start >= date '{{ var("baseline_period_start") }}'
     qualify row_number() over (partition by metric_id order by period_start) = 1
 ),
 
-latest_by_quarter as (
-    select q.quarter_id, m.metric_id, m.period_id, m.median_value
+baseline_by_quarter as (
+    select q.quarter_id, q.quarter_end, b.*
     from {{ ref('int_calendar__quarters') }} as q
-    inner join {{ ref('int_metrics__period_medians') }} as m on m.period_end <= q.quarter_end
-    qualify row_number() over (partition by q.quarter_id, m.metric_id order by m.period_end desc) = 1
+    inner join baseline as b on b.period_end <= q.quarter_end
+),
+
+latest_by_quarter as (
+    select b.quarter_id, m.metric_id, m.period_id, m.median_value
+    from baseline_by_quarter as b
+    inner join {{ ref('int_metrics__period_medians') }} as m
+        on m.metric_id = b.metric_id and m.period_start > b.period_start and m.period_end <= b.quarter_end
+    qualify row_number() over (partition by b.quarter_id, m.metric_id order by m.period_end desc) = 1
 ),
 
 basket_values as (
@@ -29,7 +38,6 @@ compared_periods as (
     select distinct l.metric_id, l.period_id, b.period_id as baseline_period_id
     from latest_by_quarter as l
     inner join baseline as b on b.metric_id = l.metric_id
-    where l.period_id <> b.period_id
 ),
 
 paired_means as (
@@ -51,8 +59,8 @@ paired_means as (
 )
 
 select
-    l.quarter_id,
-    l.metric_id,
+    b.quarter_id,
+    b.metric_id,
     d.polarity,
     d.in_basket,
     d.is_discontinued,
@@ -65,8 +73,7 @@ select
     p.baseline_mean,
     p.latest_mean,
     {{ direction_of_travel('p.baseline_mean', 'p.latest_mean', 'd.polarity') }} as direction_lga_method
-from latest_by_quarter as l
-inner join baseline as b on b.metric_id = l.metric_id
-inner join {{ ref('int_metrics__catalogue') }} as d on d.metric_id = l.metric_id
+from baseline_by_quarter as b
+inner join {{ ref('int_metrics__catalogue') }} as d on d.metric_id = b.metric_id
+left join latest_by_quarter as l on l.quarter_id = b.quarter_id and l.metric_id = b.metric_id
 left join paired_means as p on p.metric_id = l.metric_id and p.period_id = l.period_id
-where l.period_id <> b.period_id

@@ -1,25 +1,10 @@
-{{ config(materialized='table') }}  -- four rows, read by the calendar, the overview and the freshness check
--- Each source's newest data and last load: the one place freshness is measured.
+{{ config(materialized='table') }}  -- one row per source, read by the calendar, the overview and the freshness check
+-- Each source's newest data and last load, now: the same reading int_sources__loads_by_data_date gives
+-- any quarter. A source with nothing loaded has a row with NULLs, so its absence is shown, never dropped.
 select
-    'lginform' as source,
-    max(period_end) as latest_data_date,
-    max(loaded_at) as last_loaded_at
-from {{ ref('int_council_metrics__latest_revision') }}
-union all
-select
-    'polls',
-    max(fieldwork_end),
-    max(loaded_at)
-from {{ ref('int_polls__latest_answers') }}
-union all
-select
-    'shared_services',
-    max(edition_date),
-    max(loaded_at)
-from {{ ref('int_shared_services__latest_partnerships') }}
-union all
-select
-    'ope',
-    max(as_of_date),
-    max(loaded_at)
-from {{ ref('int_ope__latest_outputs') }}
+    s.source,
+    max(d.data_date) as latest_data_date,
+    max(d.last_loaded_at) as last_loaded_at
+from {{ ref('source_freshness') }} as s
+left join {{ ref('int_sources__loads_by_data_date') }} as d on d.source = s.source
+group by s.source

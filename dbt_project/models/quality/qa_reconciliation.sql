@@ -1,5 +1,5 @@
--- Figures that must agree: a published total against its parts, and the overview against the marts
--- it summarises. Any mismatch is an error.
+-- Figures that must agree: a published total against its parts, the overview against the marts it
+-- summarises, and each statistic against its definition (docs.md) on every row. Any mismatch is an error.
 with overview as (
     select * from {{ ref('mart_sector_overview') }}
     qualify row_number() over (order by quarter_start desc) = 1
@@ -17,8 +17,79 @@ stated_totals as (
     having any_value(stated_total_savings_gbp) is not null
 ),
 
+-- Every benchmark row against the definitions printed beside it, in the metric's good direction (s):
+-- quartile 1 at or beyond the better boundary, 4 strictly beyond the worse one; the distance in MADs is
+-- (value - median) / MAD; the rank lies within the group.
+benchmarks as (
+    select
+        *,
+        case when polarity = 'low_is_good' then -value else value end as s,
+        case when polarity = 'low_is_good' then -upper_quartile_value else lower_quartile_value end as worse_boundary,
+        case when polarity = 'low_is_good' then -median_value else median_value end as s_median,
+        case when polarity = 'low_is_good' then -lower_quartile_value else upper_quartile_value end as better_boundary
+    from {{ ref('fct_council_benchmarks') }}
+),
+
+benchmark_checks as (
+    select
+        count(*) filter (
+            where (quartile is null) <> (value is null or polarity = 'not_applicable' or n_in_group < 4)
+            or (quartile = 1 and s < better_boundary)
+            or (quartile = 2 and (s < s_median or s >= better_boundary))
+            or (quartile = 3 and (s < worse_boundary or s >= s_median))
+            or (quartile = 4 and s >= worse_boundary)
+        ) as quartile_contradictions,
+        count(*) filter (
+            where
+            abs(mads_from_median - (value - median_value) / nullif(mad_value, 0))
+            > 1e-9 * (1 + abs(mads_from_median))
+            or (mads_from_median is null) <> (value is null or mad_value = 0)
+        ) as mads_contradictions,
+        count(*) filter (where rank_in_group < 1 or rank_in_group > n_in_group) as rank_contradictions
+    from benchmarks
+),
+
+backward_directions as (
+    select count(*) as comparisons
+    from {{ ref('int_metrics__direction_by_quarter') }} as d
+    inner join {{ ref('dim_period') }} as b on b.period_id = d.baseline_period_id
+    inner join {{ ref('dim_period') }} as l on l.period_id = d.latest_period_id
+    where l.period_start <= b.period_start
+),
+
 checks as (
     select * from stated_totals
+    union all
+    select
+        'fct_council_benchmarks: rows whose quartile contradicts the boundaries beside it',
+        0,
+        quartile_contradictions,
+        0
+    from benchmark_checks
+    union all
+    select
+        'fct_council_benchmarks: rows whose mads_from_median is not (value - median) / MAD',
+        0,
+        mads_contradictions,
+        0
+    from benchmark_checks
+    union all
+    select 'fct_council_benchmarks: ranks outside 1 to the councils compared', 0, rank_contradictions, 0
+    from benchmark_checks
+    union all
+    select
+        'direction of travel: comparisons whose latest period does not start after the baseline',
+        0,
+        comparisons,
+        0
+    from backward_directions
+    union all
+    select
+        'overview ' || o.quarter_id || ': councils at risk against mart_councils_at_risk',
+        (select count(*) filter (where is_at_risk) from {{ ref('mart_councils_at_risk') }}),
+        o.councils_at_risk,
+        0
+    from overview as o
     union all
     select
         'overview ' || o.quarter_id || ': shared-services savings against mart_shared_services_savings',

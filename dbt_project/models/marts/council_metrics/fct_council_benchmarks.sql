@@ -150,9 +150,17 @@ select
     case when value is not null then group_max end as max_value,
     case when value is not null then group_mad end as mad_value,
     case when value is not null then (value - group_median) / nullif(group_mad, 0) end as mads_from_median,
+    -- The quartile is read against the boundaries printed beside it (docs: quartile), so the two never disagree.
     case
-        when value is not null and polarity <> 'not_applicable'
-            then cast(least(4, 1 + floor(4.0 * (value_rank - 1) / n_in_group)) as integer)
+        when value is null or polarity = 'not_applicable' or n_in_group < 4 then null
+        when polarity = 'low_is_good' and value <= group_quartiles[1] then 1
+        when polarity = 'low_is_good' and value <= group_median then 2
+        when polarity = 'low_is_good' and value <= group_quartiles[2] then 3
+        when polarity = 'low_is_good' then 4
+        when value >= group_quartiles[2] then 1
+        when value >= group_median then 2
+        when value >= group_quartiles[1] then 3
+        else 4
     end as quartile,
     case when value is not null and polarity <> 'not_applicable' then cast(value_rank as integer) end as rank_in_group
 from all_groups

@@ -7,6 +7,7 @@ with positions as (
         b.metric_id,
         b.period_id,
         b.quartile,
+        b.period_end,
         year(b.period_end) - cast(month(b.period_end) < 4 as integer) as assessment_year
     from {{ ref('fct_council_benchmarks') }} as b
     inner join {{ ref('dim_metric') }} as m on m.metric_id = b.metric_id
@@ -23,6 +24,8 @@ select
     council_code,
     metric_id,
     assessment_year,
+    period_id,
+    period_end,
     quartile = 4 as is_bottom_quartile,
     count(*) over (partition by council_code, assessment_year) as metrics_assessed,
     count(*) filter (where quartile = 4) over (partition by council_code, assessment_year) as metrics_bottom_quartile

@@ -1,11 +1,9 @@
 -- Explainable flags: how many basket metrics put the council in the bottom quartile of its comparator
--- group, or are worsening since the baseline; which metrics; and since when. Thresholds are dbt vars.
+-- group, or are worsening since the baseline; which metrics; and since when. The rules: macros/at_risk_rules.sql.
 with years as (
     select
         *,
-        metrics_assessed >= {{ var('at_risk_min_metrics') }}
-        and metrics_bottom_quartile >= {{ var('at_risk_bottom_quartile_share') }} * metrics_assessed
-            as year_flagged
+        {{ flagged_bottom_quartile('metrics_assessed', 'metrics_bottom_quartile') }} as year_flagged
     from {{ ref('fct_council_metric_quartile_years') }}
 ),
 
@@ -79,13 +77,9 @@ select
     coalesce(t.metrics_with_direction, 0) as metrics_with_direction,
     coalesce(t.metrics_worsening, 0) as metrics_worsening,
     coalesce(p.flagged_bottom_quartile, false) as is_flagged_bottom_quartile,
-    coalesce(t.metrics_with_direction, 0) >= {{ var('at_risk_min_metrics') }}
-    and coalesce(t.metrics_worsening, 0) >= {{ var('at_risk_worsening_share') }} * t.metrics_with_direction
-        as is_flagged_worsening,
-    coalesce(p.flagged_bottom_quartile, false) or (
-        coalesce(t.metrics_with_direction, 0) >= {{ var('at_risk_min_metrics') }}
-        and coalesce(t.metrics_worsening, 0) >= {{ var('at_risk_worsening_share') }} * t.metrics_with_direction
-    ) as is_at_risk,
+    {{ flagged_worsening('t.metrics_with_direction', 't.metrics_worsening') }} as is_flagged_worsening,
+    coalesce(p.flagged_bottom_quartile, false)
+    or {{ flagged_worsening('t.metrics_with_direction', 't.metrics_worsening') }} as is_at_risk,
     case when p.flagged_bottom_quartile then {{ fin_year_label('p.bottom_quartile_since_year') }} end
         as bottom_quartile_since,
     p.bottom_quartile_metrics,

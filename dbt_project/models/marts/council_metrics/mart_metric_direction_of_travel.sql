@@ -21,7 +21,9 @@ select
     d.direction_lga_method
 from {{ ref('int_metrics__direction_by_quarter') }} as d
 inner join {{ ref('dim_metric') }} as m on m.metric_id = d.metric_id
-where d.quarter_id = (select max(quarter_id) from {{ ref('int_calendar__quarters') }})
+where
+    d.quarter_id = (select max(quarter_id) from {{ ref('int_calendar__quarters') }})
+    and d.latest_period_id is not null
 
 union all
 

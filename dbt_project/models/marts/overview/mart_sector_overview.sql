@@ -1,4 +1,6 @@
--- One row per quarter: what was known at the quarter's end from each source.
+-- One row per quarter, by reference period: each source's figures for the periods, rounds, editions and
+-- as-of dates that had ended by the quarter's end, as the warehouse holds them now (latest revision). What
+-- the overview said when it was published is kept in mart_sector_overview_editions.
 with quarters as (
     select * from {{ ref('int_calendar__quarters') }}
 ),
@@ -38,7 +40,8 @@ metrics as (
             as metrics_compared_lga_method,
         count(*) filter (where direction_lga_method = 'improving' and not is_discontinued)
             as metrics_improving_lga_method,
-        count(*) filter (where is_discontinued) as metrics_discontinued
+        count(*) filter (where is_discontinued and latest_period_id is not null) as metrics_discontinued,
+        count(*) filter (where latest_period_id is null and not is_discontinued) as metrics_awaiting_later_period
     from (
         select *, not is_discontinued and polarity <> 'not_applicable' as has_polarity
         from {{ ref('int_metrics__direction_by_quarter') }}
@@ -76,36 +79,26 @@ ope as (
 ),
 
 at_risk as (
-    -- Flags describe the warehouse as built now, so they sit on the quarters a report of now shows: the
-    -- latest completed one (the report's default) and the one still running.
-    select
-        q.quarter_id,
-        f.councils_at_risk
-    from quarters as q
-    cross join (
-        select count(*) filter (where is_at_risk) as councils_at_risk
-        from {{ ref('mart_councils_at_risk') }}
-    ) as f
-    where q.quarter_end >= coalesce(
-        (
-            select max(quarter_end) from quarters
-            where quarter_end < current_date
-        ),
-        (select max(quarter_end) from quarters)
-    )
+    select quarter_id, count(*) filter (where is_at_risk) as councils_at_risk
+    from {{ ref('fct_council_at_risk_by_quarter') }}
+    group by quarter_id
 ),
 
+-- Each source's newest data and its last load, as of the quarter's end (the reading int_sources__freshness
+-- gives for now).
 freshness as (
     select
-        max(latest_data_date) filter (where source = 'lginform') as lginform_latest_period_end,
-        max(last_loaded_at) filter (where source = 'lginform') as lginform_last_loaded_at,
-        max(latest_data_date) filter (where source = 'polls') as polls_latest_fieldwork_end,
-        max(last_loaded_at) filter (where source = 'polls') as polls_last_loaded_at,
-        (select max(edition_year) from {{ ref('mart_shared_services_savings') }}) as shared_services_latest_edition,
-        max(last_loaded_at) filter (where source = 'shared_services') as shared_services_last_loaded_at,
-        max(latest_data_date) filter (where source = 'ope') as ope_latest_as_of_date,
-        max(last_loaded_at) filter (where source = 'ope') as ope_last_loaded_at
-    from {{ ref('int_sources__freshness') }}
+        q.quarter_id,
+        max(d.data_date) filter (where d.source = 'lginform') as lginform_latest_period_end,
+        max(d.last_loaded_at) filter (where d.source = 'lginform') as lginform_last_loaded_at,
+        max(d.data_date) filter (where d.source = 'polls') as polls_latest_fieldwork_end,
+        max(d.last_loaded_at) filter (where d.source = 'polls') as polls_last_loaded_at,
+        max(d.last_loaded_at) filter (where d.source = 'shared_services') as shared_services_last_loaded_at,
+        max(d.data_date) filter (where d.source = 'ope') as ope_latest_as_of_date,
+        max(d.last_loaded_at) filter (where d.source = 'ope') as ope_last_loaded_at
+    from quarters as q
+    left join {{ ref('int_sources__loads_by_data_date') }} as d on d.data_date <= q.quarter_end
+    group by q.quarter_id
 )
 
 select
@@ -128,6 +121,7 @@ select
     m.metrics_improving_lga_method,
     m.metrics_improving_lga_method / nullif(m.metrics_compared_lga_method, 0) as share_metrics_improving_lga_method,
     m.metrics_discontinued,
+    m.metrics_awaiting_later_period,
     r.councils_at_risk,
     s.edition_year as shared_services_edition,
     s.partnerships as shared_services_partnerships,
@@ -137,9 +131,16 @@ select
     o.running_cost_savings_gbp as ope_running_cost_savings_gbp,
     o.jobs_created as ope_jobs_created,
     o.homes_land_released as ope_homes_land_released,
-    f.*
+    f.lginform_latest_period_end,
+    f.lginform_last_loaded_at,
+    f.polls_latest_fieldwork_end,
+    f.polls_last_loaded_at,
+    s.edition_year as shared_services_latest_edition,
+    f.shared_services_last_loaded_at,
+    f.ope_latest_as_of_date,
+    f.ope_last_loaded_at
 from quarters as q
-cross join freshness as f
+left join freshness as f on f.quarter_id = q.quarter_id
 left join polls as p on p.quarter_id = q.quarter_id
 left join metrics as m on m.quarter_id = q.quarter_id
 left join shared_services as s on s.quarter_id = q.quarter_id
