@@ -54,6 +54,11 @@ class Paths:
         return self.warehouse_dir / "candidate.duckdb"
 
     @property
+    def editions(self) -> Path:
+        """The overview as each publish stated it: one Parquet file per publish, append-only, read by the build."""
+        return self.home / "editions"
+
+    @property
     def published_log(self) -> Path:
         return self.warehouse_dir / "published.log"
 

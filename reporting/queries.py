@@ -33,18 +33,44 @@ def quarters(connection) -> pd.DataFrame:
     return frame(connection, "select * from mart_sector_overview order by quarter_start")
 
 
-def quarter_row(connection, quarter_id: str) -> dict:
-    """One overview row with plain Python values (None for NULL), load times to the minute."""
-    cursor = connection.execute("select * from mart_sector_overview where quarter_id = ?", [quarter_id])
-    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+def _plain_row(description, row: tuple) -> dict:
+    """A row with plain Python values (None for NULL), load and publish times to the minute."""
     return {
         key: (
             value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-            if key.endswith("_loaded_at") and value is not None
+            if key.endswith(("_loaded_at", "published_at")) and value is not None
             else value
         )
-        for key, value in row.items()
+        for key, value in zip([d[0] for d in description], row)
     }
+
+
+def quarter_row(connection, quarter_id: str) -> dict:
+    """One overview row, as `_plain_row`."""
+    cursor = connection.execute("select * from mart_sector_overview where quarter_id = ?", [quarter_id])
+    return _plain_row(cursor.description, cursor.fetchone())
+
+
+def editions(connection, quarter_id: str) -> list[dict]:
+    """Every published edition of QUARTER's overview row, first published first (`_plain_row`, plus
+    `published_on`, the date)."""
+    cursor = connection.execute(
+        "select *, cast(published_at as date) as published_on, epoch(published_at) as published_epoch"
+        " from mart_sector_overview_editions"
+        " where quarter_id = ? order by published_at",
+        [quarter_id],
+    )
+    return [_plain_row(cursor.description, row) for row in cursor.fetchall()]
+
+
+def sources_without_data(connection) -> list[str]:
+    """Sources the warehouse was built without (nothing loaded yet)."""
+    return [
+        source
+        for (source,) in connection.execute(
+            "select source from quality.qa_source_freshness where latest_data_date is null order by source"
+        ).fetchall()
+    ]
 
 
 def overview(connection, quarter: dict, council: str | None, metric: str | None) -> OverviewData:
@@ -65,13 +91,20 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
         from mart_metric_direction_of_travel
         where level = 'sector' and in_basket group by all order by all""",
     )
+    # The quarter's own flags; when and since when a council went in is known for the flags of now.
     at_risk = frame(
         connection,
         """
-        select council_code, council_name, council_type, region_name, metrics_assessed, metrics_bottom_quartile,
-               metrics_with_direction, metrics_worsening, bottom_quartile_since, is_flagged_bottom_quartile,
-               is_flagged_worsening
-        from mart_councils_at_risk where is_at_risk order by council_name""",
+        select q.council_code, c.council_name, c.council_type, c.region_name, q.metrics_assessed,
+               q.metrics_bottom_quartile, q.metrics_with_direction, q.metrics_worsening,
+               case when q.quarter_id = (select max(quarter_id) from mart_sector_overview)
+                    then r.bottom_quartile_since end as bottom_quartile_since,
+               q.is_flagged_bottom_quartile, q.is_flagged_worsening
+        from fct_council_at_risk_by_quarter q
+        join dim_council c using (council_code)
+        left join mart_councils_at_risk r using (council_code)
+        where q.quarter_id = ? and q.is_at_risk order by c.council_name""",
+        [quarter["quarter_id"]],
     )
     councils = frame(
         connection,

@@ -35,7 +35,33 @@ def _shown(value, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-def _facts(q: dict) -> list[dict]:
+SOURCE_NAMES = {
+    "polls": "LGA resident satisfaction polling",
+    "lginform": "LG Inform",
+    "shared_services": "the Shared Services Map",
+    "ope": "One Public Estate",
+}
+
+
+def _why_missing(key: str, source: str, q: dict, without_data: list[str]) -> str:
+    """Why a figure the overview shows has no value, in the reader's words."""
+    if source in without_data:
+        return f"no data loaded from {SOURCE_NAMES[source]}"
+    if q[f"{source}_last_loaded_at"] is None:
+        return f"no data from {SOURCE_NAMES[source]} for periods ended by {q['quarter_end']}"
+    if key == "council_change_pp":
+        return "no earlier round asked this question"
+    if key.startswith("share_metrics_improving"):
+        waiting = q["metrics_awaiting_later_period"] or 0
+        return f"no basket metric has a period after its baseline yet ({waiting} waiting for one)"
+    if key.startswith("ope_"):
+        return f"no achieved programme figure for {OPE_MEASURES[key]} as of {q['ope_as_of_date']}"
+    if key.startswith("pct_"):
+        return f"round {q['poll_round_number']} did not report this question"
+    return "not reported for this quarter"
+
+
+def _facts(q: dict, without_data: list[str]) -> list[dict]:
     significant = {True: "significant at 95%", False: "not significant", None: "no previous round"}
     polls = (
         f"LGA resident satisfaction polling, round {q['poll_round_number']}, fieldwork ended"
@@ -57,12 +83,14 @@ def _facts(q: dict) -> list[dict]:
             "pct",
             "residents satisfied with the way their council runs things"
             + (f" (± {moe:.1f} points)" if moe is not None else ""),
+            "polls",
             polls,
         ),
         (
             "council_change_pp",
             "pp",
             f"change since the previous round: {significant[q['council_change_significant']]}",
+            "polls",
             polls,
         ),
         (
@@ -70,6 +98,7 @@ def _facts(q: dict) -> list[dict]:
             "share",
             f"of {q['metrics_with_polarity']} basket metrics improving since the baseline"
             " (median method: the sector median of each metric)" + discontinued,
+            "lginform",
             lginform,
         ),
         (
@@ -77,14 +106,21 @@ def _facts(q: dict) -> list[dict]:
             "share",
             f"of {q['metrics_compared_lga_method']} basket metrics improving"
             " (LGA method: the mean over councils with values in both periods)" + discontinued,
+            "lginform",
             lginform,
         ),
-        ("shared_services_savings_gbp", "gbp", "savings reported by shared-service partnerships", shared),
-        ("shared_services_partnerships", "num", "shared-service partnerships", shared),
-        ("councils_at_risk", "num", "councils flagged at risk", lginform),
+        (
+            "shared_services_savings_gbp",
+            "gbp",
+            "savings reported by shared-service partnerships",
+            "shared_services",
+            shared,
+        ),
+        ("shared_services_partnerships", "num", "shared-service partnerships", "shared_services", shared),
+        ("councils_at_risk", "num", "councils flagged at risk", "lginform", lginform),
     ]
     facts += [
-        (key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}", ope)
+        (key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}", "ope", ope)
         for key, label in OPE_MEASURES.items()
     ]
     return [
@@ -92,11 +128,58 @@ def _facts(q: dict) -> list[dict]:
             "key": key,
             "raw": "" if q[key] is None else q[key],
             "shown": _shown(q[key], kind),
+            "kind": kind,
             "label": label,
+            "why": None if q[key] is not None else _why_missing(key, source_name, q, without_data),
+            "source_name": source_name,
             "source": source,
         }
-        for key, kind, label, source in facts
+        for key, kind, label, source_name, source in facts
     ]
+
+
+def _edition(editions: list[dict], quarter_id: str, as_published: str) -> dict:
+    """The edition first published (AS_PUBLISHED 'first') or the latest published on or before a date."""
+    if not editions:
+        raise SliError(f"{quarter_id} has not been published yet: no edition to show")
+    if as_published == "first":
+        return editions[0]
+    try:
+        day = date.fromisoformat(as_published)
+    except ValueError:
+        raise SliError(f"--as-published takes a date as YYYY-MM-DD, not {as_published!r}") from None
+    earlier = [e for e in editions if e["published_on"] <= day]
+    if not earlier:
+        raise SliError(f"{quarter_id} was first published on {editions[0]['published_on']}: nothing by {day}")
+    return earlier[-1]
+
+
+def _changes(paths: Paths, first: dict, now: dict, without_data: list[str]) -> list[dict]:
+    """Each key figure that differs now from the edition first published, with the loads since then of
+    the source that feeds it."""
+    from ingestion.ledger import Ledger
+
+    ledger = Ledger.reader(paths.ledger) if paths.ledger.exists() else None
+    since = first["published_epoch"]
+    changes = []
+    for old, new in zip(_facts(first, []), _facts(now, without_data), strict=True):
+        if old["raw"] == new["raw"]:
+            continue
+        loads = [
+            r.file_name
+            for r in (ledger.records(new["source_name"]) if ledger else [])
+            if r.status == "loaded" and r.finished_at and datetime.fromisoformat(r.finished_at).timestamp() > since
+        ]
+        shown = ", ".join(loads[:3]) + (f" and {len(loads) - 3} more" if len(loads) > 3 else "")
+        changes.append(
+            {
+                "label": new["label"],
+                "first": old["shown"],
+                "now": new["shown"],
+                "loads": shown or "no load since: a change of method or of the baseline",
+            }
+        )
+    return changes
 
 
 def _environment():
@@ -114,11 +197,16 @@ def render(
     metric: str | None = None,
     out: Path | None = None,
     to_date: bool = False,
+    as_published: str | None = None,
 ) -> Path:
     """Write the overview of QUARTER (default: the latest completed one; with TO_DATE, the current one so
     far) and the council pages into OUT (default: SLI_HOME/reports/<quarter>); return the overview page.
     With COUNCIL or METRIC, the overview is written beside the default one as
-    `overview_<council>_<metric>.html`, which stays as it was."""
+    `overview_<council>_<metric>.html`, which stays as it was.
+
+    By default the key facts are by reference period, as the warehouse holds them now, with what changed
+    since the quarter was first published. AS_PUBLISHED ('first' or a date, YYYY-MM-DD) shows them as that
+    edition stated them, in SLI_HOME/reports/<quarter>_as_published_<date>."""
 
     with access.connect(paths) as connection:
         overview_rows = queries.quarters(connection)
@@ -137,13 +225,25 @@ def render(
         # An unfinished quarter would be reported as if complete: it is shown only when asked for.
         default = known[-1] if to_date or not completed else completed[-1]
         chosen = queries.quarter_row(connection, quarter or default)
+        editions = queries.editions(connection, chosen["quarter_id"])
+        without_data = queries.sources_without_data(connection)
+        edition = _edition(editions, chosen["quarter_id"], as_published) if as_published else None
         data = queries.overview(connection, chosen, council, metric)
         per_council = queries.per_council(connection)
         outcomes = queries.outcomes(connection)
 
-    folder = out or paths.reports / chosen["quarter_id"]
+    basis = {
+        "edition": edition,
+        "first_published": editions[0] if editions else None,
+        "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
+        "without_data": [SOURCE_NAMES[source] for source in without_data],
+    }
+    shown = edition or chosen
+    facts = _facts(shown, [] if edition else without_data)
+    default_folder = chosen["quarter_id"] + (f"_as_published_{edition['published_on']}" if edition else "")
+    folder = out or paths.reports / default_folder
     try:
-        return _write(paths, folder, overview_rows, chosen, data, per_council, outcomes, council, metric)
+        return _write(paths, folder, overview_rows, shown, facts, basis, data, per_council, outcomes, council, metric)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
 
@@ -153,6 +253,8 @@ def _write(
     folder: Path,
     overview_rows,
     chosen: dict,
+    facts: list[dict],
+    basis: dict,
     data,
     per_council: queries.CouncilPages,
     outcomes: queries.Outcomes,
@@ -176,7 +278,8 @@ def _write(
         **common,
         root="",
         q=chosen,
-        facts=_facts(chosen),
+        facts=facts,
+        basis=basis,
         baseline=BASELINE,
         chosen=data.distribution_title,
         charts={

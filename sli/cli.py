@@ -307,11 +307,26 @@ def rollback() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into (default: SLI_HOME/reports/<quarter>), e.g. when SLI_HOME is read-only.",
 )
-def report(quarter: str | None, council: str | None, metric: str | None, out: Path | None, to_date: bool) -> None:
+@click.option(
+    "--as-published",
+    "as_published",
+    is_flag=False,
+    flag_value="first",
+    metavar="[DATE]",
+    help="The key facts as the quarter's overview was first published, or as published on DATE (YYYY-MM-DD).",
+)
+def report(
+    quarter: str | None,
+    council: str | None,
+    metric: str | None,
+    out: Path | None,
+    to_date: bool,
+    as_published: str | None,
+) -> None:
     """Write the sector overview from the published warehouse into SLI_HOME/reports/<quarter>/."""
     from reporting.report import render
 
-    click.echo(f"report written to {render(_paths(), quarter, council, metric, out, to_date)}")
+    click.echo(f"report written to {render(_paths(), quarter, council, metric, out, to_date, as_published)}")
 
 
 @main.command()

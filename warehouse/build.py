@@ -26,6 +26,7 @@ from core.errors import BuildError
 from core.settings import DBT_PROJECT_DIR, SOURCES, Paths
 from ingestion import basket, raw_zone, repair
 from ingestion.ledger import Ledger
+from warehouse import editions
 
 
 def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
@@ -146,6 +147,7 @@ def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> 
             " `sli retract LOAD_ID`); `sli doctor` lists every problem"
         )
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    editions.keep(paths)  # the published edition is in the store before this build reads it
     current = fingerprint(paths)
     published = _published_build(paths)
     incremental = not full_refresh and published is not None and published[0] == current

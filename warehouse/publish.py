@@ -16,6 +16,7 @@ from core.atomic_files import write_atomically
 from core.errors import PublishError
 from core.settings import Paths
 from ingestion.landing import sha256_of
+from warehouse import editions
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -58,6 +59,7 @@ def _publish(paths: Paths) -> Path:
     os.replace(paths.candidate, paths.published)
     paths.audit_stamp.unlink(missing_ok=True)
     _fsync_dir(paths.warehouse_dir)
+    editions.keep(paths)  # a kill before this is mended by the next build's own call
     return paths.published
 
 
