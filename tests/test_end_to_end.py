@@ -26,6 +26,7 @@ MARTS = [
     "mart_shared_services_savings",
     "mart_shared_services_council_partnerships",
     "mart_sector_overview",
+    "fct_council_at_risk_by_quarter",
 ]
 
 
@@ -93,6 +94,31 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     assert sli(fresh_home, "status").stdout == ledger_before
     assert _marts(fresh_home) == before
     assert list((fresh_home / "reports").glob("*/index.html"))
+
+
+def test_a_home_with_only_lg_inform_and_polls_publishes_through_airflow(tmp_path, sample_inbox):
+    """A new deployment with two of the four sources: the warehouse DAG builds and publishes, and the
+    overview and `sli status` say which sources have no data instead of refusing to build."""
+    for source in ("lginform", "polls"):
+        shutil.copytree(sample_inbox / source, tmp_path / "inbox" / source)
+    shutil.copy(sample_inbox / "SYNTHETIC_SAMPLE.txt", tmp_path / "inbox")
+    run = _run_dags(tmp_path)
+    assert "sli_warehouse: success" in run.stdout and "publish=success" in run.stdout, run.stdout
+
+    status = sli(tmp_path, "status").stdout
+    assert "shared_services: no data loaded" in status and "ope: no data loaded" in status
+    assert "lginform: no data loaded" not in status
+    with duckdb.connect(str(tmp_path / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        latest = con.execute(
+            "select share_metrics_improving, pct_satisfied_council, shared_services_savings_gbp,"
+            " ope_capital_receipts_gbp from mart_sector_overview where quarter_end < current_date"
+            " order by quarter_start desc limit 1"
+        ).fetchone()
+    assert latest[0] is not None and latest[1] is not None and latest[2:] == (None, None)
+    [page] = (tmp_path / "reports").glob("*/index.html")
+    html = page.read_text(encoding="utf-8")
+    assert "No data loaded yet from One Public Estate, the Shared Services Map" in html
+    assert '<div class="why">no data loaded from One Public Estate</div>' in html
 
 
 def test_poll_percentage_of_140_is_rejected_at_ingest_and_keeps_the_published_warehouse(tmp_path, published_home):

@@ -50,7 +50,7 @@ HEADER = "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer
 ROUND = [
     ("Very satisfied", "20"),
     ("Fairly satisfied", "45"),
-    ("Neither", "15"),
+    ("Neither satisfied nor dissatisfied", "15"),
     ("Fairly dissatisfied", "10"),
     ("Very dissatisfied", "8"),
     ("Don't know", "2"),
@@ -117,7 +117,7 @@ def test_polls_round_details_from_title_rows(tmp_path):
     path.write_text(
         "LGA resident satisfaction polling\nRound: 19\nFieldwork start: 08/02/2018\n"
         'Fieldwork end: 11 February 2018\n"Base: 1,001"\n\nQuestion code,Answer,Percent\n'
-        + "\n".join(f"trust,{answer},{pct}" for answer, pct in ROUND)
+        + "\n".join(f"council_trust,{answer},{pct}" for answer, pct in ROUND)
         + "\n",
         encoding="utf-8",
     )
@@ -129,7 +129,7 @@ def test_polls_round_details_from_title_rows(tmp_path):
 
 
 def test_polls_file_rules_one_round_and_fieldwork_in_order(tmp_path):
-    two_rounds = _write_poll(tmp_path / "two.csv", _poll_rows() + _poll_rows(question="trust", round_="20"))
+    two_rounds = _write_poll(tmp_path / "two.csv", _poll_rows() + _poll_rows(question="council_trust", round_="20"))
     with pytest.raises(InputError, match="one round per file.*19, 20"):
         polls.parse(two_rounds)
     backwards = _write_poll(tmp_path / "back.csv", _poll_rows(start="2018-02-12"))
@@ -159,7 +159,7 @@ def test_polls_xlsx_release(tmp_path):
     sheet.write_row(0, 0, ["LGA resident satisfaction polling, round 19"])
     sheet.write_row(2, 0, HEADER.split(","))
     for index, (answer, pct) in enumerate(ROUND, start=3):
-        sheet.write_row(index, 0, [19, "2018-02-08", "2018-02-11", 1001, "trust", "Q", answer, int(pct)])
+        sheet.write_row(index, 0, [19, "2018-02-08", "2018-02-11", 1001, "council_trust", "Q", answer, int(pct)])
     book.close()
     answers = polls.parse(path).tables["answers"]
     assert list(answers["base_n"].unique()) == [1001] and answers["percent"].sum() == 100

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from core.errors import InputError
+from ingestion import aliases
 from ingestion.contracts import LGINFORM_METRIC_TYPES
 from ingestion.sources.common import Parsed, Reject, Sheet
 from ingestion.sources.metric_values import resolve_periods, slug, with_values
@@ -88,11 +89,16 @@ def _types(rows: pd.DataFrame) -> pd.DataFrame:
 
 def parse_explorer(path: Path, table: Sheet) -> Parsed:
     """Oflog's layout: `Financial year, Local authority code, Local authority name, ..., Measure, [Code],
-    Value, ..., rank_order`. Real downloads have no `Code`: the measure's name then identifies it."""
+    Value, ..., rank_order`. Real downloads have no `Code`: the measure's name then identifies it, through
+    the measure_aliases seed (kind `explorer_measure`) when it lists the name, else as a slug of it."""
     frame = _frame(table)
     # Codes are case-folded: `waste01` and `WASTE01` are one measure, not two.
     codes = frame["code"].str.strip().str.upper() if "code" in frame else pd.Series("", index=frame.index)
-    measure_ids = codes.where(codes != "", frame["measure"].map(slug))
+    # A measure named in the measure_aliases seed has that id in every download, with a Code column or not.
+    named = frame["measure"].map(
+        {name: aliases.resolve("explorer_measure", name) for name in frame["measure"].unique()}
+    )
+    measure_ids = named.where(named.notna(), codes.where(codes != "", frame["measure"].map(slug)))
     rank = frame["rank_order"].str.strip().str.lower() if "rank_order" in frame else pd.Series("", index=frame.index)
     bad_rank = ~rank.isin(list(RANK_ORDER))
     rejects = _reject_rows(

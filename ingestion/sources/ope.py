@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingestion import aliases
 from ingestion.contracts import OPE_AWARDS, OPE_OUTPUTS
 from ingestion.sources.common import Parsed, Reject, Sheet, parse_date, parse_number, read_sheet
 
@@ -20,6 +21,14 @@ def parse(path: Path) -> Parsed:
 def _outputs(table: Sheet) -> Parsed:
     records, rejects = [], []
     for number, raw in table.records:
+        measure = aliases.resolve("ope_output", raw["measure"])
+        if measure is None:
+            reason = (
+                f"unknown measure {raw['measure']!r}: not one of {aliases.known('ope_output')}"
+                " (add the name the publisher uses to the measure_aliases seed)"
+            )
+            rejects.append(Reject(number, "Measure", reason, raw))
+            continue
         column = "Value"
         try:
             value, status = parse_number(raw["value"])
@@ -30,7 +39,7 @@ def _outputs(table: Sheet) -> Parsed:
             continue
         records.append(
             {
-                "measure": raw["measure"],
+                "measure": measure,
                 "value": value,
                 "value_status": status,
                 "unit": raw["unit"],

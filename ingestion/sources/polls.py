@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import InputError
+from ingestion import aliases
 from ingestion.contracts import POLL_ANSWERS
 from ingestion.sources.common import (
     Parsed,
@@ -79,9 +80,30 @@ def parse(path: Path) -> Parsed:
                 "_source_row": number,
             }
         )
+    records, unknown = _named(records, dict(table.records))
     frame = pd.DataFrame.from_records(records, columns=POLL_ANSWERS.column_names + ["_source_row"])
-    _check_round(path, frame)
-    return Parsed({"answers": frame}, rejects, rows_read=len(table.records))
+    if not unknown:  # else the release is rejected for its names: its sums would only repeat them
+        _check_round(path, frame)
+    return Parsed({"answers": frame}, sorted(rejects + unknown, key=lambda r: r.row), rows_read=len(table.records))
+
+
+def _named(records: list[dict], raws: dict[int, dict]) -> tuple[list[dict], list[Reject]]:
+    """Questions and answers by the project's names, however the file spells them; a row naming a question
+    or an answer that is not known is rejected (a release is loaded whole or not at all)."""
+    kept, rejects = [], []
+    for record in records:
+        code = aliases.resolve("poll_question", record["question_code"])
+        answer = aliases.resolve("poll_answer", record["answer_option"])
+        if code is None:
+            reason, column = f"unknown question {record['question_code']!r}", "Question code"
+        elif answer is None:
+            reason = f"unknown answer option {record['answer_option']!r} (known: {aliases.known('poll_answer')})"
+            column = "Answer"
+        else:
+            kept.append({**record, "question_code": code, "answer_option": answer})
+            continue
+        rejects.append(Reject(record["_source_row"], column, reason, raws[record["_source_row"]]))
+    return kept, rejects
 
 
 def _check_round(path: Path, frame: pd.DataFrame) -> None:
