@@ -76,6 +76,14 @@ def _facts(q: dict, without_data: list[str]) -> list[dict]:
     )
     ope = f"One Public Estate, achieved outputs as of {q['ope_as_of_date']}; loaded {q['ope_last_loaded_at']}"
     moe = q["council_margin_of_error_pp"]
+    previous = (
+        f"round {q['council_previous_round_number']}" if q["council_previous_round_number"] else "the previous round"
+    )
+    gap = (
+        " (across a gap in the series: a round missed, or over six months apart)"
+        if q["council_change_across_gap"]
+        else ""
+    )
     discontinued = f"; {q['metrics_discontinued']} discontinued metric(s) left out" if q["metrics_discontinued"] else ""
     facts = [
         (
@@ -89,7 +97,7 @@ def _facts(q: dict, without_data: list[str]) -> list[dict]:
         (
             "council_change_pp",
             "pp",
-            f"change since the previous round: {significant[q['council_change_significant']]}",
+            f"change since {previous}: {significant[q['council_change_significant']]}" + gap,
             "polls",
             polls,
         ),

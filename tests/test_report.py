@@ -145,7 +145,7 @@ def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home)
         counts = {mart: con.execute(f"select count(*) from {mart}").fetchone()[0] for mart in marts}
         overview = con.execute("select * from mart_sector_overview order by quarter_start").df()
         at_risk = con.execute("select * from mart_councils_at_risk").df()
-    assert len(marts) == 19  # 17 tables, and the views fct_council_metric_quartile_years and _trend
+    assert len(marts) == 21  # 19 tables, and the views fct_council_metric_quartile_years and _trend
     for mart, rows in counts.items():
         assert duckdb.execute(f"select count(*) from '{folder}/parquet/{mart}.parquet'").fetchone()[0] == rows
         assert duckdb.execute(f"select count(*) from read_csv('{folder}/csv/{mart}.csv')").fetchone()[0] == rows

@@ -35,7 +35,7 @@ def keep(paths: Paths) -> list[str]:
         missing = sorted(set(builds) - stored_builds(paths))
         paths.editions.mkdir(parents=True, exist_ok=True)
         for build_id in missing:
-            rows = con.execute(f"select * from {TABLE} where build_id = ?", [build_id]).to_arrow_table()
+            rows = con.sql(f"select * from {TABLE} where build_id = ?", params=[build_id]).to_arrow_table()
             write_atomically(
                 paths.editions / f"{build_id}.parquet", lambda partial, rows=rows: pq.write_table(rows, partial)
             )

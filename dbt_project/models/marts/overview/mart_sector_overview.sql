@@ -13,6 +13,10 @@ poll_headline as (
         max(change_pp) filter (where indicator_code = 'council_satisfaction') as council_change_pp,
         bool_or(is_significant_change) filter (where indicator_code = 'council_satisfaction')
             as council_change_significant,
+        max(previous_round_number) filter (where indicator_code = 'council_satisfaction')
+            as council_previous_round_number,
+        bool_or(is_change_across_gap) filter (where indicator_code = 'council_satisfaction')
+            as council_change_across_gap,
         max(pct_satisfied) filter (where indicator_code = 'area_satisfaction') as pct_satisfied_area,
         max(pct_satisfied) filter (where indicator_code = 'council_trust') as pct_trust_council,
         max(pct_satisfied) filter (where indicator_code = 'value_for_money') as pct_value_for_money
@@ -111,6 +115,8 @@ select
     p.council_margin_of_error_pp,
     p.council_change_pp,
     p.council_change_significant,
+    p.council_previous_round_number,
+    p.council_change_across_gap,
     p.pct_satisfied_area,
     p.pct_trust_council,
     p.pct_value_for_money,

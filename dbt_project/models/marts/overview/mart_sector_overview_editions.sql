@@ -18,33 +18,43 @@ with overview as (
     select * from {{ ref('mart_sector_overview') }}
 ),
 
-this_build as (
-    -- The latest quarter completed when the build ran, and any after it (the quarter to date).
+build as (
     select
         '{{ invocation_id }}' as build_id,
-        cast('{{ run_started_at.isoformat() }}' as timestamp with time zone) as published_at,
-        *
-    from overview
-    where quarter_end >= coalesce(
-        (
-            select max(quarter_end) from overview
-            where quarter_end < cast(cast('{{ run_started_at.isoformat() }}' as timestamp with time zone) as date)
-        ),
-        (select min(quarter_end) from overview)
-    )
+        cast('{{ run_started_at }}' as timestamp with time zone) as published_at
+),
+
+-- The latest quarter completed when the build ran, and any after it (the quarter to date).
+first_quarter_shown as (
+    select
+        coalesce(
+            max(o.quarter_end) filter (where o.quarter_end < cast(b.published_at as date)), min(o.quarter_end)
+        ) as quarter_end
+    from overview as o
+    cross join build as b
+    group by b.published_at
+),
+
+this_build as (
+    select
+        b.build_id,
+        b.published_at,
+        o.*
+    from overview as o
+    cross join build as b
+    inner join first_quarter_shown as f on o.quarter_end >= f.quarter_end
 )
 
 {% if stored_columns %}
-    select
-        build_id,
-        published_at,
-        {% for column in overview_columns -%}
-            {% if column.name in stored_columns -%}
-                {{ adapter.quote(column.name) }}
-            {%- else -%}
-                cast(null as {{ column.dtype }}) as {{ adapter.quote(column.name) }}
-            {%- endif %}{{ "," if not loop.last }}
-        {% endfor %}
+    {%- set stored_select = ['build_id', 'published_at'] -%}
+    {%- for column in overview_columns -%}
+        {%- if column.name in stored_columns -%}
+            {%- do stored_select.append(adapter.quote(column.name)) -%}
+        {%- else -%}
+            {%- do stored_select.append('cast(null as ' ~ column.dtype ~ ') as ' ~ adapter.quote(column.name)) -%}
+        {%- endif -%}
+    {%- endfor %}
+    select {{ stored_select | join(', ') }}
     from read_parquet('editions/*.parquet', union_by_name = true)
     where build_id <> '{{ invocation_id }}'
     union all

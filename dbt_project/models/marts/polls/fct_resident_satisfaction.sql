@@ -1,5 +1,6 @@
 -- Headline share = the two positive answers; 95% margin of error and a two-proportion z-test
--- against the previous round that asked the same question.
+-- against the previous round that reported the question (a round that left it blank is passed over).
+-- A change across a gap (a missing round number, or more than six months between fieldworks) says so.
 with rounds as (
     select
         a.round_number,
@@ -18,9 +19,16 @@ with rounds as (
 compared as (
     select
         *,
-        lag(pct_satisfied) over (partition by indicator_code order by round_number) as previous_pct,
-        lag(base_n) over (partition by indicator_code order by round_number) as previous_base_n
+        last_value(pct_satisfied ignore nulls) over earlier as previous_pct,
+        last_value(case when pct_satisfied is not null then base_n end ignore nulls) over earlier as previous_base_n,
+        last_value(case when pct_satisfied is not null then round_number end ignore nulls) over earlier
+            as previous_round_number,
+        last_value(case when pct_satisfied is not null then fieldwork_end end ignore nulls) over earlier
+            as previous_fieldwork_end
     from rounds
+    window earlier as (
+        partition by indicator_code order by round_number rows between unbounded preceding and 1 preceding
+    )
 ),
 
 tested as (
@@ -41,6 +49,12 @@ select
     base_n,
     100 * 1.96 * sqrt((pct_satisfied / 100) * (1 - pct_satisfied / 100) / base_n) as margin_of_error_pp,
     pct_satisfied - previous_pct as change_pp,
+    previous_round_number,
+    previous_fieldwork_end,
+    case
+        when previous_round_number is not null
+            then round_number - previous_round_number > 1 or previous_fieldwork_end + interval 6 month < fieldwork_end
+    end as is_change_across_gap,
     case
         when previous_pct is null then null
         else
