@@ -17,7 +17,7 @@ from ingestion.loader import ingest
 ANSWERS = [
     ("Very satisfied", 20),
     ("Fairly satisfied", 45),
-    ("Neither", 15),
+    ("Neither satisfied nor dissatisfied", 15),
     ("Fairly dissatisfied", 10),
     ("Very dissatisfied", 8),
     ("Don't know", 2),
@@ -53,7 +53,7 @@ def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     outputs = tmp_path / "outputs.csv"
     outputs.write_text(
         f"{OPE_HEADER}\njobs_created,100,jobs,achieved,programme,2019-03-31\n"
-        "homes,-5,homes,achieved,programme,2019-03-31\n",
+        "homes_land_released,-5,homes,achieved,programme,2019-03-31\n",
         encoding="utf-8",
     )
     [result] = ingest("ope", [outputs], paths)
@@ -61,7 +61,7 @@ def test_load_writes_raw_with_lineage_quarantine_and_ledger(tmp_path):
     [bad] = _quarantine(paths, "ope")
     assert (bad["file"], bad["row"], bad["column"]) == ("outputs.csv", "3", "value")
     assert bad["reason"] == "ope.outputs contract: value must be at least 0: got -5.0"
-    assert json.loads(bad["raw"])["measure"] == "homes"
+    assert json.loads(bad["raw"])["measure"] == "homes_land_released"
 
     good = _poll_file(tmp_path / "round2.csv", round_number=2)
     [result] = ingest("polls", [good], paths)
@@ -101,8 +101,8 @@ def test_duplicate_rows_keep_the_first_and_conflicting_rows_are_all_quarantined(
         f"{OPE_HEADER}\n"
         "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
         "jobs_created,100,jobs,achieved,programme,2019-03-31\n"
-        "homes,5,homes,achieved,programme,2019-03-31\n"
-        "homes,6,homes,achieved,programme,2019-03-31\n"
+        "homes_land_released,5,homes,achieved,programme,2019-03-31\n"
+        "homes_land_released,6,homes,achieved,programme,2019-03-31\n"
         "capital_receipts,-5,GBP,achieved,programme,2019-03-31\n"
     )
     [result] = ingest("ope", [ope], paths)
@@ -176,7 +176,10 @@ def test_cli_ingest_of_a_mixed_folder_loads_the_good_and_names_the_bad(tmp_path)
     _poll_file(
         inbox / "round03.csv",
         round_number=3,
-        extra_rows=["3,2012-09-07,2012-09-10,1000,trust,Q,Yes,140", "3,2012-09-07,2012-09-10,1000,trust,Q,No,-40"],
+        extra_rows=[
+            "3,2012-09-07,2012-09-10,1000,council_trust,Q,A great deal,140",
+            "3,2012-09-07,2012-09-10,1000,council_trust,Q,Not at all,-40",
+        ],
     )
     (inbox / "round04.csv").write_text("Round,Answer\n")
     (inbox / "notes.txt").write_text("not a poll")  # not a poll file type: ignored
