@@ -19,6 +19,7 @@ from warehouse.access import frame
 
 WORKBOOK_SHEETS = {
     "Overview": "mart_sector_overview",
+    "As published": "mart_sector_overview_editions",
     "Satisfaction": "fct_resident_satisfaction",
     "Direction of travel": "mart_metric_direction_of_travel",
     "By outcome": "mart_outcome_direction_of_travel",
@@ -51,7 +52,13 @@ def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
     rows += [("Sheet", sheet, models[table]["description"]) for sheet, table in WORKBOOK_SHEETS.items()]
     freshness = frame(connection, "select source, latest_data_date, last_loaded_at from quality.qa_source_freshness")
     rows += [
-        ("Source", row.source, f"newest data {row.latest_data_date}; last loaded {row.last_loaded_at}")
+        (
+            "Source",
+            row.source,
+            f"newest data {row.latest_data_date}; last loaded {row.last_loaded_at}"
+            if pd.notna(row.last_loaded_at)
+            else "no data loaded",
+        )
         for row in freshness.itertuples()
     ]
     for sheet, table in WORKBOOK_SHEETS.items():

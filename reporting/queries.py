@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC
 
+import duckdb
 import pandas as pd
 
 from warehouse.access import frame
@@ -54,12 +55,15 @@ def quarter_row(connection, quarter_id: str) -> dict:
 def editions(connection, quarter_id: str) -> list[dict]:
     """Every published edition of QUARTER's overview row, first published first (`_plain_row`, plus
     `published_on`, the date)."""
-    cursor = connection.execute(
-        "select *, cast(published_at as date) as published_on, epoch(published_at) as published_epoch"
-        " from mart_sector_overview_editions"
-        " where quarter_id = ? order by published_at",
-        [quarter_id],
-    )
+    try:
+        cursor = connection.execute(
+            "select *, cast(published_at as date) as published_on, epoch(published_at) as published_epoch"
+            " from mart_sector_overview_editions"
+            " where quarter_id = ? order by published_at",
+            [quarter_id],
+        )
+    except duckdb.CatalogException:  # a warehouse published before editions were kept
+        return []
     return [_plain_row(cursor.description, row) for row in cursor.fetchall()]
 
 

@@ -78,6 +78,14 @@ def test_the_first_published_overview_survives_a_revision_of_every_value(tmp_pat
     assert "councils flagged at risk" in changes or "basket metrics improving" in changes
     assert "_revised.json" in changes
 
+    # A date before the first publication, or not a date, is refused with the reason; nothing is written.
+    early = sli(home, "report", "--quarter", quarter, "--as-published", "2000-01-01", check=False)
+    assert early.returncode == 1 and f"{quarter} was first published on {editions[0]['published_at'].date()}" in (
+        early.stderr
+    )
+    wrong = sli(home, "report", "--quarter", quarter, "--as-published", "last week", check=False)
+    assert wrong.returncode == 1 and "--as-published takes a date as YYYY-MM-DD, not 'last week'" in wrong.stderr
+
 
 def test_a_full_rebuild_keeps_every_edition_and_a_lost_store_is_mended_from_the_published_file(
     tmp_path, published_home

@@ -40,22 +40,44 @@ compared_periods as (
     inner join baseline as b on b.metric_id = l.metric_id
 ),
 
-paired_means as (
+-- Each council's value in a compared period and in its baseline, side by side: two joins on the
+-- compared period's key and one grouping, never a join of one council's series with another's (DuckDB
+-- plans that self-join badly: minutes at the real scale's quarterly data).
+paired_values as (
     select
         p.metric_id,
         p.period_id,
+        v.council_code,
+        v.value as baseline_value,
+        cast(null as double) as latest_value
+    from compared_periods as p
+    inner join basket_values as v on v.metric_id = p.metric_id and v.period_id = p.baseline_period_id
+    union all
+    select
+        p.metric_id,
+        p.period_id,
+        v.council_code,
+        null as baseline_value,
+        v.value as latest_value
+    from compared_periods as p
+    inner join basket_values as v on v.metric_id = p.metric_id and v.period_id = p.period_id
+),
+
+paired_means as (
+    select
+        metric_id,
+        period_id,
         count(*) as councils_paired,
         -- Exact decimal sums: the same inputs give the same means, whatever order the rows arrive in.
-        cast(avg(cast(before.value as decimal(38, 10))) as double) as baseline_mean,
-        cast(avg(cast(after.value as decimal(38, 10))) as double) as latest_mean
-    from compared_periods as p
-    inner join basket_values as before
-        on before.metric_id = p.metric_id and before.period_id = p.baseline_period_id
-    inner join basket_values as after
-        on
-            after.metric_id = p.metric_id and after.period_id = p.period_id
-            and after.council_code = before.council_code
-    group by p.metric_id, p.period_id
+        cast(avg(cast(baseline_value as decimal(38, 10))) as double) as baseline_mean,
+        cast(avg(cast(latest_value as decimal(38, 10))) as double) as latest_mean
+    from (
+        select metric_id, period_id, max(baseline_value) as baseline_value, max(latest_value) as latest_value
+        from paired_values
+        group by metric_id, period_id, council_code
+    ) as by_council
+    where baseline_value is not null and latest_value is not null
+    group by metric_id, period_id
 )
 
 select
