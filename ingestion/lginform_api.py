@@ -14,13 +14,14 @@ import hmac
 import json
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode, urlsplit
-from urllib.request import Request, urlopen
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from core.errors import SliError
 
@@ -89,6 +90,23 @@ class Response:
     body: bytes
 
 
+class _SameHostRedirects(HTTPRedirectHandler):
+    """A signed URL carries the key and a valid signature: a redirect may keep them on the configured
+    host, never carry them to another."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urlsplit(newurl)
+        if f"{target.scheme}://{target.netloc}" != self.origin:
+            raise ApiError(
+                f"LG Inform's server redirected a call to another host ({target.scheme}://{target.netloc}); refused:"
+                f" the application key and signature go only to {self.origin} ({ENV_URL})"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class Client:
     def __init__(
         self,
@@ -102,6 +120,20 @@ class Client:
         self.credentials = settings.credentials
         self.timeout, self.retries, self.backoff, self.sleep = timeout, retries, backoff, sleep
         self.calls = 0
+        origin = urlsplit(self.base_url)
+        self._opener = build_opener(_SameHostRedirects(f"{origin.scheme}://{origin.netloc}"))
+
+    def _scrub(self, text: str) -> str:
+        """TEXT with the key, the secret and any signature taken out, raw or URL-encoded: the one place every
+        message built from an answer or a URL passes before it is raised or logged (a server may echo the URL
+        it was sent)."""
+        secrets = [self.credentials.key, self.credentials.secret or ""]
+        for secret in filter(None, secrets):
+            for form in {secret, quote(secret, safe=""), quote(secret)}:
+                text = text.replace(form, "[redacted]")
+        for name in ("ApplicationKey", "Signature"):
+            text = re.sub(rf"({name}=)[^&\s\"'<>]*", r"\1[redacted]", text, flags=re.IGNORECASE)
+        return text
 
     def get(self, path: str, params: dict[str, str | int | list[str]]) -> Response:
         """GET with retries on timeouts and 5xx (exponential backoff); 401s are never retried. A list value
@@ -113,10 +145,10 @@ class Client:
             shown = _redact(url)
             try:
                 self.calls += 1
-                with urlopen(Request(url, headers={"Accept": "*/*"}), timeout=self.timeout) as reply:
+                with self._opener.open(Request(url, headers={"Accept": "*/*"}), timeout=self.timeout) as reply:
                     return Response(shown, reply.read())
             except HTTPError as exc:
-                text = exc.read().decode("utf-8", "replace")
+                text = self._scrub(exc.read().decode("utf-8", "replace"))
                 if exc.code == 401 and "usage limit" in text.lower():
                     raise QuotaExceeded(f"LG Inform usage limit reached at {shown}") from None
                 if exc.code == 401:
@@ -129,7 +161,7 @@ class Client:
                     raise ApiError(f"LG Inform answered {exc.code} at {shown}: {text.strip()[:200]}") from None
                 problem = f"HTTP {exc.code}"
             except (URLError, TimeoutError, OSError) as exc:
-                problem = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+                problem = self._scrub(f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}")
             if attempt == self.retries:
                 raise ApiError(f"LG Inform failed {self.retries + 1} times at {shown}; last: {problem}")
             delay = self.backoff * 2**attempt

@@ -7,7 +7,8 @@ Shapes (SOURCES.md section 1, and the publisher's own responses): `/metricTypes`
 rows or the columns as `rowGrouping` / `columnGrouping` ask. `/data.csv` has `area`, `area label`,
 `area long label` and a column per period label, with a stray repeat of the header. Periods carry
 identifier, label, startDate and endDate. Every call's HMAC-SHA1 signature (or token) is checked,
-replayed signatures are refused, and the server can answer 401 (bad key, usage limit), 500, or slowly.
+replayed signatures are refused, and the server can answer 401 (bad key, usage limit), 500, slowly, a
+400 that quotes the URL it was sent, or a redirect to another host.
 All values are SYNTHETIC.
 """
 
@@ -97,6 +98,9 @@ class FakeLgInform:
     fail_500: int = 0  # answer 500 to this many next calls
     broken_paths: set[str] = field(default_factory=set)  # always answer 500 here
     slow_seconds: float = 0.0  # delay the next call by this long (then back to normal)
+    echo_400: int = 0  # answer 400 to this many next calls, quoting the URL asked for (as some servers do)
+    redirect_to: str | None = None  # answer 302 to this base URL, keeping the path and query asked for
+    received: list[str] = field(default_factory=list)  # every request line's target, before any check
     calls: list[tuple[str, dict]] = field(default_factory=list)
     _signatures: set[str] = field(default_factory=set)
 
@@ -130,6 +134,16 @@ class FakeLgInform:
 
     # --- the API ---------------------------------------------------------------------------------
     def _answer(self, request: BaseHTTPRequestHandler) -> None:
+        self.received.append(request.path)
+        if self.redirect_to:
+            request.send_response(302)
+            request.send_header("Location", f"{self.redirect_to}{request.path}")
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return None
+        if self.echo_400:
+            self.echo_400 -= 1
+            return self._send(request, 400, f"Bad request: {self.base_url}{request.path}", "text/plain")
         url = urlsplit(request.path)
         every = parse_qs(url.query)
         params = {k: v[0] for k, v in every.items()}

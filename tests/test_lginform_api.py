@@ -137,6 +137,35 @@ def test_wrong_secret_fails_at_once_with_advice_and_without_the_secret(tmp_path)
     assert Ledger(get_paths(tmp_path).ledger).last_api_run("lginform") is None  # nothing half-done to resume
 
 
+def _everything_written(paths, *texts: str) -> str:
+    """Every file under the home, and TEXTS, as one text to search for a credential."""
+    found = [path.read_bytes().decode("utf-8", "replace") for path in paths.home.rglob("*") if path.is_file()]
+    return "\n".join([*found, *texts])
+
+
+def test_a_4xx_answer_quoting_the_url_leaves_no_credential_in_any_message_log_or_file(tmp_path, caplog):
+    paths = get_paths(tmp_path)
+    with _server(echo_400=1) as server:
+        client = _client(server)
+        with pytest.raises(ApiError) as error:
+            fetch(paths, client, metrics=["101"])
+    message = str(error.value)
+    assert "LG Inform answered 400" in message and "ApplicationKey=[redacted]" in message
+    written = _everything_written(paths, message, caplog.text)
+    assert server.key not in written and server.secret not in written
+    assert "Signature=[redacted]" in message and "Signature=[redacted]%" not in message
+
+
+def test_a_redirect_to_another_host_is_refused_before_the_credentials_reach_it(tmp_path):
+    with _server() as other, _server() as server:
+        server.redirect_to = other.base_url
+        with pytest.raises(ApiError) as error:
+            fetch(get_paths(tmp_path), _client(server), metrics=["101"])
+    assert f"redirected a call to another host ({other.base_url}); refused" in str(error.value)
+    assert other.received == [] and len(server.received) == 1  # refused at once, not retried
+    assert server.key not in str(error.value)
+
+
 def test_server_errors_are_retried_with_backoff(tmp_path):
     delays = []
     with _server(fail_500=2) as server:
