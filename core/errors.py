@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.text import visible
+
 
 class SliError(Exception):
     """Base class for every error the pipeline reports to a user."""
@@ -17,12 +19,13 @@ class InputError(SliError):
 
     def __init__(self, file: str, reason: str, row: int | None = None, column: str | None = None):
         self.file, self.reason, self.row, self.column = file, reason, row, column
-        where = [f"file {file}"]
+        # Names and cells come from the input: shown with their control characters as escapes.
+        where = [f"file {visible(file)}"]
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
-            where.append(f"column {column!r}")
-        super().__init__(f"{', '.join(where)}: {reason}")
+            where.append(f"column {visible(repr(column))}")
+        super().__init__(f"{', '.join(where)}: {visible(reason)}")
 
 
 class AuditError(SliError):

@@ -13,6 +13,7 @@ import click
 
 from core.errors import SliError
 from core.settings import SOURCES, Paths, get_paths
+from core.text import visible
 
 
 class _Group(click.Group):
@@ -22,7 +23,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SliError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            # A message may quote an input's name or cells: shown line by line, each made visible.
+            click.secho("error: " + "\n".join(visible(line) for line in str(exc).split("\n")), fg="red", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.secho("interrupted: the published warehouse is unchanged", fg="red", err=True)
@@ -62,9 +64,10 @@ def _print_load(result) -> None:
         if result.status == "loaded"
         else result.message
     )
-    click.echo(f"  {click.style(f'{result.status:<8}', fg=colour)} {result.source}/{result.file}: {detail}")
+    shown = visible(f"{result.source}/{result.file}: {detail}")
+    click.echo(f"  {click.style(f'{result.status:<8}', fg=colour)} {shown}")
     for warning in result.warnings:
-        click.secho(f"           warning: {warning}", fg="yellow")
+        click.secho(f"           warning: {visible(warning)}", fg="yellow")
 
 
 def _summarise(results) -> None:

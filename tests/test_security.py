@@ -186,3 +186,18 @@ def test_report_options_are_checked_before_anything_is_written(tmp_path, publish
     written = sli(home, "report", "--council", council).stdout
     assert f"overview_{council}_default.html" in written
     assert (index.parent / f"overview_{council}_default.html").exists() and sha256_of(index) == before
+
+
+def test_a_file_name_cannot_forge_or_restyle_a_line_of_output(tmp_path):
+    """A newline and a terminal escape in an inbox file's name are printed as escapes: no forged
+    "loaded" line, no colour change, on the file's own line and in the error that rejects it."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    forged = "x.csv: 6 rows\n  loaded   round99.csv: 9,999 rows\x1b[32m.csv"  # no slash: a name, not a path
+    (folder / forged).write_text("nothing,like,a,poll\n1,2,3,4\n", encoding="utf-8")
+    result = sli(tmp_path / "home", "ingest", "polls", str(folder), check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert not any(line.lstrip().startswith("loaded   round99.csv") for line in output.splitlines())
+    assert "\x1b[32m" not in output and "\\x1b[32m" in output and "9,999 rows\\x1b" in output
+    assert "x.csv: 6 rows\\n  loaded" in output

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 from core.errors import InputError, UsageError
 from core.settings import get_paths
+from core.text import visible
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
 from reporting import report
 from sli.pipeline import build as build_stage
@@ -70,16 +71,16 @@ def ingest_task(source: str, inputs: list[str], api_options: dict | None = None)
         log.debug(
             "%s %s: %s rows accepted, %s quarantined %s",
             result.status,
-            result.file,
+            visible(result.file),
             result.rows_accepted,
             result.rows_rejected,
-            result.message,
+            visible(result.message),
         )
         for warning in result.warnings:
-            log.warning("%s: %s", result.file, warning)
+            log.warning("%s: %s", visible(result.file), visible(warning))
     rejected = [r for r in results if r.status == "rejected"]
     if rejected:  # the ledger now knows these files: a retry would skip them and pass
-        fail_without_retry("rejected: " + "; ".join(r.message for r in rejected))
+        fail_without_retry("rejected: " + "; ".join(visible(r.message) for r in rejected))
     loaded = [r for r in results if r.status == "loaded"]
     if not loaded:
         # No new rows: skipping emits no asset event, so the warehouse is not rebuilt for nothing.
