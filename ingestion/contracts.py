@@ -315,9 +315,20 @@ POLL_ANSWERS = Table(
         Column("fieldwork_start", "date", "First day of fieldwork.", required=True, plausible=True),
         Column("fieldwork_end", "date", "Last day of fieldwork (not before the start).", required=True, plausible=True),
         Column("base_n", "integer", "Respondents asked the question.", required=True, minimum=100, maximum=100000),
-        Column("question_code", "string", "Question code (see the `poll_questions` seed).", required=True),
+        Column(
+            "question_code",
+            "string",
+            "Question code (see the `poll_questions` seed); the file may give the code or the wording, in any case"
+            " or spacing, or a name in the `measure_aliases` seed.",
+            required=True,
+        ),
         Column("question_text", "string", "Question wording."),
-        Column("answer_option", "string", "Answer option label.", required=True),
+        Column(
+            "answer_option",
+            "string",
+            "Answer option label (the `poll_answer_options` seed, in any case or spacing).",
+            required=True,
+        ),
         Column("percent", "float", "Share giving this answer, in percentage points.", minimum=0, maximum=100),
         _VALUE,
     ),
@@ -336,6 +347,8 @@ POLL_ANSWERS = Table(
         "every question's answer options sum to 100 ± 2 percentage points",
         "one round per file",
         "fieldwork start on or before fieldwork end",
+        "every question and answer is one the project knows (by code, wording or label, or through the"
+        " `measure_aliases` seed)",
         "every row meets the contract: a round's figures only add up whole, so one bad row rejects"
         " the file instead of being quarantined",
     ),
@@ -398,7 +411,14 @@ OPE_OUTPUTS = Table(
     grain="one row per measure, basis, scope, partnership and as-of date",
     key=("measure", "basis", "scope", "partnership_name", "as_of_date"),
     columns=(
-        Column("measure", "string", "Output measure.", required=True),
+        Column(
+            "measure",
+            "string",
+            "Output measure: `capital_receipts`, `running_cost_savings`, `jobs_created`, `homes_land_released`"
+            " or `financial_benefits`, from the names the programme publishes (`Capital receipts`, ...) through"
+            " the `measure_aliases` seed; an unknown name is quarantined.",
+            required=True,
+        ),
         Column("value", "float", "Figure, in `unit`.", minimum=0),
         _VALUE,
         Column("unit", "string", "Unit (`GBP`, `jobs`, `homes`).", required=True),
