@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from core.atomic_files import write_atomically
+from core.text import spreadsheet_safe
 from ingestion.contracts import TABLES, Table
 from ingestion.sources.common import Reject
 
@@ -66,17 +67,9 @@ def write_schemas(raw: Path, source: str) -> None:
             )
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: object) -> object:
-    """Text a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading apostrophe, which
-    spreadsheets show as text; the raw column keeps the original inside its JSON."""
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
-
-
 def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> None:
-    """Quarantined rows as CSV for people to open: file, row, column, reason and the raw row as JSON."""
+    """Quarantined rows as CSV for people to open: file, row, column, reason and the raw row as JSON (which
+    keeps the original of a cell made spreadsheet-safe)."""
 
     def write(partial: Path) -> None:
         with partial.open("w", newline="", encoding="utf-8") as handle:

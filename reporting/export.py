@@ -14,6 +14,7 @@ import pandas as pd
 
 from core.errors import SliError
 from core.settings import Paths
+from core.text import spreadsheet_safe_sql
 from warehouse import access
 from warehouse.access import frame
 
@@ -66,8 +67,10 @@ def _notes(paths: Paths, connection, models: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "name", "definition"])
 
 
-def export(paths: Paths, out: Path | None = None) -> Path:
-    """Every mart as Parquet and CSV, and the overview workbook, into OUT (default: SLI_HOME/exports/<quarter>)."""
+def export(paths: Paths, out: Path | None = None, raw: bool = False) -> Path:
+    """Every mart as Parquet and CSV, and the overview workbook, into OUT (default: SLI_HOME/exports/<quarter>).
+    Parquet keeps every value exactly; CSV, which people open in spreadsheets, prefixes formula-looking text
+    with an apostrophe unless RAW."""
     models = _descriptions(paths)
     with access.connect(paths, writes_files=True) as connection:
         [(quarter,)] = connection.execute("select max(quarter_id) from mart_sector_overview").fetchall()
@@ -85,7 +88,7 @@ def export(paths: Paths, out: Path | None = None) -> Path:
         ]
         for mart in marts:  # file names go to DuckDB's writers as values, never inside SQL
             connection.table(mart).write_parquet(str(folder / "parquet" / f"{mart}.parquet"))
-            connection.table(mart).write_csv(str(folder / "csv" / f"{mart}.csv"), header=True)
+            _csv_relation(connection, mart, raw).write_csv(str(folder / "csv" / f"{mart}.csv"), header=True)
         # Rows in a stable order (by every column, left to right), so an export can be compared with the last one.
         sheets = {
             sheet: frame(connection, f"select * from {table} order by all") for sheet, table in WORKBOOK_SHEETS.items()
@@ -98,6 +101,19 @@ def export(paths: Paths, out: Path | None = None) -> Path:
         for sheet, rows in sheets.items():
             _excel_ready(rows).to_excel(writer, sheet_name=sheet, index=False)
     return folder
+
+
+def _csv_relation(connection, mart: str, raw: bool):
+    """MART's rows for a CSV file: text columns spreadsheet-safe unless RAW (computed in DuckDB)."""
+    table = connection.table(mart)
+    if raw:
+        return table
+    columns = [
+        spreadsheet_safe_sql(quoted) + f" as {quoted}" if kind == "VARCHAR" else quoted
+        for name, kind in zip(table.columns, map(str, table.types))
+        for quoted in ['"' + name.replace('"', '""') + '"']
+    ]
+    return table.select(", ".join(columns))
 
 
 def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:

