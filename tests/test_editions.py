@@ -101,3 +101,14 @@ def test_a_full_rebuild_keeps_every_edition_and_a_lost_store_is_mended_from_the_
     shutil.rmtree(home / "editions")  # e.g. a kill between the publish and the copy into the store
     sli(home, "build", "--full-refresh")
     assert {p.stem for p in (home / "editions").glob("*.parquet")} == builds
+
+
+def test_a_damaged_published_file_does_not_stop_the_next_build(tmp_path, published_home):
+    """Editions are copied from the published file before each build: a damaged one has none to give, and the
+    build goes on from nothing, as it did before editions were kept."""
+    home = copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    published.write_bytes(b"not a warehouse" * 100)
+    result = sli(home, "build")
+    assert "building the whole warehouse" in result.stdout and "Traceback" not in result.stderr
+    assert (home / "warehouse" / "candidate.duckdb").exists()

@@ -27,10 +27,14 @@ def keep(paths: Paths) -> list[str]:
 
     if not paths.published.exists():
         return []
-    with open_read_only(paths.published) as con:
+    try:
+        con = open_read_only(paths.published)
+    except duckdb.Error:  # damaged: publish and `sli doctor` are the ones to say so
+        return []
+    with con:
         try:
             builds = [row[0] for row in con.execute(f"select distinct build_id from {TABLE}").fetchall()]
-        except duckdb.CatalogException:  # a warehouse built before editions were kept
+        except duckdb.Error:  # built before editions were kept
             return []
         missing = sorted(set(builds) - stored_builds(paths))
         paths.editions.mkdir(parents=True, exist_ok=True)
