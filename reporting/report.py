@@ -8,6 +8,7 @@ rows are also written as `sector_overview.csv`.
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -250,15 +251,39 @@ def render(
     facts = _facts(shown, [] if edition else without_data)
     default_folder = chosen["quarter_id"] + (f"_as_published_{edition['published_on']}" if edition else "")
     folder = out or paths.reports / default_folder
+    staging = folder / ".partial"  # a report killed half-written leaves only this behind, never half a report
     try:
-        return _write(paths, folder, overview_rows, shown, facts, basis, data, per_council, outcomes, council, metric)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        page = _write(
+            paths, folder, staging, overview_rows, shown, facts, basis, data, per_council, outcomes, council, metric
+        )
+        return _put_in_place(staging, folder, page)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
+
+
+def _put_in_place(staging: Path, folder: Path, page: str) -> Path:
+    """Move the pages written in STAGING into FOLDER, the overview page PAGE last: a report is current (its
+    page newer than the warehouse) only once all of it is in place. Other files in FOLDER stay."""
+    for entry in sorted(staging.iterdir(), key=lambda path: path.name == page):
+        target = folder / entry.name
+        if entry.is_dir() and target.exists():
+            old = folder / f".old-{entry.name}"
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+            os.replace(entry, target)
+            shutil.rmtree(old)
+        else:
+            os.replace(entry, target)
+    staging.rmdir()
+    return folder / page
 
 
 def _write(
     paths: Paths,
     folder: Path,
+    into: Path,
     overview_rows,
     chosen: dict,
     facts: list[dict],
@@ -268,13 +293,14 @@ def _write(
     outcomes: queries.Outcomes,
     council: str | None,
     metric: str | None,
-) -> Path:
+) -> str:
+    """Write the report meant for FOLDER into INTO; return the overview page's name."""
     from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
-    (folder / "councils").mkdir(parents=True, exist_ok=True)
-    (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
-    overview_rows.to_csv(folder / "sector_overview.csv", index=False)
+    (into / "councils").mkdir(parents=True, exist_ok=True)
+    (into / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    overview_rows.to_csv(into / "sector_overview.csv", index=False)
     common = {
         "synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(),
         # Relative to SLI_HOME: a published page names no folder of the machine that wrote it.
@@ -307,16 +333,16 @@ def _write(
         # Relative, so the link works wherever SLI_HOME is opened from (and is absent where there are no docs).
         data_docs=os.path.relpath(paths.data_docs, folder) if paths.data_docs.exists() else None,
     )
-    overview = folder / (
+    overview = (
         "index.html"
         if council is None and metric is None
         else f"overview_{council or 'default'}_{metric or 'default'}.html"
     )
-    overview.write_text(page, encoding="utf-8")
+    (into / overview).write_text(page, encoding="utf-8")
     outcome_chart = charts.direction_bars(
         outcomes.direction, "outcome_label", "Tagged basket metrics by direction of travel"
     )
-    (folder / "outcomes.html").write_text(
+    (into / "outcomes.html").write_text(
         environment.get_template("outcomes.html.j2").render(
             **common,
             root="",
@@ -339,7 +365,7 @@ def _write(
             if rows
             else Markup("<p>No benchmarked metrics.</p>")
         )
-        (folder / "councils" / f"{row['council_code']}.html").write_text(
+        (into / "councils" / f"{row['council_code']}.html").write_text(
             template.render(
                 **common,
                 root="../",

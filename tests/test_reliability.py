@@ -462,3 +462,36 @@ def test_a_damaged_ledger_is_one_clear_error(tmp_path, published_home):
         result = sli(home, *command, check=False)
         assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
         assert f"the load ledger {ledger} cannot be used" in result.stderr, (command, result.stderr)
+
+
+def test_a_report_killed_half_written_is_never_taken_for_current(tmp_path, published_home):
+    """The pages are written aside and put in place with the overview last. A refresh killed once 20
+    council pages are written, in a home with no report yet, leaves no overview page newer than the
+    warehouse (which the next refresh would take as current), and the next refresh writes all of it."""
+    home = copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    councils = len(list(next(home.glob("reports/*/councils")).glob("*.html")))
+    shutil.rmtree(home / "reports")
+    _touch_raw(home)
+    process = subprocess.Popen(
+        [str(BIN / "sli"), "refresh"],
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "SLI_HOME": str(home)},
+    )
+    deadline = time.monotonic() + 300
+    while len(list(home.glob("reports/**/councils/*.html"))) < 20 and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL  # killed mid-report, not after it
+    current = [p for p in home.glob("reports/*/index.html") if p.stat().st_mtime_ns >= published.stat().st_mtime_ns]
+    assert all(len(list((p.parent / "councils").glob("*.html"))) == councils for p in current)
+
+    sli(home, "refresh")
+    [page] = [p for p in home.glob("reports/*/index.html") if p.stat().st_mtime_ns >= published.stat().st_mtime_ns]
+    assert len(list((page.parent / "councils").glob("*.html"))) == councils
+    assert not (page.parent / ".partial").exists()
