@@ -137,7 +137,6 @@ def _facts(q: dict, without_data: list[str]) -> list[dict]:
             "key": key,
             "raw": "" if q[key] is None else q[key],
             "shown": _shown(q[key], kind),
-            "kind": kind,
             "label": label,
             "why": None if q[key] is not None else _why_missing(key, source_name, q, without_data),
             "source_name": source_name,
@@ -168,17 +167,17 @@ def _changes(paths: Paths, first: dict, now: dict, without_data: list[str]) -> l
     the source that feeds it."""
     from ingestion.ledger import Ledger
 
-    ledger = Ledger.reader(paths.ledger) if paths.ledger.exists() else None
     since = first["published_epoch"]
+    loaded_since: dict[str, list[str]] = {}  # source -> files loaded after the first publication, read once
+    for record in Ledger.reader(paths.ledger).records() if paths.ledger.exists() else []:
+        if record.status == "loaded" and record.finished_at:
+            if datetime.fromisoformat(record.finished_at).timestamp() > since:
+                loaded_since.setdefault(record.source, []).append(record.file_name)
     changes = []
     for old, new in zip(_facts(first, []), _facts(now, without_data), strict=True):
         if old["raw"] == new["raw"]:
             continue
-        loads = [
-            r.file_name
-            for r in (ledger.records(new["source_name"]) if ledger else [])
-            if r.status == "loaded" and r.finished_at and datetime.fromisoformat(r.finished_at).timestamp() > since
-        ]
+        loads = loaded_since.get(new["source_name"], [])
         shown = ", ".join(loads[:3]) + (f" and {len(loads) - 3} more" if len(loads) > 3 else "")
         changes.append(
             {
