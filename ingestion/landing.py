@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,11 +44,24 @@ def _write_once(target: Path, write: Callable[[Path], object]) -> Path:
     return target
 
 
+class StillBeingWritten(OSError):
+    """The file changed while it was read: what was copied is not the file that will be there."""
+
+
 def land(source_file: Path, landing_dir: Path, sha256: str) -> Path:
-    """Copy a file into landing, as received."""
-    return _write_once(
-        landed_path(landing_dir, source_file.name, sha256), lambda partial: shutil.copyfile(source_file, partial)
-    )
+    """Copy a file into landing, as received: the bytes are hashed as they are copied, and a copy that is
+    not the content SHA256 names (the file changed since it was hashed) is refused, never kept."""
+
+    def copy(partial: Path) -> None:
+        digest = hashlib.sha256()
+        with source_file.open("rb") as reader, partial.open("wb") as writer:
+            for block in iter(lambda: reader.read(1 << 20), b""):
+                digest.update(block)
+                writer.write(block)
+        if digest.hexdigest() != sha256:
+            raise StillBeingWritten("its content changed while it was read")
+
+    return _write_once(landed_path(landing_dir, source_file.name, sha256), copy)
 
 
 def land_bytes(data: bytes, name: str, landing_dir: Path) -> tuple[Path, str]:

@@ -15,6 +15,7 @@ from core.settings import SOURCES, Paths
 from ingestion import contract_checks, landing, raw_zone
 from ingestion.contracts import TABLES
 from ingestion.ledger import Ledger
+from ingestion.limits import ENV, Limits, limits
 from ingestion.sources import lginform, ope, polls, shared_services
 from ingestion.sources.common import Parsed, Reject
 
@@ -69,13 +70,26 @@ def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _refusal(path: Path) -> str | None:
-    """Why PATH is not read at all: landing copies what it is given, so only regular files are taken."""
+def _refusal(path: Path, limit: Limits) -> str | None:
+    """Why PATH is not read at all: landing copies what it is given, so only regular files within the size
+    limit are taken (a larger one stays where it is, untouched)."""
     if path.is_symlink():
         return "a symbolic link: refused, so that nothing outside the inbox is copied in (put the file itself there)"
     if not path.is_file():
         return "not a regular file (a folder, FIFO, socket or device): refused"
+    size = path.stat().st_size
+    if size > limit.file_bytes:
+        return (
+            f"{size / 2**20:,.1f} MB, over the {limit.file_mb:,.0f} MB a file may have ({ENV['file_mb']});"
+            " not copied into landing: split it, or raise the limit for it"
+        )
     return None
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    """What changes when a file is written to: its size and modification time."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 @dataclass
@@ -267,6 +281,7 @@ def ingest(
 ) -> list[LoadResult]:
     """Load each file; files are parsed in batches whose rows are checked together, and reported in order."""
     ledger = Ledger(paths.ledger)
+    limit = limits()
     results: list[LoadResult] = []
     waiting: list[LoadResult | _Pending] = []
     seen: set[str] = set()  # hashes begun in this run: the ledger marks them loaded only at the flush
@@ -280,33 +295,31 @@ def ingest(
                 on_file(result)
         waiting.clear()
 
+    def refuse(path: Path, reason: str) -> None:  # the file is not read; it stays where it is, untouched
+        waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(path.name, reason))))
+
     for path in find_files(source, inputs):
-        refusal = _refusal(path)
+        refusal = _refusal(path, limit)
         if refusal:
-            waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(path.name, refusal))))
+            refuse(path, refusal)
             continue
+        before = _signature(path)
         sha = landing.sha256_of(path)
         settled = "loaded" if sha in seen else ledger.settled(source, sha)
         if settled:
             waiting.append(LoadResult(source, path.name, "skipped", message=_SETTLED[settled]))
         else:
-            seen.add(sha)
             try:
                 landed = landing.land(path, paths.landing / source, sha)
-            except OSError as exc:  # a full or read-only disk: the file stays where it is, untouched
-                waiting.append(
-                    LoadResult(
-                        source,
-                        path.name,
-                        "rejected",
-                        message=str(
-                            InputError(
-                                path.name, f"cannot copy it into landing ({exc.strerror or exc}); nothing was loaded"
-                            )
-                        ),
-                    )
-                )
+                if _signature(path) != before:
+                    raise landing.StillBeingWritten("its size or time changed while it was read")
+            except landing.StillBeingWritten as exc:
+                refuse(path, f"still being written ({exc}); it loads at a run after it is complete")
                 continue
+            except OSError as exc:  # a full or read-only disk
+                refuse(path, f"cannot copy it into landing ({exc.strerror or exc}); nothing was loaded")
+                continue
+            seen.add(sha)
             waiting.append(_begin(source, path.name, landed, sha, ledger))
         if sum(item.rows for item in waiting if isinstance(item, _Pending)) >= BATCH_ROWS:
             flush()

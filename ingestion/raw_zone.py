@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 import os
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 from core.atomic_files import write_atomically
 from core.text import spreadsheet_safe
 from ingestion.contracts import TABLES, Table
+from ingestion.limits import ENV, limits
 from ingestion.sources.common import Reject
 
 SCHEMA_FILE = "_schema.parquet"
@@ -69,13 +71,26 @@ def write_schemas(raw: Path, source: str) -> None:
 
 def write_quarantine(rejects: list[Reject], target: Path, source_file: str) -> None:
     """Quarantined rows as CSV for people to open: file, row, column, reason and the raw row as JSON (which
-    keeps the original of a cell made spreadsheet-safe)."""
+    keeps the original of a cell made spreadsheet-safe). At most the limit's rows are written, and a last
+    line counts the rest: a file of a million bad rows must not make a quarantine file larger than itself."""
+    cap = limits().quarantine_rows
 
     def write(partial: Path) -> None:
         with partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["file", "row", "column", "reason", "raw"])
-            for reject in sorted(rejects, key=lambda r: r.row):
+            if len(rejects) > cap:
+                writer.writerow(
+                    [
+                        spreadsheet_safe(source_file),
+                        "",
+                        "",
+                        f"{len(rejects) - cap:,} more row(s) quarantined and not listed here: a quarantine file"
+                        f" lists the first {cap:,} ({ENV['quarantine_rows']})",
+                        "",
+                    ]
+                )
+            for reject in heapq.nsmallest(cap, rejects, key=lambda r: r.row):
                 writer.writerow(
                     [
                         spreadsheet_safe(cell)

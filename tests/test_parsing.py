@@ -39,6 +39,51 @@ def test_parse_number_rejects_text():
         parse_number("about ten")
 
 
+@pytest.mark.parametrize("text", ["3,5", "1.234,5", "1,2,3,4", "12,34", "£1,5m", "-0,5"])
+def test_a_decimal_comma_or_odd_grouping_is_ambiguous_never_another_number(text):
+    with pytest.raises(ValueError, match="ambiguous number"):
+        parse_number(text)
+
+
+def test_the_vectorised_value_reader_refuses_what_parse_number_refuses(tmp_path):
+    """Council values are read by Arrow first: its rule for commas must be parse_number's."""
+    path = tmp_path / "data_metricType-9.csv"
+    path.write_text(
+        'area,area label,area long label,2021/22\nE06000001,Hartlepool,H,"3,5"\nE07000008,Cambridge,C,"1,234"\n'
+    )
+    parsed = lginform.parse(path)
+    assert [(r.row, r.reason[:22]) for r in parsed.rejects] == [(2, "ambiguous number: '3,5")]
+    assert parsed.tables["values"]["value"].to_pylist() == [1234.0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_repeated_columns_reject_the_file_naming_both(tmp_path, suffix):
+    path = tmp_path / f"ope{suffix}"
+    rows = [
+        ["Measure", "Value", "Unit", "Basis", "Scope", "As of date", " VALUE"],
+        ["jobs_created", "1", "jobs", "achieved", "programme", "2024-03-31", "2"],
+    ]
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(row) for row in rows))
+    else:
+        book = xlsxwriter.Workbook(str(path))
+        for number, row in enumerate(rows):
+            book.add_worksheet() if not number else None
+            book.worksheets()[0].write_row(number, 0, row)
+        book.close()
+    with pytest.raises(InputError, match=r"'Value' appears 2 times \(columns B, G, as 'Value', ' VALUE'\)"):
+        ope.parse(path)
+
+
+def test_invisible_characters_are_taken_out_of_cells_and_lone_cr_rows_read(tmp_path):
+    path = tmp_path / "ope.csv"
+    path.write_bytes(
+        "Measure,Value,Unit,Basis,Scope,As of date\rjobs\u200b_created,\u00a01200,jobs,achieved\ufeff,programme,2024-03-31\r".encode()
+    )
+    frame = ope.parse(path).tables["outputs"]
+    assert frame[["measure", "value", "basis"]].values.tolist() == [["jobs_created", 1200.0, "achieved"]]
+
+
 def test_parse_date_is_iso_or_day_first():
     assert parse_date("2018-02-08") == date(2018, 2, 8)
     assert parse_date("08/02/2018") == date(2018, 2, 8)

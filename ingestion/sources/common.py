@@ -6,19 +6,20 @@ import csv
 import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from itertools import zip_longest
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
 
 from core.errors import InputError
+from core.text import without_invisible
 from ingestion.contracts import FileFormat
+from ingestion.limits import ENV, limits
+from ingestion.sources.workbooks import read_xlsx_sheets
 
 # Markers publishers use for missing or suppressed cells; each becomes NULL with a status.
 SUPPRESSION_MARKERS = {
@@ -33,7 +34,11 @@ SUPPRESSION_MARKERS = {
     "[c]": "suppressed",
 }
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-NUMBER_WITH_COMMAS = r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?"  # what SQL reads without parse_number
+# Commas only as UK thousands separators, in groups of three: `3,5`, `1.234,5` or `1,2,3,4` could be a
+# decimal comma or a typo, and are refused as ambiguous rather than read as 35, 1.2345 or 1234.
+_GROUPED = r"\d{1,3}(,\d{3})+"
+NUMBER_WITH_COMMAS = rf"[+-]?(({_GROUPED}|\d+)(\.\d*)?|\.\d+)([eE][+-]?\d+)?"  # what Arrow reads without parse_number
+_NUMBER_WITH_COMMAS = re.compile(rf"^{NUMBER_WITH_COMMAS}$")
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "bn": 1e9}
 
 
@@ -67,15 +72,20 @@ def parse_number(text: object) -> tuple[float | None, str]:
     marker = SUPPRESSION_MARKERS.get(cleaned.lower())
     if marker:
         return None, marker
-    cleaned = cleaned.replace(",", "").replace("£", "").replace("%", "").strip().lower()
+    cleaned = cleaned.replace("£", "").replace("%", "").strip().lower()
     multiplier = 1.0
     for suffix, factor in _MULTIPLIERS.items():
-        if cleaned.endswith(suffix) and _NUMBER.match(cleaned[: -len(suffix)].strip()):
+        if cleaned.endswith(suffix) and _NUMBER_WITH_COMMAS.match(cleaned[: -len(suffix)].strip()):
             cleaned, multiplier = cleaned[: -len(suffix)].strip(), factor
             break
-    if not _NUMBER.match(cleaned):
+    if not _NUMBER_WITH_COMMAS.match(cleaned):
+        if "," in cleaned and _NUMBER.match(re.sub(r"(k|m|bn)$", "", cleaned).strip().replace(",", "")):
+            raise ValueError(
+                f"ambiguous number: {text!r} (a decimal comma, or commas not in groups of three?);"
+                " write it with a decimal point, e.g. 3.5 or 1234.5"
+            )
         raise ValueError(f"not a number: {text!r}")
-    return _finite(float(cleaned) * multiplier, text), "ok"
+    return _finite(float(cleaned.replace(",", "")) * multiplier, text), "ok"
 
 
 def _in_range(number: int | float) -> int | float:
@@ -133,7 +143,7 @@ def read_text(path: Path) -> str:
         raise InputError(path.name, "the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return without_invisible(data.decode("utf-16"))
         except UnicodeDecodeError as exc:
             raise InputError(path.name, f"not valid UTF-16 text (byte {exc.start})") from exc
     nul = data.find(0)
@@ -143,88 +153,38 @@ def read_text(path: Path) -> str:
             f"a NUL byte at byte {nul}: binary, or UTF-16/UTF-32 text without a byte-order mark; save it as UTF-8",
         )
     try:
-        return data.decode("utf-8-sig")
+        return without_invisible(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         try:
-            return data.decode("cp1252")
+            return without_invisible(data.decode("cp1252"))
         except UnicodeDecodeError as exc:
             raise InputError(path.name, f"not UTF-8 or Windows-1252 text (byte {exc.start})") from exc
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(read_text(path)))
+    """The file's rows; a file beyond the row or column limit is refused at the row that passes it."""
+    limit = limits()
+    # newline="": rows end at CRLF, LF or a lone CR (old Mac exports), and line breaks inside quotes stay.
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    rows: list[list[str]] = []
     try:
-        return list(reader)
+        for row in reader:
+            if len(row) > limit.columns:
+                raise InputError(
+                    path.name,
+                    f"{len(row):,} columns, over the {limit.columns:,} a row may have ({ENV['columns']})",
+                    row=reader.line_num,
+                )
+            rows.append(row)
+            if len(rows) > limit.rows:
+                raise InputError(
+                    path.name,
+                    f"over {limit.rows:,} rows, the most a file may have ({ENV['rows']})",
+                    row=reader.line_num,
+                )
     except csv.Error as exc:  # e.g. a cell over the csv module's 128 KiB field limit, a NUL byte
         raise InputError(path.name, f"unreadable CSV ({exc})", row=reader.line_num) from exc
-
-
-def _hidden_rows(book: zipfile.ZipFile) -> dict[str, set[int]]:
-    """{sheet name: its hidden row numbers}, from the workbook's XML (calamine does not say)."""
-    namespaces = {
-        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
-    }
-    targets = {
-        rel.get("Id"): rel.get("Target")
-        for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iterfind(
-            "p:Relationship", namespaces
-        )
-    }
-    hidden = {}
-    for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iterfind("m:sheets/m:sheet", namespaces):
-        target = targets.get(sheet.get(f"{{{namespaces['r']}}}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        rows = set()
-        if part in book.namelist():
-            for _, element in ElementTree.iterparse(book.open(part)):
-                if element.tag == f"{{{namespaces['m']}}}row" and element.get("hidden") in ("1", "true"):
-                    rows.add(int(element.get("r")))
-                element.clear()
-        hidden[sheet.get("name")] = rows
-    return hidden
-
-
-def read_xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
-    """The workbook's visible worksheets, in order, as rows of text from A1; hidden rows come back blank
-    (so row numbers stay those a spreadsheet shows, and a hidden row is never read as data)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        with zipfile.ZipFile(path) as archive:
-            hidden = _hidden_rows(archive)
-        sheets = []
-        for meta in book.sheets_metadata:
-            if str(meta.visible).lower().endswith("visible") and "work" in str(meta.typ).lower():
-                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                blank = hidden.get(meta.name, set())
-                sheets.append(
-                    (
-                        meta.name,
-                        [
-                            [] if number in blank else [_cell_text(cell) for cell in row]
-                            for number, row in enumerate(rows, start=1)
-                        ],
-                    )
-                )
-    except Exception as exc:  # calamine and zipfile raise their own types for corrupt workbooks
-        raise InputError(path.name, f"cannot read as an .xlsx workbook ({exc})") from exc
-    if not sheets:
-        raise InputError(path.name, "the workbook has no visible worksheet")
-    return sheets
-
-
-def _cell_text(cell: object) -> str:
-    # Excel stores every number as a float: 1001 comes back as 1001.0, which is not how it was typed.
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if cell is None or cell == "":
-        return ""
-    if isinstance(cell, datetime):
-        return cell.isoformat(sep=" ")
-    return str(cell)
+    return rows
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -289,6 +249,7 @@ def read_sheet(path: Path, formats: list[FileFormat] | FileFormat) -> Sheet:
         rows = read_rows(path)
         start, fmt = find_header(path, rows, formats)
     header = [normalise_header(cell) for cell in rows[start]]
+    _refuse_repeated_columns(path, header, rows[start], start + 1)
     body = [
         (number, row)
         for number, row in enumerate(rows[start + 1 :], start=start + 2)
@@ -299,6 +260,36 @@ def read_sheet(path: Path, formats: list[FileFormat] | FileFormat) -> Sheet:
     while body and sum(1 for value in body[-1][1] if str(value).strip()) == 1 and len(header) > 1:
         notes.insert(0, next(str(v).strip() for v in body.pop()[1] if str(v).strip()))
     return Sheet(fmt, rows[:start], header, [str(cell).strip() for cell in rows[start]], body, notes)
+
+
+def _column_letter(index: int) -> str:
+    """A 0-based column position as a spreadsheet names it: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _refuse_repeated_columns(path: Path, header: list[str], given: list[str], row: int) -> None:
+    """Two columns with one name (or names differing only in case or spacing) leave no way to tell which
+    one a figure comes from: the file is rejected, naming both, rather than one silently read."""
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        if name:
+            positions.setdefault(name, []).append(index)
+    repeated = [found for found in positions.values() if len(found) > 1]
+    if repeated:
+        found = repeated[0]
+        raise InputError(
+            path.name,
+            f"the column {given[found[0]].strip()!r} appears {len(found)} times (columns"
+            f" {', '.join(_column_letter(i) for i in found)}, as {', '.join(repr(given[i]) for i in found)}):"
+            " rename or remove the extra one(s)",
+            row=row,
+            column=given[found[0]].strip(),
+        )
 
 
 def _first_sheet_with_a_header(path: Path, formats: list[FileFormat]) -> tuple[list[list[str]], int, FileFormat]:

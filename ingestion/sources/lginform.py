@@ -19,7 +19,7 @@ from core.errors import InputError
 from ingestion import periods
 from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_NEAREST_NEIGHBOURS, LGINFORM_VALUES
 from ingestion.sources import metric_long_formats
-from ingestion.sources.common import Parsed, Reject, Sheet, parse_whole_number, read_sheet
+from ingestion.sources.common import Parsed, Reject, Sheet, parse_whole_number, read_sheet, without_invisible
 from ingestion.sources.metric_values import resolve_periods, with_values
 
 POLARITY = {
@@ -84,7 +84,7 @@ def _not_json(constant: str) -> None:
 
 def _parse_json(path: Path) -> Parsed:
     try:
-        document = json.loads(path.read_bytes(), parse_constant=_not_json)
+        document = json.loads(without_invisible(path.read_bytes().decode("utf-8-sig")), parse_constant=_not_json)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, NaN, a 5,000-digit number, deep nesting
         raise InputError(path.name, f"not valid JSON ({exc})") from exc
     if isinstance(document, dict) and "rows" in document and "columns" in document:
