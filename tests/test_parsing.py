@@ -78,7 +78,10 @@ def test_repeated_columns_reject_the_file_naming_both(tmp_path, suffix):
 def test_invisible_characters_are_taken_out_of_cells_and_lone_cr_rows_read(tmp_path):
     path = tmp_path / "ope.csv"
     path.write_bytes(
-        "Measure,Value,Unit,Basis,Scope,As of date\rjobs\u200b_created,\u00a01200,jobs,achieved\ufeff,programme,2024-03-31\r".encode()
+        (
+            "Measure,Value,Unit,Basis,Scope,As of date\r"
+            "jobs\u200b_created,\u00a01200,jobs,achieved\ufeff,programme,2024-03-31\r"
+        ).encode()
     )
     frame = ope.parse(path).tables["outputs"]
     assert frame[["measure", "value", "basis"]].values.tolist() == [["jobs_created", 1200.0, "achieved"]]
