@@ -197,6 +197,15 @@ class Ledger:
             ).fetchall()
         return status
 
+    def file_names(self, source: str, sha256: str) -> set[str]:
+        """The names under which content with this hash was loaded."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "select distinct file_name from loads where source = ? and file_sha256 = ? and status = 'loaded'",
+                (source, sha256),
+            ).fetchall()
+        return {name for (name,) in rows}
+
     def complete_loads(self) -> set[str]:
         with self._connect() as conn:
             return {row[0] for row in conn.execute("select load_id from loads where status = 'loaded'")}

@@ -12,6 +12,7 @@ last complete one, and the refresh publishes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from core.errors import SliError
 from core.settings import Paths
 from ingestion.landing import land_bytes
 from ingestion.ledger import ApiRun, Ledger
-from ingestion.lginform_api import Client, NotAuthorized, QuotaExceeded
+from ingestion.lginform_api import Client, DeadlineReached, NotAuthorized, QuotaExceeded
 from ingestion.loader import LoadResult, load_bytes
 
 SOURCE = "lginform"
@@ -78,6 +79,32 @@ def _plan(client: Client, ledger: Ledger, paths: Paths, wanted: list[str] | None
     return run
 
 
+def resume_note(paths: Paths, asked: list[str]) -> str | None:
+    """What a run asked for particular METRICS does while an earlier run is unfinished: it resumes that one."""
+    last = Ledger(paths.ledger).last_api_run(SOURCE) if paths.ledger.exists() else None
+    if not (last and last.status in ("running", "stopped") and last.pending):
+        return None
+    left = f"the run of {last.started_at[:16].replace('T', ' ')} stopped with {len(last.pending)} metric(s) left"
+    later = [metric for metric in asked if metric not in last.pending]
+    if not later:
+        return f"{left}, among them those asked for: this run resumes it"
+    return (
+        f"{left}: this run resumes it; {', '.join(later[:10])}{', ...' if len(later) > 10 else ''}"
+        " (asked for, not in it) will be fetched by a run after it completes"
+    )
+
+
+def _held_elsewhere(ledger: Ledger, loaded: LoadResult, body: bytes, name: str) -> str | None:
+    """Why an answer skipped as `already loaded` is not this metric's: its bytes were loaded under another
+    metric's name, so it is that metric's table (a server that answered the wrong question)."""
+    if loaded.status != "skipped":
+        return None
+    names = ledger.file_names(SOURCE, hashlib.sha256(body).hexdigest())
+    if not names or name in names:
+        return None
+    return f"its answer is byte for byte the one loaded as {sorted(names)[0]}: another metric's table"
+
+
 def fetch(
     paths: Paths,
     client: Client,
@@ -92,13 +119,19 @@ def fetch(
     ledger = Ledger(paths.ledger)
     last = ledger.last_api_run(SOURCE)
     resumed = last is not None and last.status in ("running", "stopped") and bool(last.pending)
-    run = last if resumed else _plan(client, ledger, paths, metrics)
+    try:
+        run = last if resumed else _plan(client, ledger, paths, metrics)
+    except (QuotaExceeded, DeadlineReached) as exc:  # stopped while listing: the next run lists again
+        run = ApiRun(f"{SOURCE}-{_now()}", SOURCE, "stopped", None, [], 0, _now(), _now(), f"{exc}; nothing fetched")
+        ledger.save_api_run(run)
+        log.warning(run.message)
+        return FetchResult(run, False)
     not_listed = run.message if not resumed else None
     run.status, run.message = "running", None
     ledger.save_api_run(run)
     result = FetchResult(run, resumed)
     data_path, suffix, grouping = ("/data.csv", "csv", CSV_GROUPING) if csv_format else ("/data", "json", JSON_GROUPING)
-    empty: list[str] = []
+    empty: list[str] = []  # metrics without values, each with the reason when its answer was rejected
     try:
         while run.pending:
             metric = run.pending[0]
@@ -111,14 +144,19 @@ def fetch(
                 (f"data_metricType-{metric}.{suffix}", data.body),
             ):
                 loaded = load_bytes(SOURCE, name, body, paths, ledger)
+                elsewhere = _held_elsewhere(ledger, loaded, body, name)
+                if elsewhere:
+                    loaded = LoadResult(SOURCE, name, "rejected", message=f"file {name}: {elsewhere}")
                 result.loads.append(loaded)
                 if on_file:
                     on_file(loaded)
-            if loaded.status == "rejected" or (loaded.status == "loaded" and loaded.rows_accepted == 0):
+            if loaded.status == "rejected":
+                empty.append(f"{metric} ({loaded.message})")
+            elif loaded.status == "loaded" and loaded.rows_accepted == 0:
                 empty.append(metric)
             run.pending = run.pending[1:]
             ledger.save_api_run(run)
-    except QuotaExceeded as exc:
+    except (QuotaExceeded, DeadlineReached) as exc:
         run.status, run.message = "stopped", f"{exc}; {len(run.pending)} of {run.total} metric(s) left for the next run"
         log.warning(run.message)
     except NotAuthorized as exc:

@@ -185,6 +185,7 @@ def ingest(
     API's usage limit stopped the fetch (the next run resumes where it stopped).
     """
     from ingestion.lginform_api import ENV_KEY, settings_from_env
+    from ingestion.lginform_fetch import resume_note
     from sli.pipeline import ingest_source, lginform_mode
 
     name, paths = INGEST_NAMES[source], _paths()
@@ -201,6 +202,9 @@ def ingest(
         raise SliError(f"--api needs LG Inform credentials: set {ENV_KEY} (and SLI_LGINFORM_SECRET)")
     if name == "lginform" and not inputs:
         click.echo(lginform_mode(api, paths))
+        note = resume_note(paths, list(metrics)) if api and metrics else None
+        if note:
+            click.echo(f"LG Inform: {note}")
     options = {
         key: value
         for key, value in {

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import locks
-from core.errors import SliError
+from core.errors import SliError, UsageError
 from core.settings import SOURCES, Paths
+from core.text import visible
 from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
 from ingestion.loader import LoadResult, find_files, ingest, prepare
 from reporting import report as report_step
@@ -36,6 +38,28 @@ def ingest_source(
         if source == "lginform" and not inputs and api is not None:
             return fetch_lginform(paths, api, on_file, **(api_options or {}))
         return ingest(source, _inputs(source, paths, inputs), paths, on_file)
+
+
+ALLOWED_FOLDERS = "SLI_ALLOWED_FOLDERS"  # more folders a scheduled run may read, separated by the path separator
+
+
+def confined(source: str, paths: Paths, inputs: list[Path], environ: dict[str, str] | None = None) -> list[Path]:
+    """INPUTS resolved (relative to SOURCE's inbox; links and `..` followed), each under that inbox or a
+    folder named in SLI_ALLOWED_FOLDERS: a scheduled run copies into landing only what it was meant to read."""
+    env = os.environ if environ is None else environ
+    allowed = [paths.source_inbox(source).resolve()] + [
+        Path(folder).expanduser().resolve() for folder in env.get(ALLOWED_FOLDERS, "").split(os.pathsep) if folder
+    ]
+    resolved = []
+    for given in inputs:
+        path = (allowed[0] / given).resolve()  # an absolute GIVEN stays itself
+        if not any(path.is_relative_to(folder) for folder in allowed):
+            raise UsageError(
+                f"{visible(given)} is outside {source}'s inbox ({allowed[0]}) and the folders in {ALLOWED_FOLDERS}:"
+                " refused"
+            )
+        resolved.append(path)
+    return resolved
 
 
 def _inputs(source: str, paths: Paths, inputs: Iterable[Path] | None) -> list[Path]:

@@ -8,7 +8,8 @@ rows or the columns as `rowGrouping` / `columnGrouping` ask. `/data.csv` has `ar
 `area long label` and a column per period label, with a stray repeat of the header. Periods carry
 identifier, label, startDate and endDate. Every call's HMAC-SHA1 signature (or token) is checked,
 replayed signatures are refused, and the server can answer 401 (bad key, usage limit), 500, slowly, a
-400 that quotes the URL it was sent, or a redirect to another host.
+400 that quotes the URL it was sent, a redirect to another host, 429 with a Retry-After, a body cut
+short, a body trickled a byte at a time, metric ids as numbers (`101.0`), or another metric's table.
 All values are SYNTHETIC.
 """
 
@@ -100,6 +101,11 @@ class FakeLgInform:
     slow_seconds: float = 0.0  # delay the next call by this long (then back to normal)
     echo_400: int = 0  # answer 400 to this many next calls, quoting the URL asked for (as some servers do)
     redirect_to: str | None = None  # answer 302 to this base URL, keeping the path and query asked for
+    truncate: int = 0  # cut this many next answers short: the promised length, half the bytes, then close
+    too_many: list[str] = field(default_factory=list)  # answer 429 with each of these Retry-After values
+    trickle_seconds: float = 0.0  # send the next answer a byte at a time, this long between bytes
+    numeric_ids: bool = False  # /data identifies metrics as JSON numbers with a decimal point (101.0)
+    data_of: dict[str, str] = field(default_factory=dict)  # /data for one metric answers another's table
     received: list[str] = field(default_factory=list)  # every request line's target, before any check
     calls: list[tuple[str, dict]] = field(default_factory=list)
     _signatures: set[str] = field(default_factory=set)
@@ -144,6 +150,12 @@ class FakeLgInform:
         if self.echo_400:
             self.echo_400 -= 1
             return self._send(request, 400, f"Bad request: {self.base_url}{request.path}", "text/plain")
+        if self.too_many:
+            request.send_response(429)
+            request.send_header("Retry-After", self.too_many.pop(0))
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return None
         url = urlsplit(request.path)
         every = parse_qs(url.query)
         params = {k: v[0] for k, v in every.items()}
@@ -177,7 +189,7 @@ class FakeLgInform:
         if url.path.startswith("/metricTypes/") and url.path.split("/")[-1] in by_id:
             return self._json(request, {"metricType": by_id[url.path.split("/")[-1]].metadata()})
         if url.path in ("/data", "/data.csv") and params.get("metricType") in by_id:
-            metric = by_id[params["metricType"]]
+            metric = by_id[self.data_of.get(params["metricType"], params["metricType"])]
             periods = self._periods(metric, params.get("period", "latest"))
             if url.path == "/data":
                 return self._json(
@@ -201,7 +213,12 @@ class FakeLgInform:
         """The /data table, laid out as the groupings ask; dimensions named nowhere go on the columns."""
         members = {
             "area": [{"identifier": code, "label": name} for code, name in COUNCILS] if periods else [],
-            "metricType": [{"identifier": metric.identifier, "label": metric.label}],
+            "metricType": [
+                {
+                    "identifier": float(metric.identifier) if self.numeric_ids else metric.identifier,
+                    "label": metric.label,
+                }
+            ],
             "period": [_period(p) for p in periods],
         }
         on_columns = list(dict.fromkeys([*column_grouping, *(d for d in members if d != row_grouping)]))
@@ -246,11 +263,25 @@ class FakeLgInform:
     def _json(self, request, document) -> None:
         self._send(request, 200, json.dumps(document), "application/json")
 
-    @staticmethod
-    def _send(request, status: int, body: str, content_type: str) -> None:
+    def _send(self, request, status: int, body: str, content_type: str) -> None:
         data = body.encode()
         request.send_response(status)
         request.send_header("Content-Type", content_type)
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
+        if status == 200 and self.truncate:
+            self.truncate -= 1
+            request.wfile.write(data[: len(data) // 2])
+            request.close_connection = True
+            return
+        if status == 200 and self.trickle_seconds:
+            delay, self.trickle_seconds = self.trickle_seconds, 0.0
+            try:
+                for byte in range(len(data)):
+                    request.wfile.write(data[byte : byte + 1])
+                    request.wfile.flush()
+                    time.sleep(delay)
+            except OSError:  # the client gave up on it
+                request.close_connection = True
+            return
         request.wfile.write(data)

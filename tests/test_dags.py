@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, airflow_env
+from conftest import BIN, REPO, airflow_env
 from sli_airflow.runner import DAGS_FOLDER
 from sli_airflow.wiring import WRITER_POOL
 
@@ -109,19 +109,68 @@ print("OUTCOME", json.dumps([str(run.state), str(ti.state), ti.try_number]))
     "conf, reason",
     [
         ({"pathz": ["x.csv"]}, "unknown param(s) 'pathz'; this DAG takes: paths"),
-        ({"paths": ["/nowhere/poll.csv"]}, "no such file or folder: /nowhere/poll.csv"),
+        ({"paths": ["poll.csv"]}, "no such file or folder: {home}/inbox/polls/poll.csv"),
+        ({"paths": ["../../outside/poll.csv"]}, "../../outside/poll.csv is outside polls's inbox ({home}/inbox/polls)"),
+        ({"paths": ["{home}/outside/poll.csv"]}, "{home}/outside/poll.csv is outside polls's inbox"),
+        ({"paths": ["link.csv"]}, "link.csv is outside polls's inbox"),
     ],
-    ids=["misspelt key", "missing file"],
+    ids=["misspelt key", "missing file", "dot-dot", "absolute", "link out"],
 )
 def test_an_input_error_fails_the_task_at_once_without_retries(tmp_path, conf, reason):
+    """Paths reach files under the source's inbox only (or folders allowed by name): nothing else is copied in."""
     env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "poll.csv").write_text("private\n")
+    (tmp_path / "inbox" / "polls").mkdir(parents=True)
+    (tmp_path / "inbox" / "polls" / "link.csv").symlink_to(tmp_path / "outside" / "poll.csv")
+    conf = json.loads(json.dumps(conf).replace("{home}", str(tmp_path)))
     run = subprocess.run(
         [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps(conf)], env=env, capture_output=True, text=True, timeout=600
     )
     [outcome] = [line for line in run.stdout.splitlines() if line.startswith("OUTCOME ")]
     # Failed on its first try, not queued for the two retries (with backoff) an ingest task has.
     assert json.loads(outcome.removeprefix("OUTCOME ")) == ["failed", "failed", 1]
-    assert f"input error (not retried): {reason}" in run.stdout + run.stderr
+    assert f"input error (not retried): {reason.format(home=tmp_path)}" in run.stdout + run.stderr
+    assert not (tmp_path / "landing").exists()
+
+
+def test_a_folder_allowed_by_name_may_be_read(tmp_path):
+    env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
+    shared = tmp_path / "shared drive"
+    shared.mkdir()
+    (shared / "poll.csv").write_bytes(
+        (REPO / "tests" / "bad_inputs" / "polls" / "poll_212_invisible_characters.csv").read_bytes()
+    )
+    run = subprocess.run(
+        [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": [str(shared / "poll.csv")]})],
+        env={**env, "SLI_ALLOWED_FOLDERS": f"/nonexistent:{shared}"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    [outcome] = [line for line in run.stdout.splitlines() if line.startswith("OUTCOME ")]
+    assert json.loads(outcome.removeprefix("OUTCOME ")) == ["success", "success", 1], run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("conf", ["123", "[1, 2]", '"paths"'], ids=["number", "list", "string"])
+def test_a_conf_that_is_not_an_object_is_one_line_before_anything_runs(tmp_path, conf):
+    env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path)}
+    run = subprocess.run(
+        [str(BIN / "sli"), "run-dags", "sli_ingest_polls", "--conf", conf],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "error: --conf must be a JSON object of params (they take: paths)" in run.stderr
+
+
+def test_ingest_tasks_have_an_execution_timeout():
+    for path in DAG_FILES:
+        for task in _load(path)[path.stem].tasks:
+            if path.stem.startswith("sli_ingest_"):
+                assert task.execution_timeout is not None and task.execution_timeout.total_seconds() <= 6 * 3600
 
 
 def test_a_wrongly_typed_param_is_refused_before_the_run_starts(tmp_path):

@@ -16,7 +16,7 @@ from core.settings import get_paths
 from ingestion import basket
 from ingestion.landing import sha256_of
 from ingestion.ledger import Ledger
-from ingestion.lginform_api import ApiError, ApiSettings, Client, Credentials, NotAuthorized
+from ingestion.lginform_api import ApiError, ApiSettings, Client, Credentials, NetworkLimits, NotAuthorized
 from ingestion.lginform_fetch import IncompleteFetch, fetch
 from lginform_server import COUNCILS, FINANCIAL_YEARS, FakeLgInform, Metric
 
@@ -27,10 +27,10 @@ def _server(**options) -> FakeLgInform:
     return FakeLgInform(metrics=[Metric(m, f"Metric {m}") for m in METRICS], **options)
 
 
-def _client(server: FakeLgInform, secret: str | None = "same", **options) -> Client:
+def _client(server: FakeLgInform, secret: str | None = "same", sleep=lambda seconds: None, **limits) -> Client:
+    """A client of SERVER; LIMITS are `NetworkLimits` fields."""
     secret = server.secret if secret == "same" else secret
-    options.setdefault("sleep", lambda seconds: None)
-    return Client(ApiSettings(server.base_url, Credentials(server.key, secret)), **options)
+    return Client(ApiSettings(server.base_url, Credentials(server.key, secret)), NetworkLimits(**limits), sleep=sleep)
 
 
 def _values(paths, source_format: str) -> list[tuple]:
@@ -188,7 +188,7 @@ def test_persistent_server_errors_fail_after_the_retries_and_keep_the_place(tmp_
 
 def test_slow_answer_times_out_and_is_retried(tmp_path):
     with _server(slow_seconds=2.0) as server:
-        result = fetch(get_paths(tmp_path), _client(server, timeout=0.3), metrics=["105"])
+        result = fetch(get_paths(tmp_path), _client(server, read_seconds=0.3), metrics=["105"])
     assert result.run.status == "complete"
     assert [path for path, _ in server.calls].count("/metricTypes") == 5  # 4 pages and the timed-out retry
 
@@ -363,3 +363,113 @@ def test_refresh_of_the_real_basket_against_the_api_fills_every_metric(tmp_path,
         failed = sli(home, "refresh", check=False, env={**env, "SLI_LGINFORM_URL": empty.base_url})
     assert failed.returncode == 1 and "no values from LG Inform for 1 metric(s): 46" in failed.stderr
     assert _published_sha(home) == before
+
+
+# --- the API as a network: cut bodies, 429s, trickles, sizes, deadlines, wrong answers --------------
+
+
+def test_a_body_cut_short_is_retried_like_a_server_error(tmp_path):
+    delays = []
+    with _server(truncate=2) as server:
+        result = fetch(get_paths(tmp_path), _client(server, sleep=delays.append, backoff=0.5), metrics=["101"])
+    assert result.run.status == "complete" and delays == [0.5, 1.0]
+    assert _values(get_paths(tmp_path), "api_json")  # the values arrived whole
+
+
+def test_429_waits_as_long_as_retry_after_says_then_resumes(tmp_path):
+    delays = []
+    with _server(too_many=["3"]) as server:
+        result = fetch(get_paths(tmp_path), _client(server, sleep=delays.append), metrics=["101"])
+    assert result.run.status == "complete" and delays == [3.0]
+
+
+def test_429_asking_for_longer_than_a_run_waits_stops_the_run_for_the_next(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server() as server:
+        first = fetch(paths, _client(server), metrics=["101"])  # complete: the next run asks what changed since
+        for metric in server.metrics:
+            metric.changed = "2999-01-01"
+        server.too_many = ["200", "7200"]  # the first wait is taken, the second is too long
+        delays = []
+        stopped = fetch(paths, _client(server, sleep=delays.append), metrics=["101", "102"])
+        assert stopped.run.status == "stopped" and delays == [200.0]
+        assert "asked to wait 7,200 s (429 Too Many Requests)" in stopped.run.message
+        assert Ledger(paths.ledger).last_api_run("lginform").status == "stopped"
+        again = fetch(paths, _client(server), metrics=["101", "102"])
+    assert again.run.status == "complete" and again.run.changed_since == first.run.started_at[:10]
+
+
+def test_a_server_that_trickles_bytes_is_cut_off_at_the_calls_deadline_and_retried(tmp_path):
+    with _server(trickle_seconds=0.05) as server:
+        result = fetch(get_paths(tmp_path), _client(server, read_seconds=5, call_seconds=0.5), metrics=["101"])
+    assert result.run.status == "complete"
+    assert [path for path, _ in server.calls].count("/metricTypes") == 5  # 4 pages and the cut-off retry
+
+
+def test_an_answer_over_the_size_limit_is_refused_not_retried(tmp_path):
+    with _server() as server:
+        with pytest.raises(ApiError, match=r"answer at /metricTypes\?.* bytes, over 104 allowed"):
+            fetch(get_paths(tmp_path), _client(server, answer_mb=0.0001), metrics=["101"])
+    assert len(server.calls) == 1
+
+
+def test_a_run_stops_at_its_deadline_and_the_next_run_resumes_it(tmp_path):
+    paths, now = get_paths(tmp_path), [0.0]
+
+    def after_each_file(loaded) -> None:
+        now[0] += 100  # each file takes 100 s on this clock
+
+    with _server() as server:
+        client = Client(
+            ApiSettings(server.base_url, Credentials(server.key, server.secret)),
+            NetworkLimits(run_seconds=150),
+            clock=lambda: now[0],
+        )
+        stopped = fetch(paths, client, metrics=["101", "102", "103"], on_file=after_each_file)
+        assert stopped.run.status == "stopped" and stopped.run.pending == ["102", "103"]
+        assert "the run reached its time limit (150 s) before /metricTypes/102" in stopped.run.message
+        resumed = fetch(paths, _client(server), metrics=["101", "102", "103"])
+    assert resumed.resumed and resumed.run.status == "complete"
+
+
+def test_metric_ids_sent_as_numbers_are_the_metrics_asked_for(tmp_path):
+    paths = get_paths(tmp_path)
+    with _server(numeric_ids=True) as server:
+        result = fetch(paths, _client(server), metrics=["101", "102"])
+    assert result.run.status == "complete"
+    assert {row[1] for row in _values(paths, "api_json")} == {"101", "102"}
+
+
+@pytest.mark.parametrize(
+    ("csv_format", "metrics", "reason"),
+    [
+        (False, ["102"], "holds metric(s) 101, not metric 102 its name says"),
+        (False, ["101", "102"], "byte for byte the one loaded as data_metricType-101.json: another metric's table"),
+        (True, ["101", "102"], "byte for byte the one loaded as data_metricType-101.csv: another metric's table"),
+    ],
+    ids=["json", "json-already-loaded", "csv-already-loaded"],
+)
+def test_an_answer_holding_another_metrics_table_fails_the_run(tmp_path, csv_format, metrics, reason):
+    paths = get_paths(tmp_path)
+    with _server(data_of={"102": "101"}) as server:
+        with pytest.raises(IncompleteFetch, match="no values from LG Inform for 1 metric"):
+            fetch(paths, _client(server), metrics=metrics, csv_format=csv_format)
+    run = Ledger(paths.ledger).last_api_run("lginform")
+    assert run.status == "failed" and f"102 (file data_metricType-102.{'csv' if csv_format else 'json'}" in run.message
+    assert reason in run.message
+    if metrics != ["102"]:  # what was loaded is 101's alone
+        assert {row[1] for row in _values(paths, "api_csv" if csv_format else "api_json")} == {"101"}
+
+
+def test_asking_for_metrics_while_a_run_is_unfinished_says_it_resumes_that_run(tmp_path):
+    with _server(quota=4 + 2) as server:
+        env = {
+            "SLI_LGINFORM_URL": server.base_url,
+            "SLI_LGINFORM_KEY": server.key,
+            "SLI_LGINFORM_SECRET": server.secret,
+        }
+        sli(tmp_path, "ingest", "lginform", "--metric", "101", "--metric", "102", check=False, env=env)
+        server.quota = None
+        resumed = sli(tmp_path, "ingest", "lginform", "--metric", "104", env=env)
+    assert "stopped with 1 metric(s) left: this run resumes it; 104 (asked for, not in it)" in resumed.stdout
+    assert "data_metricType-102.json" in resumed.stdout and "data_metricType-104" not in resumed.stdout

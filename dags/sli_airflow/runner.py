@@ -70,6 +70,11 @@ def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> 
     if unknown:
         raise SliError(f"no such DAG: {', '.join(unknown)}; expected one of: {', '.join(sorted(dags))}")
     declared = {name for dag_id in dag_ids for name in dags[dag_id].params}
+    if conf is not None and not isinstance(conf, dict):
+        raise UsageError(
+            f"--conf must be a JSON object of params (they take: {', '.join(sorted(declared))}),"
+            f' e.g. \'{{"paths": ["poll.csv"]}}\'; got {type(conf).__name__}'
+        )
     stray = sorted(set(conf or {}) - declared)
     if stray:
         raise UsageError(

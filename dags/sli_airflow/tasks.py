@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -13,7 +12,7 @@ from core.text import visible
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
 from reporting import report
 from sli.pipeline import build as build_stage
-from sli.pipeline import ingest_source
+from sli.pipeline import confined, ingest_source
 from sli.progress import Reporter, describe_loads
 from warehouse import audit, build, publish
 
@@ -43,24 +42,38 @@ def fail_without_retry(reason: str) -> NoReturn:
     raise AirflowFailException(f"input error (not retried): {reason}")
 
 
-def check_conf(conf: dict | None, declared: Iterable[str]) -> None:
-    """A run's conf may set only the DAG's declared params: Airflow would ignore a misspelt key silently."""
-    declared = sorted(declared)
-    unknown = sorted(set(conf or {}) - set(declared))
+def check_conf(conf: object, params) -> None:
+    """A run's conf is an object setting only the DAG's declared PARAMS, each as its schema says: Airflow
+    would ignore a misspelt key silently, and a trigger's conf reaches the task unchecked."""
+    declared = sorted(params.keys())
+    if conf is None:
+        return
+    if not isinstance(conf, dict):
+        fail_without_retry(
+            f"the run's conf must be an object of params ({', '.join(declared) or 'none'}),"
+            f" not {type(conf).__name__} {visible(repr(conf))[:60]}"
+        )
+    unknown = sorted(set(conf) - set(declared))
     if unknown:
         fail_without_retry(
             f"unknown param(s) {', '.join(map(repr, unknown))}; this DAG takes: {', '.join(declared) or 'none'}"
         )
+    for key, value in conf.items():
+        try:
+            params.get_param(key).resolve(value)
+        except Exception as exc:  # ParamValidationError, whose import path moved between versions
+            fail_without_retry(f"param {key!r}: {visible(exc)}")
 
 
 def ingest_task(source: str, inputs: list[str], api_options: dict | None = None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
+    paths = get_paths()
     try:
         results = ingest_source(
             source,
-            get_paths(),
-            [Path(p) for p in inputs] or None,
+            paths,
+            confined(source, paths, [Path(p) for p in inputs]) or None,
             api=lginform_api() if source == "lginform" else None,
             api_options=api_options,
         )

@@ -41,10 +41,12 @@ def log_failure(context) -> None:
     )
 
 
-# Ingest tasks touch files and (later) remote APIs: retry with backoff. Build, audit and publish
-# are deterministic on their inputs, so a retry would fail the same way: they do not retry.
+# Ingest tasks touch files and remote APIs: retry with backoff, and never hold the source's lock for ever
+# (LG Inform's client stops a run cleanly at 3 hours, before this). Build, audit and publish are
+# deterministic on their inputs, so a retry would fail the same way: they do not retry.
 INGEST_ARGS = {
     "owner": "sli",
+    "execution_timeout": timedelta(hours=4),
     "retries": 2,
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
@@ -69,8 +71,9 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
         tags=["sli", "ingest", source],
         doc_md=(
             f"### Ingest {what}\n\n"
-            f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or the files named in the `paths` "
-            f"param) into `SLI_HOME/raw/{source}`, recording each load in the ledger. Emits the asset "
+            f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or those named in the `paths` param, "
+            f"under that inbox or a folder in `SLI_ALLOWED_FOLDERS`) into `SLI_HOME/raw/{source}`, recording "
+            f"each load in the ledger. Emits the asset "
             f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
             f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`.{more_doc}"
         ),
@@ -79,7 +82,8 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
                 [],
                 type="array",
                 items={"type": "string", "minLength": 1},
-                description="Files or folders to (re)load; empty: the inbox.",
+                description="Files or folders to (re)load, relative to the source's inbox (or absolute, under"
+                " it or a folder in SLI_ALLOWED_FOLDERS); empty: the inbox.",
             ),
             **(
                 {
@@ -106,7 +110,7 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
         def ingest(params=None, dag_run=None, dag=None) -> dict:
             from sli_airflow.tasks import check_conf, ingest_task
 
-            check_conf(dag_run.conf, dag.params.keys())
+            check_conf(dag_run.conf, dag.params)
             options = {key: params[key] for key in ("metrics", "period") if params.get(key)}
             return ingest_task(source, params.get("paths") or [], options)
 

@@ -101,6 +101,15 @@ def _parse_json(path: Path) -> Parsed:
     )
 
 
+def metric_id(value) -> str | None:
+    """A metric's identifier as text, one spelling per metric: `101`, `101.0` and `"101.0"` are metric 101."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    whole = re.fullmatch(r"(\d+)\.0*", text)
+    return whole.group(1) if whole else text
+
+
 def _get(obj, *keys: str):
     for key in keys:
         if not isinstance(obj, dict):
@@ -134,7 +143,7 @@ def _parse_metric_types(path: Path, items, key: str) -> Parsed:
         alternatives = _get(item, "alternativeLabels")
         records.append(
             {
-                "metric_id": None if _get(item, "identifier") is None else str(_get(item, "identifier")),
+                "metric_id": metric_id(_get(item, "identifier")),
                 "label": _get(item, "label"),
                 "short_label": _get(item, "shortLabel"),
                 "original_label": _get(item, "originalLabel") or None,
@@ -208,9 +217,20 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
         values = np.array(values, dtype=dtype)
         return np.repeat(values, width) if on_rows else np.tile(values, len(rows))
 
-    def along(name: str, field: str) -> np.ndarray:
+    def along(name: str, field: str, clean=lambda value: str(value or "")) -> np.ndarray:
         dims = row_dims if name in on_rows else column_dims
-        return spread([str(_get(d.get(name), field) or "") for d in dims], name in on_rows)
+        return spread([clean(_get(d.get(name), field)) for d in dims], name in on_rows)
+
+    metrics = along("metric", "identifier", lambda value: metric_id(value) or "")
+    named = _METRIC_IN_NAME.search(path.name)
+    held = sorted(set(metrics.tolist()) - {""})
+    if named and held and held != [named.group(1)]:
+        raise InputError(
+            path.name,
+            f"holds metric(s) {', '.join(held[:5])}, not metric {named.group(1)} its name says:"
+            " the answer to another question",
+            column="metricType",
+        )
 
     period_on_rows = "period" in on_rows
     where = "rows[].period" if period_on_rows else "columns[].period"
@@ -226,7 +246,7 @@ def _parse_data(path: Path, columns, rows) -> Parsed:
         {
             "area_code": along("area", "identifier"),
             "area_label": along("area", "label"),
-            "metric_id": along("metric", "identifier"),
+            "metric_id": metrics,
             "period_id": spread([p.identifier for p in resolved], period_on_rows),
             "period_label": along("period", "label"),
             "period_start": spread([p.start for p in resolved], period_on_rows, "datetime64[D]"),
