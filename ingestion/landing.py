@@ -34,7 +34,9 @@ def safe_name(name: str) -> str:
 
 
 def landed_path(landing_dir: Path, name: str, sha256: str) -> Path:
-    return landing_dir / f"{sha256[:16]}__{safe_name(name)}"
+    """Where content SHA256 received as NAME is kept; a landed file given again keeps its own name."""
+    prefix = f"{sha256[:16]}__"
+    return landing_dir / f"{prefix}{safe_name(name).removeprefix(prefix)}"
 
 
 def _write_once(target: Path, write: Callable[[Path], object]) -> Path:

@@ -29,6 +29,22 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.secho("interrupted: the published warehouse is unchanged", fg="red", err=True)
             ctx.exit(130)
+        except OSError as exc:  # a full or read-only disk, a file taken away: whichever step met it
+            where = f" ({visible(exc.filename)})" if exc.filename else ""
+            click.secho(f"error: cannot go on: {exc.strerror or exc}{where}", fg="red", err=True)
+            ctx.exit(1)
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+                raise
+            # DuckDB reading a damaged file (a checksum that does not match, a header it cannot read).
+            first = visible(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            click.secho(
+                f"error: DuckDB: {first}; `sli status` says whether the published warehouse is damaged,"
+                " and `sli rollback` puts back the previous one",
+                fg="red",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -382,25 +398,30 @@ def _rewrite(text: str) -> None:
 def sql(query: str, fmt: str, raw: bool) -> None:
     """Run QUERY read-only against the published warehouse and print the result.
 
-    Only the warehouse's tables are reachable: reading or writing files, extensions and settings fail. CSV
-    is read by spreadsheets: text they would run as a formula gets a leading apostrophe unless --raw."""
+    Only the warehouse's tables are reachable: reading or writing files, extensions and settings fail. A
+    query may use 2 GB of memory (SLI_SQL_MEMORY_MB), spill 4 GB to a private temporary folder
+    (SLI_SQL_SPILL_MB) and run 300 s (SLI_SQL_SECONDS). CSV is read by spreadsheets: text they would
+    run as a formula gets a leading apostrophe unless --raw."""
     import duckdb
 
     from warehouse import access
 
     with access.connect(_paths()) as connection:
         try:
-            relation = connection.sql(query)
-            if relation is None:
+            result = access.run_query(connection, query, float(os.environ.get("SLI_SQL_SECONDS") or 300))
+            if result is None:
                 return
-            columns, rows = relation.columns, relation.fetchall()
+            columns, rows = result
         except duckdb.PermissionException as exc:
             raise SliError(
                 f"query refused: `sli sql` reads only the published warehouse's tables; files,"
                 f" extensions and settings are out of reach ({exc})"
             ) from exc
         except duckdb.Error as exc:
-            raise SliError(f"query failed: {exc}") from exc
+            reason = str(exc).splitlines()[0]  # DuckDB's advice after it (SET threads=...) is not ours to give
+            if isinstance(exc, duckdb.OutOfMemoryException):
+                reason += "; a query may use SLI_SQL_MEMORY_MB of memory and SLI_SQL_SPILL_MB of temporary disk"
+            raise SliError(f"query failed: {reason}") from exc
     if fmt == "json":
         click.echo(json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=1))
     elif fmt == "csv":
@@ -429,8 +450,14 @@ def _print_table(columns: list[str], rows: list[tuple]) -> None:
 def doctor() -> None:
     """Check that the raw zone and the ledger agree; exit 1, saying how to mend it, when they do not."""
     from ingestion import repair
+    from warehouse.publish import problems
 
-    mismatches = repair.check(_paths())
+    found = problems(_paths())
+    for problem in found:
+        click.echo(f"  {problem}")
+    mismatches = repair.check(_paths()) if _paths().ledger.exists() else []
+    if found and not mismatches:
+        raise SliError(f"{len(found)} problem(s) with the published warehouse or its ledger: see above")
     if not mismatches:
         click.echo("raw zone and ledger agree: every complete load's raw files are there and readable")
         return
@@ -468,7 +495,10 @@ def status(source: str | None) -> None:
             ledger = Ledger.reader(path)  # a read-only home: show the ledger as it is
         records = ledger.records(source)
     from warehouse.build import sources_without_data
+    from warehouse.publish import problems
 
+    for problem in problems(_paths()):
+        click.secho(f"warning: {problem}", fg="red", err=True)
     for empty in sources_without_data(_paths()):
         if source in (None, empty):
             click.echo(f"{empty}: no data loaded (the warehouse builds without it)")

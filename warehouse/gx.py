@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.atomic_files import write_text_atomically
+from core.errors import AuditError
 from core.settings import GX_PROJECT_DIR, Paths
 
 if TYPE_CHECKING:
@@ -116,9 +117,31 @@ def latest_summaries(paths: Paths) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
 
 
+class _Failures(logging.Handler):
+    """GX logs a failure to render a page (a full disk, say) with its whole traceback, and goes on: kept
+    here instead, to be told in one line."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.reasons: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        found = re.search(r"(\w+(?:Error|Exception)): \"([^\"]*)\"", record.getMessage())
+        self.reasons.append(f"{found.group(1)}: {found.group(2)}" if found else record.getMessage().splitlines()[0])
+
+
 def build_docs(paths: Paths) -> Path:
     """Rebuild Data Docs from every stored result (the index lists each suite's runs), readable offline."""
-    context(paths).build_data_docs()
+    gx_log, failures = logging.getLogger("great_expectations"), _Failures()
+    gx_log.addHandler(failures)
+    gx_log.propagate = False
+    try:
+        context(paths).build_data_docs()
+    finally:
+        gx_log.removeHandler(failures)
+        gx_log.propagate = True
+    if failures.reasons:
+        raise AuditError(f"the Data Docs could not be written ({failures.reasons[0]})")
     _offline(paths.data_docs.parent)
     return docs_index(paths)
 

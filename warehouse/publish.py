@@ -92,6 +92,35 @@ def _rollback(paths: Paths) -> Path:
     return paths.published
 
 
+def problems(paths: Paths) -> list[str]:
+    """What is wrong with the published warehouse as it stands, for `sli status` and `sli doctor`: a file
+    that is not the one published (damaged or changed since), one that cannot be read, or a load ledger lost
+    beside it."""
+    if not paths.published.exists():
+        return []
+    found = []
+    try:
+        _check_opens(paths.published, "read the published warehouse")
+    except PublishError as exc:
+        found.append(str(exc).removesuffix("; the published warehouse is unchanged"))
+    if not found and paths.published_log.exists():
+        published = {line.split()[0] for line in paths.published_log.read_text(encoding="utf-8").splitlines() if line}
+        if sha256_of(paths.published) not in published:
+            found.append(
+                f"{paths.published} is not the file that was published (its SHA-256 is not in published.log):"
+                " damaged or changed since"
+            )
+    if found:
+        found[-1] += "; `sli rollback` puts back the previous one"
+    if not paths.ledger.exists():
+        found.append(
+            f"no load ledger at {paths.ledger}, beside a published warehouse: it was lost. Rebuild it from landing,"
+            " which keeps every file received: move SLI_HOME/raw aside, run `sli ingest SOURCE SLI_HOME/landing/SOURCE`"
+            " for each source, then `sli refresh`"
+        )
+    return found
+
+
 def _check_opens(database: Path, doing: str) -> None:
     """DATABASE opens read-only and holds a finished build (its `meta.build_info` row)."""
     import duckdb
