@@ -448,7 +448,8 @@ def _print_table(columns: list[str], rows: list[tuple]) -> None:
 
 @main.command()
 def doctor() -> None:
-    """Check that the raw zone and the ledger agree; exit 1, saying how to mend it, when they do not."""
+    """Check the published warehouse (readable, the file published, its ledger there) and that the raw zone
+    and the ledger agree; exit 1, saying how to mend it, when not."""
     from ingestion import repair
     from warehouse.publish import problems
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -210,3 +211,24 @@ def test_run_dags_keeps_airflow_under_sli_home_and_refuses_unknown_params(tmp_pa
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert "sli_ingest_polls: success (ingest=skipped)" in ran.stdout  # an empty inbox: nothing new
     assert (home / "airflow" / "airflow.db").exists() and not (user_home / "airflow").exists()
+
+
+@pytest.mark.parametrize(
+    ("conf", "reason"),
+    [
+        ({"paths": "one.csv"}, "param 'paths': "),
+        ({"paths": [1, 2]}, "param 'paths': "),
+        (123, "the run's conf must be an object of params (paths), not int 123"),
+    ],
+    ids=["string paths", "numbers", "not an object"],
+)
+def test_the_task_checks_a_triggers_conf_against_the_params_itself(conf, reason):
+    """A trigger that reaches the task without Airflow's own check (an API call, a backfill) meets this one."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from sli_airflow.tasks import check_conf
+
+    polls = _load(DAGS_FOLDER / "sli_ingest_polls.py")["sli_ingest_polls"]
+    with pytest.raises(AirflowFailException, match=re.escape(f"input error (not retried): {reason}")):
+        check_conf(conf, polls.params)
+    check_conf({"paths": ["poll.csv"]}, polls.params)  # a valid conf passes

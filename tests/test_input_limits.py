@@ -134,3 +134,12 @@ def test_a_file_still_being_written_is_refused_then_loads_once_complete(tmp_path
     (again,) = loader.ingest("ope", [growing.parent], paths)
     assert again.status == "loaded"
     assert again.rows_read == len(growing.read_text().splitlines()) - 1
+
+
+def test_every_limit_is_documented_with_its_default():
+    from ingestion.limits import ENV, Limits
+
+    documented = (Path(__file__).resolve().parent.parent / "docs" / "operations.md").read_text(encoding="utf-8")
+    for name, variable in ENV.items():
+        default = getattr(Limits(), name)
+        assert f"| `{variable}` | {int(default):,} |" in documented, variable
