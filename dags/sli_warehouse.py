@@ -43,7 +43,7 @@ def sli_warehouse():
     def build(params=None, dag_run=None, dag=None) -> str:
         from sli_airflow.tasks import build_task, check_conf
 
-        check_conf(dag_run.conf, dag.params.keys())
+        check_conf(dag_run.conf, dag.params)
         return build_task(full_refresh=bool(params.get("full_refresh")))
 
     @task

@@ -96,6 +96,10 @@ def test_airflow_lists_every_dag_and_no_import_errors(tmp_path):
     assert dag_ids == {path.stem for path in DAG_FILES}
 
 
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
 _RUN_ONCE = """
 import json, sys
 from sli_airflow.runner import load_dags
@@ -142,12 +146,9 @@ def test_a_folder_allowed_by_name_may_be_read(tmp_path):
     (shared / "poll.csv").write_bytes(
         (REPO / "tests" / "bad_inputs" / "polls" / "poll_212_invisible_characters.csv").read_bytes()
     )
-    run = subprocess.run(
+    run = _run(
         [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": [str(shared / "poll.csv")]})],
-        env={**env, "SLI_ALLOWED_FOLDERS": f"/nonexistent:{shared}"},
-        capture_output=True,
-        text=True,
-        timeout=600,
+        {**env, "SLI_ALLOWED_FOLDERS": f"/nonexistent:{shared}"},
     )
     [outcome] = [line for line in run.stdout.splitlines() if line.startswith("OUTCOME ")]
     assert json.loads(outcome.removeprefix("OUTCOME ")) == ["success", "success", 1], run.stdout + run.stderr
@@ -156,13 +157,7 @@ def test_a_folder_allowed_by_name_may_be_read(tmp_path):
 @pytest.mark.parametrize("conf", ["123", "[1, 2]", '"paths"'], ids=["number", "list", "string"])
 def test_a_conf_that_is_not_an_object_is_one_line_before_anything_runs(tmp_path, conf):
     env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path)}
-    run = subprocess.run(
-        [str(BIN / "sli"), "run-dags", "sli_ingest_polls", "--conf", conf],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    run = _run([str(BIN / "sli"), "run-dags", "sli_ingest_polls", "--conf", conf], env)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "error: --conf must be a JSON object of params (they take: paths)" in run.stderr
 
@@ -176,13 +171,7 @@ def test_ingest_tasks_have_an_execution_timeout():
 
 def test_a_wrongly_typed_param_is_refused_before_the_run_starts(tmp_path):
     env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
-    run = subprocess.run(
-        [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": "one.csv"})],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    run = _run([str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": "one.csv"})], env)
     assert run.returncode != 0 and "OUTCOME" not in run.stdout
     assert "Invalid input for param paths: 'one.csv' is not of type 'array'" in run.stderr
 
@@ -195,13 +184,7 @@ def test_run_dags_keeps_airflow_under_sli_home_and_refuses_unknown_params(tmp_pa
         "SLI_HOME": str(home),
         "HOME": str(user_home),
     }
-    refused = subprocess.run(
-        [str(BIN / "sli"), "run-dags", "--conf", '{"full_refresh": true, "fulll_refresh": 1}'],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    refused = _run([str(BIN / "sli"), "run-dags", "--conf", '{"full_refresh": true, "fulll_refresh": 1}'], env)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "takes param(s) fulll_refresh; they take: full_refresh, metrics, paths, period" in refused.stderr
     assert not (home / "airflow" / "airflow.db").exists()  # refused before anything was set up

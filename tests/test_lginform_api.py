@@ -33,6 +33,11 @@ def _client(server: FakeLgInform, secret: str | None = "same", sleep=lambda seco
     return Client(ApiSettings(server.base_url, Credentials(server.key, secret)), NetworkLimits(**limits), sleep=sleep)
 
 
+def _credentials(server: FakeLgInform) -> dict[str, str]:
+    """The environment `sli` reads the API's address and credentials from."""
+    return {"SLI_LGINFORM_URL": server.base_url, "SLI_LGINFORM_KEY": server.key, "SLI_LGINFORM_SECRET": server.secret}
+
+
 def _values(paths, source_format: str) -> list[tuple]:
     return duckdb.execute(
         f"select area_code, metric_id, period_id, value, value_status, area_status"
@@ -195,11 +200,7 @@ def test_slow_answer_times_out_and_is_retried(tmp_path):
 
 def test_cli_fetches_with_env_credentials_and_exits_75_on_the_usage_limit(tmp_path):
     with _server(quota=4 + 2) as server:
-        env = {
-            "SLI_LGINFORM_URL": server.base_url,
-            "SLI_LGINFORM_KEY": server.key,
-            "SLI_LGINFORM_SECRET": server.secret,
-        }
+        env = _credentials(server)
         stopped = sli(tmp_path, "ingest", "lginform", "--metric", "101", "--metric", "102", check=False, env=env)
         assert stopped.returncode == 75, stopped.stdout + stopped.stderr
         assert "stopped" in stopped.stdout and "1 of 2 metric(s) left" in stopped.stdout
@@ -463,11 +464,7 @@ def test_an_answer_holding_another_metrics_table_fails_the_run(tmp_path, csv_for
 
 def test_asking_for_metrics_while_a_run_is_unfinished_says_it_resumes_that_run(tmp_path):
     with _server(quota=4 + 2) as server:
-        env = {
-            "SLI_LGINFORM_URL": server.base_url,
-            "SLI_LGINFORM_KEY": server.key,
-            "SLI_LGINFORM_SECRET": server.secret,
-        }
+        env = _credentials(server)
         sli(tmp_path, "ingest", "lginform", "--metric", "101", "--metric", "102", check=False, env=env)
         server.quota = None
         resumed = sli(tmp_path, "ingest", "lginform", "--metric", "104", env=env)

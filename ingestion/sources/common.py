@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from itertools import zip_longest
+from itertools import islice, zip_longest
 from pathlib import Path
 
 import pandas as pd
@@ -162,28 +162,25 @@ def read_text(path: Path) -> str:
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
-    """The file's rows; a file beyond the row or column limit is refused at the row that passes it."""
+    """The file's rows; a file beyond the row or column limit is refused, naming the row that passes it."""
     limit = limits()
     # newline="": rows end at CRLF, LF or a lone CR (old Mac exports), and line breaks inside quotes stay.
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
-    rows: list[list[str]] = []
     try:
-        for row in reader:
-            if len(row) > limit.columns:
-                raise InputError(
-                    path.name,
-                    f"{len(row):,} columns, over the {limit.columns:,} a row may have ({ENV['columns']})",
-                    row=reader.line_num,
-                )
-            rows.append(row)
-            if len(rows) > limit.rows:
-                raise InputError(
-                    path.name,
-                    f"over {limit.rows:,} rows, the most a file may have ({ENV['rows']})",
-                    row=reader.line_num,
-                )
+        rows = list(islice(reader, limit.rows + 1))  # one past the limit, to know it was passed
     except csv.Error as exc:  # e.g. a cell over the csv module's 128 KiB field limit, a NUL byte
         raise InputError(path.name, f"unreadable CSV ({exc})", row=reader.line_num) from exc
+    if len(rows) > limit.rows:
+        raise InputError(
+            path.name, f"over {limit.rows:,} rows, the most a file may have ({ENV['rows']})", row=limit.rows + 1
+        )
+    if rows and max(map(len, rows)) > limit.columns:
+        number, wide = next((i, row) for i, row in enumerate(rows, start=1) if len(row) > limit.columns)
+        raise InputError(
+            path.name,
+            f"{len(wide):,} columns, over the {limit.columns:,} a row may have ({ENV['columns']})",
+            row=number,
+        )
     return rows
 
 
