@@ -41,11 +41,12 @@ def test_airflow_services_share_the_image_data_volume_and_secrets(name):
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql")
 
 
-def test_lginform_credentials_have_one_set_of_names_everywhere():
+def test_lginform_credentials_and_settings_have_one_set_of_names_everywhere():
     from ingestion.basket import ENV_BASKET
     from ingestion.lginform_api import ENV_KEY, ENV_SECRET, ENV_URL
+    from sli.pipeline import ALLOWED_FOLDERS
 
-    names = [ENV_KEY, ENV_SECRET, ENV_URL, ENV_BASKET]
+    names = [ENV_KEY, ENV_SECRET, ENV_URL, ENV_BASKET, ALLOWED_FOLDERS]
     example = (REPO_ROOT / ".env.example").read_text()
     assert [line.split("=")[0] for line in example.splitlines() if line.startswith("SLI_")] == names
     assert "LGINFORM_APPLICATION_KEY" not in example and "LGINFORM_APPLICATION_KEY" not in str(COMPOSE)
