@@ -114,9 +114,51 @@ def test_a_stale_source_is_a_warning_shown_by_sli_quality_and_data_docs(tmp_path
     assert suites == checkpoints and all(suite in index for suite in suites)
 
 
-def test_a_quartile_that_contradicts_its_boundaries_stops_the_publish(home):
-    """The audit guards the quartile's definition on every benchmark row: one row relabelled from
-    quartile 4 to 3 (the old rank-based error) is found by the reconciliation and stops the publish."""
+# One row broken against each statistic's own rule, and the message naming the rule.
+ONE_BENCHMARK = (
+    "(council_code, metric_id, period_id, comparator_group) in (select council_code, metric_id, period_id,"
+    " comparator_group from fct_council_benchmarks where comparator_group = 'england' and {} limit 1)"
+)
+LATEST_QUARTER = "quarter_id = (select max(quarter_id) from mart_sector_overview where {})"
+BROKEN = {
+    # The old rank-based error: a row relabelled from quartile 4 to 3.
+    "quartile": (
+        "update fct_council_benchmarks set quartile = 3 where " + ONE_BENCHMARK.format("quartile = 4"),
+        "fct_council_benchmarks: rows whose quartile contradicts the boundaries beside it: expected 0.0, got 1.0",
+    ),
+    "boundaries": (
+        "update fct_council_benchmarks set lower_quartile_value = median_value + 1 where "
+        + ONE_BENCHMARK.format("median_value is not null"),
+        "rows whose boundaries are out of order (min <= lower quartile <= median <= upper quartile <= max):"
+        " expected 0.0, got 1.0",
+    ),
+    "rank": (
+        "update fct_council_benchmarks set rank_in_group = n_in_group + 1 where "
+        + ONE_BENCHMARK.format("rank_in_group is not null"),
+        "fct_council_benchmarks: ranks outside 1 to the councils compared: expected 0.0, got 1.0",
+    ),
+    "direction": (
+        "update intermediate.int_metrics__direction_by_quarter set latest_period_id = baseline_period_id where rowid ="
+        " (select min(rowid) from intermediate.int_metrics__direction_by_quarter where latest_period_id is not null)",
+        "comparisons whose latest period does not start after the baseline: expected 0.0, got 1.0",
+    ),
+    "share": (
+        "update mart_sector_overview set share_metrics_improving = 1.5 where "
+        + LATEST_QUARTER.format("share_metrics_improving is not null"),
+        "quarters whose share improving is outside 0 to 1 or not its counts: expected 0.0, got 1.0",
+    ),
+    "figure missing": (
+        "update mart_sector_overview set poll_round_number = null where "
+        + LATEST_QUARTER.format("poll_round_number is not null"),
+        "quarters missing the poll round or map edition their source had by then: expected 0.0, got 1.0",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", BROKEN)
+def test_a_candidate_breaking_a_statistics_rule_is_refused_at_publish(home, rule):
+    """The audit guards each statistic's rule on every row: one row broken in a candidate is found by the
+    reconciliation, the audit fails naming the rule, and nothing is published."""
     import os
     import subprocess
 
@@ -125,14 +167,11 @@ def test_a_quartile_that_contradicts_its_boundaries_stops_the_publish(home):
     from core.settings import DBT_PROJECT_DIR, get_paths
     from warehouse.build import dbt_env
 
+    update, message = BROKEN[rule]
     paths = get_paths(home)
     shutil.copyfile(paths.published, paths.candidate)
     with duckdb.connect(str(paths.candidate)) as con:
-        [(changed,)] = con.execute(
-            "update fct_council_benchmarks set quartile = 3 where (council_code, metric_id, period_id) in"
-            " (select council_code, metric_id, period_id from fct_council_benchmarks"
-            "  where comparator_group = 'england' and quartile = 4 limit 1) and comparator_group = 'england'"
-        ).fetchall()
+        [(changed,)] = con.execute(update).fetchall()
     assert changed == 1
     dbt = subprocess.run(
         [str(BIN / "dbt"), "run", "--select", "qa_reconciliation", "--project-dir", str(DBT_PROJECT_DIR)],
@@ -145,9 +184,6 @@ def test_a_quartile_that_contradicts_its_boundaries_stops_the_publish(home):
     digest = _sha(paths.published)
     result = sli(home, "audit", check=False)
     assert result.returncode == 1
-    assert (
-        "fct_council_benchmarks: rows whose quartile contradicts the boundaries beside it: expected 0.0, got 1.0"
-        in (result.stderr)
-    )
+    assert message in result.stderr, result.stderr
     assert sli(home, "publish", check=False).returncode == 1 and _sha(paths.published) == digest
     assert os.path.exists(paths.candidate)

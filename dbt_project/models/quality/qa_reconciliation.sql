@@ -45,8 +45,34 @@ benchmark_checks as (
             > 1e-9 * (1 + abs(mads_from_median))
             or (mads_from_median is null) <> (value is null or mad_value = 0)
         ) as mads_contradictions,
-        count(*) filter (where rank_in_group < 1 or rank_in_group > n_in_group) as rank_contradictions
+        count(*) filter (where rank_in_group < 1 or rank_in_group > n_in_group) as rank_contradictions,
+        count(*) filter (
+            where min_value > lower_quartile_value
+            or lower_quartile_value > median_value
+            or median_value > upper_quartile_value
+            or upper_quartile_value > max_value
+        ) as boundaries_out_of_order
     from benchmarks
+),
+
+-- Each quarter's shares against their counts, and the figures a quarter must show when its source had data
+-- by the quarter's end (a join that lost them would otherwise publish an empty cell).
+overview_checks as (
+    select
+        count(*) filter (
+            where metrics_improving > metrics_with_polarity
+            or metrics_improving_lga_method > metrics_compared_lga_method
+            or share_metrics_improving not between 0 and 1
+            or share_metrics_improving_lga_method not between 0 and 1
+            or abs(share_metrics_improving - metrics_improving / metrics_with_polarity) > 1e-12
+            or abs(share_metrics_improving_lga_method - metrics_improving_lga_method / metrics_compared_lga_method)
+            > 1e-12
+        ) as shares_inconsistent,
+        count(*) filter (
+            where (polls_latest_fieldwork_end is not null and poll_round_number is null)
+            or (shared_services_last_loaded_at is not null and shared_services_edition is null)
+        ) as figures_missing
+    from {{ ref('mart_sector_overview') }}
 ),
 
 backward_directions as (
@@ -76,6 +102,28 @@ checks as (
     union all
     select 'fct_council_benchmarks: ranks outside 1 to the councils compared', 0, rank_contradictions, 0
     from benchmark_checks
+    union all
+    select
+        'fct_council_benchmarks: rows whose boundaries are out of order (min <= lower quartile <= median'
+        || ' <= upper quartile <= max)',
+        0,
+        boundaries_out_of_order,
+        0
+    from benchmark_checks
+    union all
+    select
+        'mart_sector_overview: quarters whose share improving is outside 0 to 1 or not its counts',
+        0,
+        shares_inconsistent,
+        0
+    from overview_checks
+    union all
+    select
+        'mart_sector_overview: quarters missing the poll round or map edition their source had by then',
+        0,
+        figures_missing,
+        0
+    from overview_checks
     union all
     select
         'direction of travel: comparisons whose latest period does not start after the baseline',
