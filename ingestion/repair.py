@@ -49,13 +49,14 @@ def _retract(paths: Paths, ledger: Ledger, record: LoadRecord, why: str) -> None
     )
 
 
-def retract(paths: Paths, load_id: str) -> LoadRecord:
-    """Take a complete load back: its raw files go, the ledger says so, and the next build is a full one."""
+def retract(paths: Paths, ref: str) -> LoadRecord:
+    """Take a complete load back (REF: its id, or its file's name for the newest load of it): its raw files
+    go, the ledger says so, and the next build is a full one."""
     ledger = Ledger(paths.ledger)
-    record = _find(ledger, load_id)
-    if record.load_id != load_id or record.status != "loaded":
-        raise SliError(f"{load_id!r} is not the id of a complete load (`sli status` lists them)")
-    with locks.holding(paths.ingest_lock(record.source), f"retracting {load_id}"):
+    record = _find(ledger, ref)
+    if record.status != "loaded":
+        raise SliError(f"{ref!r} is already retracted ({record.load_id}); `sli ingest SOURCE --reload` loads it again")
+    with locks.holding(paths.ingest_lock(record.source), f"retracting {record.load_id}"):
         _retract(paths, ledger, record, "retracted by `sli retract`")
     return record
 

@@ -358,7 +358,12 @@ def report(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into (default: SLI_HOME/exports/<quarter>), e.g. when SLI_HOME is read-only.",
 )
-@click.option("--raw", is_flag=True, help="CSV: keep formula-looking text as it is (default: prefixed with ').")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: keep text and numbers exactly as stored (default: formula-looking text prefixed with ',"
+    " numbers to 15 significant digits).",
+)
 def export(out: Path | None, raw: bool) -> None:
     """Write every mart as Parquet and CSV, and the overview tables as one Excel workbook."""
     from reporting.export import export as run_export
@@ -394,7 +399,12 @@ def _rewrite(text: str) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--raw", is_flag=True, help="CSV: keep formula-looking text as it is (default: prefixed with ').")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: keep text and numbers exactly as stored (default: formula-looking text prefixed with ',"
+    " numbers to 15 significant digits).",
+)
 def sql(query: str, fmt: str, raw: bool) -> None:
     """Run QUERY read-only against the published warehouse and print the result.
 
@@ -429,15 +439,21 @@ def sql(query: str, fmt: str, raw: bool) -> None:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        safe = (lambda v: v) if raw else spreadsheet_safe
+        safe = (lambda v: v) if raw else (lambda v: spreadsheet_safe(_as_read(v)))
         # Booleans as SQL and DuckDB's own CSV write them, not as Python's True/False.
         writer.writerows([["true" if v is True else "false" if v is False else safe(v) for v in row] for row in rows])
     else:
         _print_table(columns, rows)
 
 
+def _as_read(value: object) -> object:
+    """A float as people read it: 15 significant digits, as spreadsheets show them, so a sum that is
+    86.30000000000001 in binary shows as 86.3 (the stored value is unchanged)."""
+    return format(value, ".15g") if isinstance(value, float) else value
+
+
 def _print_table(columns: list[str], rows: list[tuple]) -> None:
-    cells = [[("NULL" if v is None else str(v)) for v in row] for row in rows]
+    cells = [[("NULL" if v is None else str(_as_read(v))) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
     click.echo("  ".join("-" * w for w in widths))
@@ -471,12 +487,13 @@ def doctor() -> None:
 
 
 @main.command()
-@click.argument("load_id")
-def retract(load_id: str) -> None:
-    """Take a complete load back: its raw rows go (the landed file stays), and the next build is a full one."""
+@click.argument("load")
+def retract(load: str) -> None:
+    """Take a complete load back: LOAD is its id or its file's name (as `sli status` lists them). Its raw rows
+    go (the landed file stays), and the next build is a full one."""
     from ingestion import repair
 
-    record = repair.retract(_paths(), load_id)
+    record = repair.retract(_paths(), load)
     click.echo(f"retracted {record.load_id} ({record.source}/{record.file_name}); run `sli refresh` to rebuild")
 
 
@@ -507,9 +524,10 @@ def status(source: str | None) -> None:
         click.echo("nothing loaded yet")
         return
     _print_table(
-        ["source", "file", "status", "read", "accepted", "rejected", "loaded_at", "message"],
+        ["load_id", "source", "file", "status", "read", "accepted", "rejected", "loaded_at", "message"],
         [
             (
+                r.load_id,
                 r.source,
                 r.file_name,
                 r.status,

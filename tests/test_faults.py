@@ -151,3 +151,11 @@ def test_sli_sql_stops_at_its_time_limit_and_at_once_on_sigterm(tmp_path, publis
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=20)  # it stopped within seconds, not when the query ended
     assert process.returncode == 128 + signal.SIGTERM and "stopped by SIGTERM" in stderr
+
+
+def test_sli_sql_shows_floats_as_people_read_them_and_keeps_them_exact_when_asked(published_home):
+    query = "select 0.1::double + 0.2::double as x"  # 0.30000000000000004 in binary
+    assert sli(published_home, "sql", query).stdout.splitlines()[2].strip() == "0.3"
+    assert sli(published_home, "sql", query, "--format", "csv").stdout.splitlines() == ["x", "0.3"]
+    assert sli(published_home, "sql", query, "--format", "csv", "--raw").stdout.splitlines()[1] == "0.30000000000000004"
+    assert json.loads(sli(published_home, "sql", query, "--format", "json").stdout) == [{"x": 0.30000000000000004}]

@@ -382,20 +382,24 @@ def test_a_retracted_load_leaves_the_warehouse_at_the_next_refresh(tmp_path, pub
     published = home / "warehouse" / "sli.duckdb"
     count = "select count(*) from fct_poll_answers"
     with sqlite3.connect(home / "ledger.sqlite") as con:
-        [(load_id, rows, landed)] = con.execute(
+        [(load_id, rows, landed), (other_id, other_rows, _)] = con.execute(
             "select load_id, rows_accepted, landed_path from loads where"
-            " source = 'polls' and status = 'loaded' order by load_id limit 1"
+            " source = 'polls' and status = 'loaded' order by load_id limit 2"
         )
+        [(other_file,)] = con.execute("select file_name from loads where load_id = ?", [other_id])
     with duckdb.connect(str(published), read_only=True) as con:
         [(answers,)] = con.execute(count).fetchall()
+    status = sli(home, "status", "--source", "polls").stdout
+    assert status.startswith("load_id") and load_id in status and other_id in status  # the ids to retract by
     assert f"retracted {load_id}" in sli(home, "retract", load_id).stdout
+    assert f"retracted {other_id} (polls/{other_file})" in sli(home, "retract", other_file).stdout  # or by name
     assert not list((home / "raw").glob(f"*/*/{load_id}.parquet"))
     assert Path(landed).is_file()  # landing keeps the file
     assert re.search(r"^publish\s", sli(home, "refresh").stdout, re.M)
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute(count).fetchall() == [(answers - rows,)]
+        assert con.execute(count).fetchall() == [(answers - rows - other_rows,)]
     refused = sli(home, "retract", load_id, check=False)
-    assert refused.returncode == 1 and "is not the id of a complete load" in refused.stderr
+    assert refused.returncode == 1 and "is already retracted" in refused.stderr
 
 
 @pytest.mark.parametrize(
