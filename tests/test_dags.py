@@ -192,7 +192,7 @@ def test_run_dags_keeps_airflow_under_sli_home_and_refuses_unknown_params(tmp_pa
         [str(BIN / "sli"), "run-dags", "sli_ingest_polls"], env=env, capture_output=True, text=True, timeout=600
     )
     assert ran.returncode == 0, ran.stderr[-2000:]
-    assert "sli_ingest_polls: success (ingest=skipped)" in ran.stdout  # an empty inbox: nothing new
+    assert "sli_ingest_polls: nothing new, every file in its inbox is loaded already (ingest=skipped)" in ran.stdout
     assert (home / "airflow" / "airflow.db").exists() and not (user_home / "airflow").exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -56,6 +57,8 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     first = _run_dags(fresh_home)
     assert "sli_warehouse: success" in first.stdout
     assert "publish=success" in first.stdout
+    # A normal run says what happened in its own words: no third-party warning, no traceback.
+    assert not re.search("warning|traceback", first.stdout + first.stderr, re.I), first.stdout + first.stderr
     assert _asset_events(fresh_home) == {
         "sli_raw_lginform": 1,
         "sli_raw_polls": 1,
@@ -86,6 +89,8 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     }
     second = _run_dags(fresh_home)
     assert second.stdout.count("ingest=skipped") == 4  # nothing new: no ingest DAG emits its asset
+    assert "sli_warehouse: nothing new, the published warehouse is up to date since" in second.stdout
+    assert not re.search("warning|traceback", second.stdout + second.stderr, re.I), second.stdout  # nor bookkeeping
     # Nor does the warehouse DAG build or publish: the files, rollback copy included, are untouched.
     assert "build=skipped" in second.stdout and "publish=skipped" in second.stdout, second.stdout
     assert {name: _sha(warehouse / name) for name in files_before} == files_before
@@ -207,7 +212,8 @@ def test_status_lists_every_load(published_home):
     for source in ("lginform", "polls", "shared_services", "ope"):
         assert source in out
     rows = out.splitlines()[2:-1]
-    assert rows and all(row.split()[2] == "loaded" for row in rows)
+    assert rows and all(row.split()[3] == "loaded" for row in rows)
+    assert all(row.split()[0].startswith(f"{row.split()[1]}-") for row in rows)  # each load's id, to retract by
 
 
 EXPLORER = ("synthetic_planning_applications_decided_on_time", "synthetic_temporary_accommodation_per_1_000_households")
