@@ -302,6 +302,16 @@ LGINFORM_NEAREST_NEIGHBOURS = Table(
             notes="A council's group is its neighbours in the latest loaded file that lists it; a later"
             " file listing some councils replaces the groups of those councils only.",
         ),
+        FileFormat(
+            "Nearest-neighbour mapping, as the government's prototype for council metrics publishes it"
+            " (`NN.json`): a JSON object from each council's GSS code to the codes of its group, itself"
+            " included, in code order",
+            (".json",),
+            (),
+            notes="No rank is given, so none is stored and pages list the group in code order. Codes of areas"
+            " that are not councils (combined authorities `E47`, the GLA `E61`) are skipped and counted in the"
+            " load's warnings; a council whose list holds only itself has no neighbours, and is named there.",
+        ),
     ),
 )
 

@@ -281,7 +281,8 @@ def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[d
 
 
 def council_neighbours(connection) -> dict[str, list[dict]]:
-    """Per council with a nearest-neighbour group: its neighbours, most similar first."""
+    """Per council with a nearest-neighbour group: its neighbours, most similar first when the list ranks
+    them, else by name."""
     return _grouped(
         connection,
         "select council_code, neighbour_code, neighbour_name, neighbour_rank, neighbour_set"

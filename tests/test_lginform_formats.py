@@ -282,3 +282,20 @@ def test_the_test_server_answers_in_the_fixtures_shapes():
     assert csv_text.splitlines()[0] == (FIXTURES / "data_metricType-3409.csv").read_text().splitlines()[0].replace(
         "2022/23 Q3,2022/23 Q4", "2021/22,2022/23"
     )
+
+
+def test_the_public_neighbour_mapping_loads_as_published():
+    """`NN.json`: council code to its group's codes, itself included, in code order and without ranks."""
+    parsed = lginform.parse(FIXTURES / "NN.json")
+    pairs = parsed.tables["nearest_neighbours"]
+    assert set(pairs["council_code"]) == {"E06000001", "E06000002"}  # combined authorities and the GLA skipped
+    assert len(pairs[pairs["council_code"] == "E06000001"]) == 14  # 16 codes, less itself and a combined authority
+    assert len(pairs[pairs["council_code"] == "E06000002"]) == 15  # the usual: 15 neighbours
+    assert pairs["neighbour_rank"].isna().all() and "E06000001" not in set(
+        pairs.loc[pairs["council_code"] == "E06000001", "neighbour_code"]
+    )
+    assert parsed.warnings == [
+        "3 code(s) of areas that are not councils skipped (e.g. combined authorities, the GLA): E47000001,"
+        " E47000006, E61000001",
+        "2 council(s) listed with no neighbour but themselves: E06000053, E09000001",
+    ]

@@ -289,3 +289,20 @@ def test_data_docs_open_offline_with_their_scripts_run(chromium, report_home):
     dom, console = _open(chromium, index)
     assert console == [], console
     assert 'class="bootstrap-table' in dom  # jQuery and bootstrap-table loaded and ran: the table is theirs now
+
+
+def test_a_neighbour_list_without_ranks_is_not_called_most_similar_first(tmp_path, published_home):
+    """The public mapping (`NN.json`) gives groups in code order: a page must not claim an order of similarity."""
+    from conftest import copy_home
+
+    home = copy_home(published_home, tmp_path / "home")
+    loaded = sli(home, "ingest", "council-metrics", str(REPO / "tests" / "fixtures" / "lginform" / "NN.json"))
+    assert "loaded   lginform/NN.json: 29 rows" in loaded.stdout
+    assert "warning: 3 code(s) of areas that are not councils skipped" in loaded.stdout
+    assert "warning: 2 council(s) listed with no neighbour but themselves: E06000053, E09000001" in loaded.stdout
+    sli(home, "refresh")
+    [folder] = [p.parent for p in (home / "reports").glob("*/index.html")]
+    unranked = (folder / "councils" / "E06000001.html").read_text(encoding="utf-8")
+    assert "14 councils, in alphabetical order: the list gives no ranking" in unranked
+    ranked = (folder / "councils" / "E06000003.html").read_text(encoding="utf-8")
+    assert "most similar first" in ranked  # the sample's list, which ranks them

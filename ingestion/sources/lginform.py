@@ -17,7 +17,13 @@ import pyarrow as pa
 
 from core.errors import InputError
 from ingestion import periods
-from ingestion.contracts import LGINFORM_METRIC_TYPES, LGINFORM_NEAREST_NEIGHBOURS, LGINFORM_VALUES
+from ingestion.contracts import (
+    GSS_ANY,
+    GSS_COUNCIL,
+    LGINFORM_METRIC_TYPES,
+    LGINFORM_NEAREST_NEIGHBOURS,
+    LGINFORM_VALUES,
+)
 from ingestion.sources import metric_long_formats
 from ingestion.sources.common import Parsed, Reject, Sheet, parse_whole_number, read_sheet, without_invisible
 from ingestion.sources.metric_values import resolve_periods, with_values
@@ -36,7 +42,7 @@ def parse(path: Path) -> Parsed:
     if path.suffix.lower() == ".json":
         return _parse_json(path)
     api_csv, explorer, ons = LGINFORM_VALUES.formats[1:4]
-    (neighbours,) = LGINFORM_NEAREST_NEIGHBOURS.formats
+    neighbours = LGINFORM_NEAREST_NEIGHBOURS.formats[0]
     layouts = [neighbours, explorer, ons] + ([] if path.suffix.lower() == ".xlsx" else [api_csv])
     table = read_sheet(path, layouts)
     if table.format is neighbours:
@@ -75,6 +81,43 @@ def _parse_neighbours(table: Sheet) -> Parsed:
     return Parsed({"nearest_neighbours": frame}, rejects, rows_read=len(table.records))
 
 
+def _parse_neighbour_mapping(path: Path, document: dict) -> Parsed:
+    """`NN.json`: each council's code to its group's codes, itself included, in code order (no rank)."""
+    records, not_councils, alone = [], set(), []
+    for number, (council, group) in enumerate(document.items(), start=1):
+        if not isinstance(group, list):
+            raise InputError(path.name, f"{council}: a list of council codes expected, found {type(group).__name__}")
+        if not re.match(GSS_COUNCIL, council):
+            not_councils.add(council)
+            continue
+        codes = dict.fromkeys(str(code).strip().upper() for code in group).keys() - {council}
+        kept = sorted(code for code in codes if re.match(GSS_COUNCIL, code))
+        not_councils |= codes - set(kept)
+        if not kept:
+            alone.append(council)
+        records += [
+            {
+                "council_code": council,
+                "neighbour_code": code,
+                "neighbour_rank": None,
+                "neighbour_set": None,
+                "_source_row": number,
+            }
+            for code in kept
+        ]
+    warnings = []
+    if not_councils:
+        warnings.append(
+            f"{len(not_councils)} code(s) of areas that are not councils skipped (e.g. combined authorities,"
+            f" the GLA): {', '.join(sorted(not_councils)[:5])}{', ...' if len(not_councils) > 5 else ''}"
+        )
+    if alone:
+        warnings.append(f"{len(alone)} council(s) listed with no neighbour but themselves: {', '.join(alone[:10])}")
+    columns = LGINFORM_NEAREST_NEIGHBOURS.column_names + ["_source_row"]
+    frame = pd.DataFrame.from_records(records, columns=columns).astype({"neighbour_rank": "Int64"})
+    return Parsed({"nearest_neighbours": frame}, rows_read=len(records), warnings=warnings)
+
+
 # --- JSON: /metricTypes and /data -----------------------------------------------------------------
 
 
@@ -93,11 +136,13 @@ def _parse_json(path: Path) -> Parsed:
         return _parse_metric_types(path, document["metricType-array"], "metricType-array")
     if isinstance(document, dict) and isinstance(document.get("metricType"), dict):
         return _parse_metric_types(path, [document["metricType"]], "metricType")
+    if isinstance(document, dict) and document and all(re.match(GSS_ANY, str(key)) for key in document):
+        return _parse_neighbour_mapping(path, document)
     keys = ", ".join(sorted(document)[:8]) if isinstance(document, dict) else type(document).__name__
     raise InputError(
         path.name,
-        "neither a /data table (`columns` and `rows`) nor a /metricTypes response"
-        f" (`metricType-array` or `metricType`); found: {keys}",
+        "neither a /data table (`columns` and `rows`), a /metricTypes response (`metricType-array` or"
+        f" `metricType`) nor a nearest-neighbour mapping (council code to codes); found: {keys}",
     )
 
 
