@@ -399,17 +399,25 @@ SHARED_SERVICES_PARTNERSHIPS = Table(
             " `Total savings to date: £...` row above or below the table); reconciled against the rows.",
             minimum=0,
         ),
+        Column(
+            "published_on",
+            "date",
+            "The edition's publication date when a title row gives it (`Published: 12 March 2020`): the"
+            " edition counts from then. Without one it counts from 1 April of its year.",
+            plausible=True,
+        ),
     ),
     formats=(
         FileFormat(
-            "Shared Services Map edition workbook",
-            (".xlsx",),
+            "Shared Services Map edition, as a workbook or a CSV file",
+            (".xlsx", ".csv"),
             ("Partnership name", "Councils involved", "Savings to date (£)"),
             optional=("Description", "Other public bodies", "Region", "Service category", "Status", "Savings basis"),
             notes="The edition year is read from a title row (`Shared Services Map, 2019 edition`) or the"
-            " file name; an optional `Total savings to date: £...` row above or below the table is kept"
-            " for reconciliation. Councils by name or code, separated by `;` (names are resolved through the"
-            " council register: `&`/`and`, `Borough Council`, `City of`, case and spacing). Savings as"
+            " file name, and an optional publication date from a `Published: <date>` title row; an optional"
+            " `Total savings to date: £...` row above or below the table is kept for reconciliation. Councils"
+            " by name or code, separated by `;` (names are resolved through the council register: `&`/`and`,"
+            " `Borough Council`, `City of`, case and spacing). Savings as"
             " `£1,234,000`, `1.2m` or blank.",
         ),
     ),

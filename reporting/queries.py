@@ -136,7 +136,7 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
     savings = frame(
         connection,
         """
-        select region_name, service_category, partnerships, savings_gbp
+        select region_name, service_category, partnerships, savings_gbp, edition_date, is_dated_by_publication
         from mart_shared_services_savings where edition_year = ? order by region_name, service_category""",
         [quarter["shared_services_edition"]],
     )

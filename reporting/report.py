@@ -327,6 +327,9 @@ def _write(
             }.items()
         },
         at_risk=data.at_risk.to_dict("records"),
+        edition=data.savings[["edition_date", "is_dated_by_publication"]].iloc[0].to_dict()
+        if len(data.savings)
+        else None,
         councils=data.councils.to_dict("records"),
         quality=gx.latest_summaries(paths),
         # Relative, so the link works wherever SLI_HOME is opened from (and is absent where there are no docs).

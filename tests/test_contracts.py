@@ -47,7 +47,7 @@ def _header_only(path: Path, columns: list[str]) -> Path:
 def test_each_documented_required_column_is_enforced(tmp_path, source, fmt):
     # Polls need one of Percent / Proportion as well, ONS downloads one of Value / Observation.
     extra = ["Percent"] if source == "polls" else ["Value"] if fmt.name.startswith("ONS") else []
-    name = "data_metricType-1.csv"
+    name = "data_metricType-1_2019_edition.csv"  # a metric (LG Inform's downloads), an edition (the map's)
     PARSERS[source](_header_only(tmp_path / name, [*fmt.columns, *extra]))  # all there: accepted
     for missing in fmt.columns:
         with pytest.raises(InputError, match=f"{name}.*missing column.*{re.escape(missing)}"):

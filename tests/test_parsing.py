@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -332,35 +333,41 @@ def test_long_format_bad_year_and_polarity_are_quarantined(tmp_path):
     assert [(r.row, r.column) for r in parsed.rejects] == [(2, "Financial year"), (3, "rank_order")]
 
 
+MAP_HEADER = [
+    "Partnership name",
+    "Description",
+    "Councils involved",
+    "Other public bodies",
+    "Region",
+    "Service category",
+    "Status",
+    "Savings to date (£)",
+    "Savings basis",
+]
+
+
 def _edition(path, rows, title="Shared Services Map, 2018 edition"):
+    """An edition as the map publishes it: a title row, a blank row, the table; a workbook or, by PATH's
+    suffix, a CSV file."""
+    lines = [[title], [], MAP_HEADER, *rows]
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(lines)
+        return path
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [title])
-    sheet.write_row(
-        2,
-        0,
-        [
-            "Partnership name",
-            "Description",
-            "Councils involved",
-            "Other public bodies",
-            "Region",
-            "Service category",
-            "Status",
-            "Savings to date (£)",
-            "Savings basis",
-        ],
-    )
-    for index, row in enumerate(rows, start=3):
+    for index, row in enumerate(lines):
         sheet.write_row(index, 0, row)
     book.close()
     return path
 
 
-def test_shared_services_edition_from_title_and_savings_forms(tmp_path):
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_shared_services_edition_from_title_and_savings_forms(tmp_path, suffix):
+    """A workbook and a CSV file of one edition read alike."""
     parsed = shared_services.parse(
         _edition(
-            tmp_path / "map.xlsx",
+            tmp_path / f"map{suffix}",
             [
                 ["P1", "d", "E07000001; E07000002", "", "East", "ICT", "Live", "£1,500,000", "Actual"],
                 ["P2", "d", "E07000003", "", "East", "Legal", "Live", "", ""],

@@ -306,3 +306,39 @@ def test_a_neighbour_list_without_ranks_is_not_called_most_similar_first(tmp_pat
     assert "14 councils, in alphabetical order: the list gives no ranking" in unranked
     ranked = (folder / "councils" / "E06000003.html").read_text(encoding="utf-8")
     assert "most similar first" in ranked  # the sample's list, which ranks them
+
+
+def test_a_csv_map_edition_with_a_publication_date_counts_from_it(tmp_path, published_home):
+    """A Shared Services Map edition as CSV, dated by its `Published:` row: the overview's quarters take it
+    from that date, not from 1 April of its year, and the page says which."""
+    import csv
+
+    from conftest import copy_home
+
+    home = copy_home(published_home, tmp_path / "home")
+    edition = home / "inbox" / "shared_services" / "shared_services_map_2020.csv"
+    with edition.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["Shared Services Map, 2020 edition (SYNTHETIC)"],
+                ["Published: 12 March 2021"],
+                [],
+                ["Partnership name", "Councils involved", "Savings to date (£)", "Region", "Savings basis"],
+                ["Joint waste service", "E07000223; E07000224", "£250,000", "South East", "Actual"],
+                ["Shared legal team", "E06000001", "", "North East", ""],
+            ]
+        )
+    loaded = sli(home, "ingest", "shared-services").stdout
+    assert "loaded   shared_services/shared_services_map_2020.csv: 2 rows" in loaded
+    sli(home, "refresh")
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        editions = dict(
+            con.execute(
+                "select quarter_end, shared_services_edition from mart_sector_overview"
+                " where quarter_end in ('2020-06-30', '2021-03-31')"
+            ).fetchall()
+        )
+    assert [editions[key] for key in sorted(editions)] == [2019, 2020]  # not 2020 from April 2020
+    [page] = (home / "reports").glob("*/index.html")
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    assert "2020 edition, counted from 2021-03-12 (its publication date)" in text

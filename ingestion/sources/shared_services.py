@@ -1,4 +1,4 @@
-"""Shared Services Map editions: one .xlsx workbook per edition, title rows above the table."""
+"""Shared Services Map editions: one workbook (or CSV file) per edition, title rows above the table."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import pandas as pd
 from core.errors import InputError
 from ingestion.contracts import GSS_ANY, SHARED_SERVICES_PARTNERSHIPS
 from ingestion.council_lookup import register
-from ingestion.sources.common import Parsed, Reject, parse_number, read_sheet, title_values
+from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, read_sheet, title_values
 
 _EDITION = re.compile(r"\bedition\b\D{0,5}((?:19|20)\d{2})|((?:19|20)\d{2})\D{0,5}\bedition\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[;\n|]")
 SAVINGS = "savings to date (£)"
 TOTAL = "Total savings to date"
+PUBLISHED = ("Published", "Publication date", "Date published")
 
 
 def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
@@ -53,15 +54,19 @@ def resolve_councils(text: str, on: date) -> tuple[list[str], list[str]]:
 
 
 def parse(path: Path) -> Parsed:
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(path.name, "a Shared Services Map edition must be an .xlsx workbook")
     table = read_sheet(path, SHARED_SERVICES_PARTNERSHIPS.formats[0])
     edition = _edition_year(path, table.title_rows)
-    stated = title_values(table.title_rows + [[note] for note in table.notes], [TOTAL]).get(TOTAL.lower())
+    titles = title_values(table.title_rows + [[note] for note in table.notes], [TOTAL, *PUBLISHED])
+    stated = titles.get(TOTAL.lower())
     try:
         stated_total = parse_number(stated)[0] if stated else None
     except ValueError as exc:
         raise InputError(path.name, f"cannot read the stated total ({exc})", column=TOTAL) from exc
+    published_text = next((titles[name.lower()] for name in PUBLISHED if name.lower() in titles), None)
+    try:
+        published_on = parse_date(published_text) if published_text else None
+    except ValueError as exc:
+        raise InputError(path.name, f"cannot read the publication date ({exc})", column="Published") from exc
     records, rejects, warnings = [], [], []
     for number, raw in table.records:
         named = raw["councils involved"]
@@ -92,6 +97,7 @@ def parse(path: Path) -> Parsed:
                 "savings_status": "not_reported" if status == "missing" else status,
                 "savings_basis": (raw.get("savings basis") or "").lower() or None,
                 "stated_total_savings_gbp": stated_total,
+                "published_on": published_on,
                 "_source_row": number,
             }
         )

@@ -55,7 +55,11 @@ metrics as (
 ),
 
 editions as (
-    select edition_year, cast(sum(partnerships) as bigint) as partnerships, sum(savings_gbp) as total_savings_gbp
+    select
+        edition_year,
+        any_value(edition_date) as edition_date,
+        cast(sum(partnerships) as bigint) as partnerships,
+        sum(savings_gbp) as total_savings_gbp
     from {{ ref('mart_shared_services_savings') }}
     group by edition_year
 ),
@@ -63,7 +67,7 @@ editions as (
 shared_services as (
     select q.quarter_id, s.*
     from quarters as q
-    inner join editions as s on make_date(s.edition_year, 4, 1) <= q.quarter_end
+    inner join editions as s on s.edition_date <= q.quarter_end
     qualify row_number() over (partition by q.quarter_id order by s.edition_year desc) = 1
 ),
 

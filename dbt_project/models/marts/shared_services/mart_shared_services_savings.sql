@@ -12,6 +12,9 @@ members as (
 
 select
     p.edition_year,
+    -- One file per edition (the latest load), so one date and one dating per edition.
+    any_value(p.edition_date) as edition_date,
+    any_value(p.is_dated_by_publication) as is_dated_by_publication,
     coalesce(p.region_name, 'Not stated') as region_name,
     coalesce(p.service_category, 'Not stated') as service_category,
     count(*) as partnerships,

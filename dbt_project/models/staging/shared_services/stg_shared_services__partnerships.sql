@@ -1,6 +1,8 @@
 select
     edition_year,
-    make_date(edition_year, 4, 1) as edition_date,
+    -- An edition counts from its publication date when the file gives one, else from 1 April of its year.
+    coalesce(published_on, make_date(edition_year, 4, 1)) as edition_date,
+    published_on is not null as is_dated_by_publication,
     partnership_name,
     description,
     councils_named,
