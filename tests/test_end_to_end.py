@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import airflow_env, sli
+from conftest import REPO, airflow_env, copy_home, sli
 
 MARTS = [
     "dim_council",
@@ -263,3 +265,34 @@ def test_long_format_measures_join_the_basket_through_its_mapping_rows(published
         "csv",
     ).stdout
     assert counted.splitlines()[1] == "true"  # the headline counts basket metrics only
+
+
+def test_the_readmes_new_quarter_runs_as_written(tmp_path, published_home):
+    """The README's "A new quarter" block, run line by line in a checkout-like folder whose `data/` is a
+    published home: the delivery loads and publishes, and the retracted file's figures leave again."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A new quarter", 1)[1].split("\n## ", 1)[0]
+    [block] = re.findall(r"```bash\n(.*?)```", section, re.S)
+    work = tmp_path / "checkout"
+    work.mkdir()
+    (work / ".venv").symlink_to(REPO / ".venv")
+    home = copy_home(published_home, work / "data")
+    run = subprocess.run(
+        ["bash", "-e", "-c", block],
+        cwd=work,
+        env={**os.environ, "SLI_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert re.search(r"retracted lginform-\S+ \(lginform/data_S9001.json\)", run.stdout)
+    assert "PASS" in run.stdout and "FAIL" not in run.stdout
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        metrics = {
+            row[0]
+            for row in con.execute(
+                "select distinct metric_id from fct_council_benchmarks where period_id = 'fin_2025_26'"
+            ).fetchall()
+        }
+    assert "S9002" in metrics and "S9001" not in metrics  # delivered, and the retracted one gone again
