@@ -479,6 +479,14 @@ OPE_AWARDS = Table(
         FileFormat(
             "One Public Estate funding awards table", (".csv", ".xlsx"), ("Partnership", "Round", "Fund", "Award (£)")
         ),
+        FileFormat(
+            "One Public Estate funding table as the programme publishes it: a row per partnership and a funding"
+            " column per financial year (`2016/17 Funding`, `2017/18 Funding`, ...)",
+            (".csv", ".xlsx"),
+            ("Partnership",),
+            notes="At least one yearly funding column. Each year's figure is an award of the fund `One Public"
+            " Estate` in the round named by its year (`2016/17`); a blank cell is no award that year, not a zero.",
+        ),
     ),
 )
 

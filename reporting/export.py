@@ -27,6 +27,7 @@ WORKBOOK_SHEETS = {
     "Councils at risk": "mart_councils_at_risk",
     "Shared services": "mart_shared_services_savings",
     "One Public Estate": "fct_ope_outputs",
+    "OPE funding": "fct_ope_awards",
 }
 
 

@@ -28,6 +28,7 @@ class OverviewData:
     savings: pd.DataFrame  # latest edition, by region and category
     at_risk: pd.DataFrame
     councils: pd.DataFrame  # current councils, for the selector
+    awards: list[dict]  # One Public Estate funding by round and fund
 
 
 def quarters(connection) -> pd.DataFrame:
@@ -145,7 +146,9 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
         "metric": metric,
         "council_name": councils.set_index("council_code")["council_name"].get(council, council),
     }
-    return OverviewData(quarter, trend, direction, distribution, title, savings, at_risk, councils)
+    return OverviewData(
+        quarter, trend, direction, distribution, title, savings, at_risk, councils, ope_awards(connection)
+    )
 
 
 @dataclass
@@ -278,6 +281,16 @@ def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[d
         order="period_end",
         params=[list(chosen), list(chosen.values())],
     )
+
+
+def ope_awards(connection) -> list[dict]:
+    """One Public Estate funding by round and fund: partnerships awarded and the total, in pounds."""
+    return frame(
+        connection,
+        """
+        select funding_round, fund, count(*) as partnerships, sum(award_gbp) as awarded_gbp
+        from fct_ope_awards group by funding_round, fund order by funding_round, fund""",
+    ).to_dict("records")
 
 
 def council_neighbours(connection) -> dict[str, list[dict]]:

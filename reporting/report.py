@@ -327,9 +327,16 @@ def _write(
             }.items()
         },
         at_risk=data.at_risk.to_dict("records"),
-        edition=data.savings[["edition_date", "is_dated_by_publication"]].iloc[0].to_dict()
+        map_edition=data.savings[["edition_date", "is_dated_by_publication"]].iloc[0].to_dict()
         if len(data.savings)
         else None,
+        awards=[
+            {
+                **award,
+                "awarded": "" if award["awarded_gbp"] != award["awarded_gbp"] else f"£{award['awarded_gbp']:,.0f}",
+            }
+            for award in data.awards
+        ],
         councils=data.councils.to_dict("records"),
         quality=gx.latest_summaries(paths),
         # Relative, so the link works wherever SLI_HOME is opened from (and is absent where there are no docs).

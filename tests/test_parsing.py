@@ -507,3 +507,21 @@ def test_a_workbook_is_read_from_its_first_visible_sheet_with_a_header_without_h
     rows = rows.to_pandas() if hasattr(rows, "to_pandas") else rows
     assert rows["partnership_name"].tolist() == ["Tees Valley waste", "Durham and Darlington legal"]
     assert rows["_source_row"].tolist() == [4, 6] and not parsed.rejects  # row numbers as the spreadsheet shows
+
+
+def test_the_ope_funding_table_as_published_gives_an_award_per_partnership_and_year(tmp_path):
+    parsed = ope.parse(Path(__file__).parent / "fixtures" / "ope" / "ope_funding_by_year.csv")
+    awards = parsed.tables["awards"]
+    assert parsed.rows_read == 7 and not parsed.rejects  # blank cells are no award, not zeros
+    assert set(awards["fund"]) == {"One Public Estate"}
+    assert awards.groupby("funding_round")["award_gbp"].sum().to_dict() == {
+        "2016/17": 1_750_000.0,
+        "2017/18": 300_000.0,
+        "2018/19": 670_000.0,
+        "2019/20": 265_000.0,
+    }
+    bad = tmp_path / "funding.csv"
+    bad.write_text("Partnership,2016/17 Funding,2017-18 funding (£)\nP1,lots,100\n")
+    parsed = ope.parse(bad)
+    assert [(r.row, r.column) for r in parsed.rejects] == [(2, "2016/17 Funding")]
+    assert parsed.tables["awards"][["funding_round", "award_gbp"]].values.tolist() == [["2017/18", 100.0]]

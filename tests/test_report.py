@@ -145,7 +145,7 @@ def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home)
         counts = {mart: con.execute(f"select count(*) from {mart}").fetchone()[0] for mart in marts}
         overview = con.execute("select * from mart_sector_overview order by quarter_start").df()
         at_risk = con.execute("select * from mart_councils_at_risk").df()
-    assert len(marts) == 21  # 19 tables, and the views fct_council_metric_quartile_years and _trend
+    assert len(marts) == 22  # 20 tables, and the views fct_council_metric_quartile_years and _trend
     for mart, rows in counts.items():
         assert duckdb.execute(f"select count(*) from '{folder}/parquet/{mart}.parquet'").fetchone()[0] == rows
         assert duckdb.execute(f"select count(*) from read_csv('{folder}/csv/{mart}.csv')").fetchone()[0] == rows
@@ -342,3 +342,20 @@ def test_a_csv_map_edition_with_a_publication_date_counts_from_it(tmp_path, publ
     [page] = (home / "reports").glob("*/index.html")
     text = " ".join(page.read_text(encoding="utf-8").split())
     assert "2020 edition, counted from 2021-03-12 (its publication date)" in text
+
+
+def test_the_ope_funding_table_reaches_its_mart_and_the_overview(tmp_path, published_home):
+    from conftest import copy_home
+
+    home = copy_home(published_home, tmp_path / "home")
+    shutil.copyfile(REPO / "tests" / "fixtures" / "ope" / "ope_funding_by_year.csv", home / "inbox" / "ope" / "f.csv")
+    sli(home, "refresh")
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [(awards, total)] = con.execute(
+            "select count(*), sum(award_gbp) from fct_ope_awards where funding_round = '2016/17'"
+        ).fetchall()
+    assert (awards, total) == (2, 1_750_000.0)
+    [page] = (home / "reports").glob("*/index.html")
+    funding = page.read_text(encoding="utf-8").split('id="ope-funding"', 1)[1].split("</table>", 1)[0]
+    assert "<td>2016/17</td><td>One Public Estate</td><td>2</td><td>£1,750,000</td>" in funding
+    assert "<td>OPE 1</td>" in funding  # the sample's awards table, beside it
