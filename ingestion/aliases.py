@@ -9,6 +9,7 @@ hyphens, curly quotes or invisible characters, so `Capital receipts`, `capital_r
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -21,9 +22,11 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 
 def key(name: str) -> str:
     """NAME as it is matched: NFKC, invisible (format) characters dropped, quotes straightened, lower case,
-    underscores and hyphens as spaces, runs of spaces as one."""
+    punctuation but apostrophes dropped (a question's `?`, a label's `,`), underscores and hyphens as spaces,
+    runs of spaces as one."""
     text = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
-    return re.sub(r"[\s_-]+", " ", text.translate(_QUOTES)).strip().lower()
+    text = re.sub(r"[^\w\s']", " ", text.translate(_QUOTES))
+    return re.sub(r"[\s_]+", " ", text).strip().lower()
 
 
 def _seed(name: str) -> list[dict]:
@@ -49,6 +52,12 @@ def names(kind: str) -> dict[str, str]:
 
 def resolve(kind: str, name: str | None) -> str | None:
     return names(kind).get(key(name)) if name else None
+
+
+def nearest(kind: str, name: str) -> str | None:
+    """The known name of KIND closest to NAME, for an error message (`council_satisfaction`: "Overall, ...")."""
+    match = difflib.get_close_matches(key(name), list(names(kind)), n=1, cutoff=0.6)
+    return f"{names(kind)[match[0]]} ({match[0]!r})" if match else None
 
 
 def known(kind: str) -> str:

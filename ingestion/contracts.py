@@ -352,11 +352,22 @@ POLL_ANSWERS = Table(
             " rows above the table. The figures are in a `Percent` column (`87` or `87%`) or a"
             " `Proportion` / `Percent (0-1)` column (`0.87`): one of them is required.",
         ),
+        FileFormat(
+            "Poll round as the LGA prints it: question wording, answer and percentage",
+            (".csv", ".xlsx"),
+            ("Question", "Answer"),
+            optional=("Percent", "Proportion", "Round", "Fieldwork", "Fieldwork start", "Fieldwork end", "Base"),
+            notes="Questions by their wording (matched whatever the case, punctuation and spacing). `Round 19`"
+            " or `Round: 19`, fieldwork as one range (`Fieldwork: 8-11 February 2018`, `28 February - 3 March"
+            " 2018`) and `Base: 1,001`, as title rows or columns. A total row (`Very/fairly satisfied`) is"
+            " checked against its parts and not stored.",
+        ),
     ),
     file_rules=(
         "every question's answer options sum to 100 ± 2 percentage points",
         "one round per file",
         "fieldwork start on or before fieldwork end",
+        "a total row (`Very/fairly satisfied`) equals the sum of its parts ± 2",
         "every question and answer is one the project knows (by code, wording or label, or through the"
         " `measure_aliases` seed)",
         "every row meets the contract: a round's figures only add up whole, so one bad row rejects"

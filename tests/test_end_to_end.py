@@ -296,3 +296,17 @@ def test_the_readmes_new_quarter_runs_as_written(tmp_path, published_home):
             ).fetchall()
         }
     assert "S9002" in metrics and "S9001" not in metrics  # delivered, and the retracted one gone again
+
+
+def test_a_poll_round_as_published_reaches_the_overview(tmp_path):
+    """A round as the LGA prints it (wording, `Round 19`, a fieldwork range, total rows) through `sli refresh`."""
+    inbox = tmp_path / "inbox" / "polls"
+    inbox.mkdir(parents=True)
+    shutil.copyfile(REPO / "tests" / "fixtures" / "polls" / "round_as_published.csv", inbox / "round_19.csv")
+    sli(tmp_path, "refresh")
+    with duckdb.connect(str(tmp_path / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [overview] = con.execute(
+            "select poll_round_number, poll_fieldwork_end, pct_satisfied_council, pct_satisfied_area"
+            " from mart_sector_overview where quarter_end = '2018-03-31'"
+        ).fetchall()
+    assert overview[0] == 19 and str(overview[1]) == "2018-02-11" and overview[2:] == (63.0, 79.0)

@@ -525,3 +525,73 @@ def test_the_ope_funding_table_as_published_gives_an_award_per_partnership_and_y
     parsed = ope.parse(bad)
     assert [(r.row, r.column) for r in parsed.rejects] == [(2, "2016/17 Funding")]
     assert parsed.tables["awards"][["funding_round", "award_gbp"]].values.tolist() == [["2017/18", 100.0]]
+
+
+PUBLISHED_ROUND = Path(__file__).parent / "fixtures" / "polls" / "round_as_published.csv"
+
+
+def test_a_poll_round_as_the_lga_prints_it_loads(tmp_path):
+    """Question wording (any case and punctuation), `Round 19`, fieldwork as one range, a base with a
+    thousands separator, and total rows checked against their parts but never stored."""
+    parsed = polls.parse(PUBLISHED_ROUND)
+    answers = parsed.tables["answers"]
+    assert not parsed.rejects and len(answers) == 12 and parsed.rows_read == 12
+    assert set(answers["question_code"]) == {"council_satisfaction", "area_satisfaction"}
+    assert {(r.round_number, r.fieldwork_start, r.fieldwork_end, r.base_n) for r in answers.itertuples()} == {
+        (19, date(2018, 2, 8), date(2018, 2, 11), 1001)
+    }
+    assert answers.groupby("question_code")["percent"].sum().to_dict() == {
+        "area_satisfaction": 100.0,
+        "council_satisfaction": 100.0,
+    }
+    assert parsed.warnings == [
+        "4 total row(s) (Very/fairly dissatisfied, Very/fairly satisfied) checked against their parts, not stored"
+    ]
+
+
+def test_a_total_row_that_is_not_its_parts_rejects_the_round(tmp_path):
+    path = tmp_path / "round.csv"
+    path.write_text(
+        PUBLISHED_ROUND.read_text(encoding="utf-8").replace("Very/fairly satisfied,63%", "Very/fairly satisfied,68%")
+    )
+    with pytest.raises(
+        InputError,
+        match=r"row 9, column 'Answer': the total 'Very/fairly satisfied' \(68\) is not the sum of its parts \(63\)",
+    ):
+        polls.parse(path)
+
+
+def test_an_unknown_question_wording_is_rejected_naming_the_nearest_known(tmp_path):
+    path = tmp_path / "round.csv"
+    path.write_text(
+        PUBLISHED_ROUND.read_text(encoding="utf-8").replace(
+            "with the way your local council runs things", "with how your council runs things"
+        )
+    )
+    parsed = polls.parse(path)
+    assert parsed.rejects[0].reason.startswith(
+        "unknown question 'Overall, how satisfied or dissatisfied are you with how"
+    )
+    assert "nearest known: council_satisfaction" in parsed.rejects[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("8-11 February 2018", date(2018, 2, 8), date(2018, 2, 11)),
+        ("28 February - 3 March 2018", date(2018, 2, 28), date(2018, 3, 3)),
+        ("28 December - 2 January 2018", date(2017, 12, 28), date(2018, 1, 2)),
+        ("8th–11th February 2018", date(2018, 2, 8), date(2018, 2, 11)),
+        ("2 to 5 June 2023", date(2023, 6, 2), date(2023, 6, 5)),
+    ],
+)
+def test_fieldwork_ranges_in_the_usual_english_forms(text, start, end):
+    assert polls.fieldwork_range(text) == (start, end)
+
+
+def test_a_round_column_may_say_round(tmp_path):
+    path = tmp_path / "round.csv"
+    rows = "\n".join(f'Round 40,2024-02-07,2024-02-10,"1,000",council_satisfaction,{a},{p}' for a, p in ROUND)
+    path.write_text("Round,Fieldwork start,Fieldwork end,Base,Question code,Answer,Percent\n" + rows + "\n")
+    answers = polls.parse(path).tables["answers"]
+    assert set(answers["round_number"]) == {40} and set(answers["base_n"]) == {1000}

@@ -1,7 +1,10 @@
-"""LGA resident satisfaction poll releases: one round per CSV or .xlsx file."""
+"""LGA resident satisfaction poll releases: one round per CSV or .xlsx file, in the project's layout or as
+the LGA prints a round (question wording, `Round 19`, fieldwork as one range, total rows)."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +22,11 @@ from ingestion.sources.common import (
     title_values,
 )
 
-ROUND_FIELDS = ["Round", "Fieldwork start", "Fieldwork end", "Base"]
+ROUND_FIELDS = ["Round", "Fieldwork start", "Fieldwork end", "Fieldwork", "Base"]
+# A total the release prints beside its parts: `Very/fairly satisfied`, `Satisfied (net)`.
+_NET = re.compile(r"^(?:very\s*/\s*fairly|fairly\s*/\s*very)\s+(.+)$", re.IGNORECASE)
+_RANGE = re.compile(r"\s*(?:-|–|—|\bto\b)\s*")
+_ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
 # Which column holds the figures says their scale: percentage points, or proportions of 1.
 POINTS_COLUMNS = ("percent", "percentage", "%")
 PROPORTION_COLUMNS = ("proportion", "percent (0-1)")
@@ -33,26 +40,60 @@ def _percent(text: str, proportion: bool) -> tuple[float | None, str]:
     return value, status
 
 
+def _round(text: str) -> int:
+    """`19`, `Round 19`, `Round: 19`."""
+    return parse_whole_number(re.sub(r"^\s*round\s*:?\s*", "", str(text), flags=re.IGNORECASE))
+
+
+def fieldwork_range(text: str) -> tuple[date, date]:
+    """One range as releases print it: `8-11 February 2018`, `28 February - 3 March 2018`, `28 December 2017
+    to 2 January 2018`; the start borrows the month and year the end gives."""
+    cleaned = _ORDINAL.sub(r"\1", str(text).strip())
+    parts = _RANGE.split(cleaned, maxsplit=1)
+    if len(parts) != 2:
+        raise ValueError(f"not a fieldwork range (e.g. 8-11 February 2018): {text!r}")
+    first, last = parts
+    end = parse_date(last)
+    words = first.split()
+    if len(words) == 1:  # `8`
+        first = f"{words[0]} {end:%B %Y}"
+    elif len(words) == 2:  # `28 February`
+        first = f"{first} {end.year}"
+    start = parse_date(first)
+    if start > end and len(words) == 2:  # `28 December - 2 January 2018`: the start is in the year before
+        start = start.replace(year=start.year - 1)
+    return start, end
+
+
 def parse(path: Path) -> Parsed:
-    fmt = POLL_ANSWERS.formats[0]
-    table = read_sheet(path, fmt)
+    table = read_sheet(path, list(POLL_ANSWERS.formats))
     proportion = any(name in table.header for name in PROPORTION_COLUMNS)
     value_column = next((name for name in PROPORTION_COLUMNS + POINTS_COLUMNS if name in table.header), None)
     if value_column is None:
         raise InputError(path.name, "missing column: Percent (or Proportion)", row=1)
     above = title_values(table.title_rows, ROUND_FIELDS)
-    records, rejects = [], []
+    records, rejects, totals = [], [], []
     for number, raw in table.records:
         fields = {
-            key: raw.get(key) or above.get(key, "") for key in ("round", "fieldwork start", "fieldwork end", "base")
+            key: raw.get(key) or above.get(key, "")
+            for key in ("round", "fieldwork start", "fieldwork end", "fieldwork", "base")
         }
+        question = raw.get("question code") or raw.get("question", "")
+        net = _NET.match(raw["answer"])
+        if net:  # checked against its parts below, never stored or summed with them
+            totals.append((number, question, raw["answer"], net.group(1), raw[value_column]))
+            continue
         column = "Round"
         try:
-            round_number = parse_whole_number(fields["round"])
-            column = "Fieldwork start"
-            start = parse_date(fields["fieldwork start"])
-            column = "Fieldwork end"
-            end = parse_date(fields["fieldwork end"])
+            round_number = _round(fields["round"])
+            if fields["fieldwork"] and not (fields["fieldwork start"] or fields["fieldwork end"]):
+                column = "Fieldwork"
+                start, end = fieldwork_range(fields["fieldwork"])
+            else:
+                column = "Fieldwork start"
+                start = parse_date(fields["fieldwork start"])
+                column = "Fieldwork end"
+                end = parse_date(fields["fieldwork end"])
             column = "Base"
             base = parse_whole_number(fields["base"])
             column = value_column
@@ -72,7 +113,7 @@ def parse(path: Path) -> Parsed:
                 "fieldwork_start": start,
                 "fieldwork_end": end,
                 "base_n": base,
-                "question_code": raw["question code"],
+                "question_code": question,
                 "question_text": raw.get("question") or None,
                 "answer_option": raw["answer"],
                 "percent": percent,
@@ -84,7 +125,33 @@ def parse(path: Path) -> Parsed:
     frame = pd.DataFrame.from_records(records, columns=POLL_ANSWERS.column_names + ["_source_row"])
     if not unknown:  # else the release is rejected for its names: its sums would only repeat them
         _check_round(path, frame)
-    return Parsed({"answers": frame}, sorted(rejects + unknown, key=lambda r: r.row), rows_read=len(table.records))
+        _check_totals(path, frame, totals, proportion)
+    labels = ", ".join(sorted({total[2] for total in totals}))
+    warnings = [f"{len(totals)} total row(s) ({labels}) checked against their parts, not stored"] if totals else []
+    rows = len(table.records) - len(totals)
+    return Parsed({"answers": frame}, sorted(rejects + unknown, key=lambda r: r.row), rows_read=rows, warnings=warnings)
+
+
+def _check_totals(path: Path, frame: pd.DataFrame, totals: list, proportion: bool) -> None:
+    """A total row (`Very/fairly satisfied`) must be the sum of its parts (`Very satisfied`, `Fairly satisfied`)
+    within rounding: a release whose total disagrees has a typo somewhere, and which figure is wrong cannot be
+    told."""
+    for number, question, label, what, text in totals:
+        code = aliases.resolve("poll_question", question)
+        parts = [aliases.resolve("poll_answer", f"{degree} {what}") for degree in ("Very", "Fairly")]
+        total, _ = _percent(text, proportion)
+        mine = frame[(frame["question_code"] == code) & frame["answer_option"].isin(parts)]
+        if code is None or None in parts or len(mine) != 2 or total is None:
+            raise InputError(path.name, f"a total row {label!r} whose parts are not both in the release", row=number)
+        summed = float(mine["percent"].sum())
+        if abs(summed - total) > SUM_TOLERANCE:
+            raise InputError(
+                path.name,
+                f"the total {label!r} ({total:g}) is not the sum of its parts ({summed:g}):"
+                " which figure is wrong cannot be told",
+                row=number,
+                column="Answer",
+            )
 
 
 def _named(records: list[dict], raws: dict[int, dict]) -> tuple[list[dict], list[Reject]]:
@@ -95,7 +162,11 @@ def _named(records: list[dict], raws: dict[int, dict]) -> tuple[list[dict], list
         code = aliases.resolve("poll_question", record["question_code"])
         answer = aliases.resolve("poll_answer", record["answer_option"])
         if code is None:
-            reason, column = f"unknown question {record['question_code']!r}", "Question code"
+            nearest = aliases.nearest("poll_question", record["question_code"])
+            reason = f"unknown question {record['question_code']!r}" + (
+                f"; nearest known: {nearest}" if nearest else ""
+            )
+            column = "Question code"
         elif answer is None:
             reason = f"unknown answer option {record['answer_option']!r} (known: {aliases.known('poll_answer')})"
             column = "Answer"

@@ -161,9 +161,11 @@ checks as (
     union all
     select
         'overview ' || o.quarter_id || ': metrics improving against mart_metric_direction_of_travel',
+        -- Nothing (not 0) when no metric has a direction yet, as the overview says when LG Inform has no data.
         (
-            select count(*) from {{ ref('mart_metric_direction_of_travel') }}
-            where level = 'sector' and in_basket and direction = 'improving'
+            select count(*) filter (where direction = 'improving') from {{ ref('mart_metric_direction_of_travel') }}
+            where level = 'sector' and in_basket
+            having count(*) > 0
         ),
         o.metrics_improving,
         0
