@@ -43,6 +43,7 @@ def names(kind: str) -> dict[str, str]:
         for row in _seed("poll_questions.csv"):
             own[key(row["question_code"])] = row["question_code"]
             own[key(row["question_text"])] = row["question_code"]
+            own[key(row["indicator_label"])] = row["question_code"]
     elif kind == "poll_answer":
         own = {key(row["answer_option"]): row["answer_option"] for row in _seed("poll_answer_options.csv")}
     aliases = [row for row in _seed("measure_aliases.csv") if row["kind"] == kind]

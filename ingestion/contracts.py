@@ -376,6 +376,43 @@ POLL_ANSWERS = Table(
     whole_file=True,
 )
 
+POLL_HEADLINES = Table(
+    source="polls",
+    name="headlines",
+    grain="one row per round and key indicator: its headline share, for rounds published only as headlines",
+    key=("round_number", "indicator_code"),
+    columns=(
+        *POLL_ANSWERS.columns[:4],
+        Column(
+            "indicator_code",
+            "string",
+            "The indicator's question code (the `poll_questions` seed); the file may give the code, the question's"
+            " wording or the indicator's label (`Satisfied with the local area as a place to live`).",
+            required=True,
+        ),
+        Column(
+            "pct_satisfied",
+            "float",
+            "The headline share (the positive answers together), in percentage points.",
+            minimum=0,
+            maximum=100,
+        ),
+        _VALUE,
+    ),
+    formats=(
+        FileFormat(
+            "Headline figures of poll rounds (round, fieldwork, indicator, % satisfied, base), for rounds"
+            " published only as headlines; several rounds per file",
+            (".csv", ".xlsx"),
+            ("Round", "Indicator", "% satisfied"),
+            optional=("Fieldwork", "Fieldwork start", "Fieldwork end", "Base"),
+            notes="Stored as headlines: a round with answers for an indicator keeps those, and a headline-only"
+            " round gets the same margin of error and significance test from its share and base. Fieldwork as"
+            " one range or a start and an end; `Round 19` or `19`.",
+        ),
+    ),
+)
+
 SHARED_SERVICES_PARTNERSHIPS = Table(
     source="shared_services",
     name="partnerships",
@@ -508,6 +545,7 @@ TABLES: dict[tuple[str, str], Table] = {
         LGINFORM_METRIC_TYPES,
         LGINFORM_NEAREST_NEIGHBOURS,
         POLL_ANSWERS,
+        POLL_HEADLINES,
         SHARED_SERVICES_PARTNERSHIPS,
         OPE_OUTPUTS,
         OPE_AWARDS,

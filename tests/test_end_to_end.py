@@ -298,15 +298,27 @@ def test_the_readmes_new_quarter_runs_as_written(tmp_path, published_home):
     assert "S9002" in metrics and "S9001" not in metrics  # delivered, and the retracted one gone again
 
 
-def test_a_poll_round_as_published_reaches_the_overview(tmp_path):
-    """A round as the LGA prints it (wording, `Round 19`, a fieldwork range, total rows) through `sli refresh`."""
+def test_poll_rounds_as_published_reach_the_overview(tmp_path):
+    """A round as the LGA prints it (wording, `Round 19`, a fieldwork range, total rows), and rounds published
+    only as headlines, through `sli refresh`."""
     inbox = tmp_path / "inbox" / "polls"
     inbox.mkdir(parents=True)
-    shutil.copyfile(REPO / "tests" / "fixtures" / "polls" / "round_as_published.csv", inbox / "round_19.csv")
+    fixtures = REPO / "tests" / "fixtures" / "polls"
+    shutil.copyfile(fixtures / "round_as_published.csv", inbox / "round_19.csv")
+    shutil.copyfile(fixtures / "headlines_only.csv", inbox / "rounds_1_2_headlines.csv")
     sli(tmp_path, "refresh")
     with duckdb.connect(str(tmp_path / "warehouse" / "sli.duckdb"), read_only=True) as con:
-        [overview] = con.execute(
-            "select poll_round_number, poll_fieldwork_end, pct_satisfied_council, pct_satisfied_area"
-            " from mart_sector_overview where quarter_end = '2018-03-31'"
+        overview = {
+            str(end): rest
+            for end, *rest in con.execute(
+                "select quarter_end, poll_round_number, pct_satisfied_council, pct_satisfied_area,"
+                " council_margin_of_error_pp from mart_sector_overview"
+                " where quarter_end in ('2012-12-31', '2018-03-31')"
+            ).fetchall()
+        }
+        [(headline_only,)] = con.execute(
+            "select bool_and(is_headline_only) from fct_resident_satisfaction where round_number in (1, 2)"
         ).fetchall()
-    assert overview[0] == 19 and str(overview[1]) == "2018-02-11" and overview[2:] == (63.0, 79.0)
+    assert overview["2018-03-31"][:3] == [19, 63.0, 79.0]
+    assert overview["2012-12-31"][:3] == [2, 68.0, 80.0] and headline_only
+    assert round(overview["2012-12-31"][3], 3) == round(100 * 1.96 * (0.68 * 0.32 / 1005) ** 0.5, 3)

@@ -11,10 +11,11 @@ import pandas as pd
 
 from core.errors import InputError
 from ingestion import aliases
-from ingestion.contracts import POLL_ANSWERS
+from ingestion.contracts import POLL_ANSWERS, POLL_HEADLINES
 from ingestion.sources.common import (
     Parsed,
     Reject,
+    Sheet,
     parse_date,
     parse_number,
     parse_whole_number,
@@ -65,47 +66,66 @@ def fieldwork_range(text: str) -> tuple[date, date]:
     return start, end
 
 
+class _Unreadable(Exception):
+    def __init__(self, reject: Reject):
+        self.reject = reject
+
+
+def _round_details(number: int, raw: dict, above: dict, value_column: str, read_value) -> tuple:
+    """(round, fieldwork start, fieldwork end, base, value, status) of a row, each from its column or a
+    `Name: value` row above the table; a field that cannot be read raises _Unreadable naming it."""
+    fields = {
+        key: raw.get(key) or above.get(key, "")
+        for key in ("round", "fieldwork start", "fieldwork end", "fieldwork", "base")
+    }
+    column = "Round"
+    try:
+        round_number = _round(fields["round"])
+        if fields["fieldwork"] and not (fields["fieldwork start"] or fields["fieldwork end"]):
+            column = "Fieldwork"
+            start, end = fieldwork_range(fields["fieldwork"])
+        else:
+            column = "Fieldwork start"
+            start = parse_date(fields["fieldwork start"])
+            column = "Fieldwork end"
+            end = parse_date(fields["fieldwork end"])
+        column = "Base"
+        base = parse_whole_number(fields["base"])
+        column = value_column
+        value, status = read_value(raw[value_column.lower()])
+    except (ValueError, TypeError) as exc:
+        text = fields.get(column.lower(), raw.get(column.lower(), ""))
+        reason = (
+            f"{column} is missing (a column, or a '{column}: ...' row above the table)"
+            if not text
+            else f"cannot read {text!r}: {exc}"
+        )
+        raise _Unreadable(Reject(number, column, reason, raw)) from None
+    return round_number, start, end, base, value, status
+
+
 def parse(path: Path) -> Parsed:
-    table = read_sheet(path, list(POLL_ANSWERS.formats))
+    table = read_sheet(path, [*POLL_ANSWERS.formats, *POLL_HEADLINES.formats])
+    above = title_values(table.title_rows, ROUND_FIELDS)
+    if table.format in POLL_HEADLINES.formats:
+        return _headlines(table, above)
     proportion = any(name in table.header for name in PROPORTION_COLUMNS)
     value_column = next((name for name in PROPORTION_COLUMNS + POINTS_COLUMNS if name in table.header), None)
     if value_column is None:
         raise InputError(path.name, "missing column: Percent (or Proportion)", row=1)
-    above = title_values(table.title_rows, ROUND_FIELDS)
     records, rejects, totals = [], [], []
     for number, raw in table.records:
-        fields = {
-            key: raw.get(key) or above.get(key, "")
-            for key in ("round", "fieldwork start", "fieldwork end", "fieldwork", "base")
-        }
         question = raw.get("question code") or raw.get("question", "")
         net = _NET.match(raw["answer"])
         if net:  # checked against its parts below, never stored or summed with them
             totals.append((number, question, raw["answer"], net.group(1), raw[value_column]))
             continue
-        column = "Round"
         try:
-            round_number = _round(fields["round"])
-            if fields["fieldwork"] and not (fields["fieldwork start"] or fields["fieldwork end"]):
-                column = "Fieldwork"
-                start, end = fieldwork_range(fields["fieldwork"])
-            else:
-                column = "Fieldwork start"
-                start = parse_date(fields["fieldwork start"])
-                column = "Fieldwork end"
-                end = parse_date(fields["fieldwork end"])
-            column = "Base"
-            base = parse_whole_number(fields["base"])
-            column = value_column
-            percent, status = _percent(raw[value_column], proportion)
-        except (ValueError, TypeError) as exc:
-            text = fields.get(column.lower(), raw.get(column.lower(), ""))
-            reason = (
-                f"{column} is missing (a column, or a '{column}: ...' row above the table)"
-                if not text
-                else f"cannot read {text!r}: {exc}"
+            round_number, start, end, base, percent, status = _round_details(
+                number, raw, above, value_column, lambda text: _percent(text, proportion)
             )
-            rejects.append(Reject(number, column, reason, raw))
+        except _Unreadable as unreadable:
+            rejects.append(unreadable.reject)
             continue
         records.append(
             {
@@ -152,6 +172,40 @@ def _check_totals(path: Path, frame: pd.DataFrame, totals: list, proportion: boo
                 row=number,
                 column="Answer",
             )
+
+
+def _headlines(table: Sheet, above: dict) -> Parsed:
+    """Headline shares of whole rounds (several rounds a file); a row whose indicator is unknown or whose
+    fields cannot be read is quarantined."""
+    records, rejects = [], []
+    for number, raw in table.records:
+        indicator = aliases.resolve("poll_question", raw["indicator"])
+        if indicator is None:
+            nearest = aliases.nearest("poll_question", raw["indicator"])
+            reason = f"unknown indicator {raw['indicator']!r}" + (f"; nearest known: {nearest}" if nearest else "")
+            rejects.append(Reject(number, "Indicator", reason, raw))
+            continue
+        try:
+            round_number, start, end, base, share, status = _round_details(
+                number, raw, above, "% satisfied", parse_number
+            )
+        except _Unreadable as unreadable:
+            rejects.append(unreadable.reject)
+            continue
+        records.append(
+            {
+                "round_number": round_number,
+                "fieldwork_start": start,
+                "fieldwork_end": end,
+                "base_n": base,
+                "indicator_code": indicator,
+                "pct_satisfied": share,
+                "value_status": status,
+                "_source_row": number,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=POLL_HEADLINES.column_names + ["_source_row"])
+    return Parsed({"headlines": frame}, rejects, rows_read=len(table.records))
 
 
 def _named(records: list[dict], raws: dict[int, dict]) -> tuple[list[dict], list[Reject]]:

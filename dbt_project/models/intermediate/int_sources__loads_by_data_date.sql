@@ -12,7 +12,11 @@ select
     'polls',
     fieldwork_end,
     max(loaded_at)
-from {{ ref('int_polls__latest_answers') }}
+from (
+    select fieldwork_end, loaded_at from {{ ref('int_polls__latest_answers') }}
+    union all
+    select fieldwork_end, loaded_at from {{ ref('stg_polls__headlines') }}
+)
 group by fieldwork_end
 union all
 select

@@ -1,7 +1,8 @@
--- Headline share = the two positive answers; 95% margin of error and a two-proportion z-test
+-- Headline share = the two positive answers (or, for a round published only as headlines, the share it
+-- states); 95% margin of error and a two-proportion z-test
 -- against the previous round that reported the question (a round that left it blank is passed over).
 -- A change across a gap (a missing round number, or more than six months between fieldworks) says so.
-with rounds as (
+with answered as (
     select
         a.round_number,
         a.fieldwork_start,
@@ -10,10 +11,41 @@ with rounds as (
         q.indicator_label,
         q.question_group,
         a.base_n,
-        sum(a.percent) filter (where a.answer_group = 'positive') as pct_satisfied
+        sum(a.percent) filter (where a.answer_group = 'positive') as pct_satisfied,
+        false as is_headline_only
     from {{ ref('fct_poll_answers') }} as a
     inner join {{ ref('poll_questions') }} as q on q.question_code = a.question_code
     group by all
+),
+
+-- A round's answers, where loaded, are its record; its headline alone fills in only where they are not.
+headlines as (
+    select
+        h.round_number,
+        h.fieldwork_start,
+        h.fieldwork_end,
+        h.indicator_code,
+        q.indicator_label,
+        q.question_group,
+        h.base_n,
+        h.pct_satisfied,
+        true as is_headline_only
+    from {{ ref('stg_polls__headlines') }} as h
+    inner join {{ ref('poll_questions') }} as q on q.question_code = h.indicator_code
+    where
+        not exists (
+            select 1 from answered as a
+            where a.round_number = h.round_number and a.indicator_code = h.indicator_code
+        )
+    qualify row_number() over (
+        partition by h.round_number, h.indicator_code order by h.loaded_at desc, h.load_id desc
+    ) = 1
+),
+
+rounds as (
+    select * from answered
+    union all
+    select * from headlines
 ),
 
 compared as (
@@ -46,6 +78,7 @@ select
     indicator_label,
     question_group,
     pct_satisfied,
+    is_headline_only,
     base_n,
     100 * 1.96 * sqrt((pct_satisfied / 100) * (1 - pct_satisfied / 100) / base_n) as margin_of_error_pp,
     pct_satisfied - previous_pct as change_pp,
