@@ -71,9 +71,10 @@ class _Unreadable(Exception):
         self.reject = reject
 
 
-def _round_details(number: int, raw: dict, above: dict, value_column: str, read_value) -> tuple:
-    """(round, fieldwork start, fieldwork end, base, value, status) of a row, each from its column or a
-    `Name: value` row above the table; a field that cannot be read raises _Unreadable naming it."""
+def _round_details(number: int, raw: dict, above: dict, value_column: str, read_value) -> tuple[dict, float, str]:
+    """A row's round fields (round, fieldwork start and end, base: each from its column or a `Name: value`
+    row above the table), its value and the value's status; a field that cannot be read raises _Unreadable
+    naming it."""
     fields = {
         key: raw.get(key) or above.get(key, "")
         for key in ("round", "fieldwork start", "fieldwork end", "fieldwork", "base")
@@ -101,7 +102,8 @@ def _round_details(number: int, raw: dict, above: dict, value_column: str, read_
             else f"cannot read {text!r}: {exc}"
         )
         raise _Unreadable(Reject(number, column, reason, raw)) from None
-    return round_number, start, end, base, value, status
+    details = {"round_number": round_number, "fieldwork_start": start, "fieldwork_end": end, "base_n": base}
+    return details, value, status
 
 
 def parse(path: Path) -> Parsed:
@@ -121,7 +123,7 @@ def parse(path: Path) -> Parsed:
             totals.append((number, question, raw["answer"], net.group(1), raw[value_column]))
             continue
         try:
-            round_number, start, end, base, percent, status = _round_details(
+            details, percent, status = _round_details(
                 number, raw, above, value_column, lambda text: _percent(text, proportion)
             )
         except _Unreadable as unreadable:
@@ -129,10 +131,7 @@ def parse(path: Path) -> Parsed:
             continue
         records.append(
             {
-                "round_number": round_number,
-                "fieldwork_start": start,
-                "fieldwork_end": end,
-                "base_n": base,
+                **details,
                 "question_code": question,
                 "question_text": raw.get("question") or None,
                 "answer_option": raw["answer"],
@@ -186,18 +185,13 @@ def _headlines(table: Sheet, above: dict) -> Parsed:
             rejects.append(Reject(number, "Indicator", reason, raw))
             continue
         try:
-            round_number, start, end, base, share, status = _round_details(
-                number, raw, above, "% satisfied", parse_number
-            )
+            details, share, status = _round_details(number, raw, above, "% satisfied", parse_number)
         except _Unreadable as unreadable:
             rejects.append(unreadable.reject)
             continue
         records.append(
             {
-                "round_number": round_number,
-                "fieldwork_start": start,
-                "fieldwork_end": end,
-                "base_n": base,
+                **details,
                 "indicator_code": indicator,
                 "pct_satisfied": share,
                 "value_status": status,
