@@ -410,6 +410,15 @@ POLL_HEADLINES = Table(
             " round gets the same margin of error and significance test from its share and base. Fieldwork as"
             " one range or a start and an end; `Round 19` or `19`.",
         ),
+        FileFormat(
+            "Tracking table of headline figures with the rounds across the columns (`Indicator`, `Round 1`,"
+            " `Round 2`, ...), for backfilling the series",
+            (".csv", ".xlsx"),
+            ("Indicator",),
+            notes="A `Fieldwork` row (one range per round) and a `Base` row give each round's details; every"
+            " other row is an indicator, its cells the rounds' shares. A blank cell is a round that did not ask"
+            " the question.",
+        ),
     ),
 )
 

@@ -306,6 +306,7 @@ def test_poll_rounds_as_published_reach_the_overview(tmp_path):
     fixtures = REPO / "tests" / "fixtures" / "polls"
     shutil.copyfile(fixtures / "round_as_published.csv", inbox / "round_19.csv")
     shutil.copyfile(fixtures / "headlines_only.csv", inbox / "rounds_1_2_headlines.csv")
+    shutil.copyfile(fixtures / "tracking_rounds_across.csv", inbox / "tracking.csv")
     sli(tmp_path, "refresh")
     with duckdb.connect(str(tmp_path / "warehouse" / "sli.duckdb"), read_only=True) as con:
         overview = {
@@ -316,9 +317,13 @@ def test_poll_rounds_as_published_reach_the_overview(tmp_path):
                 " where quarter_end in ('2012-12-31', '2018-03-31')"
             ).fetchall()
         }
+        [(trust,)] = con.execute(
+            "select pct_trust_council from mart_sector_overview where quarter_end = '2013-03-31'"
+        ).fetchall()
         [(headline_only,)] = con.execute(
             "select bool_and(is_headline_only) from fct_resident_satisfaction where round_number in (1, 2)"
         ).fetchall()
     assert overview["2018-03-31"][:3] == [19, 63.0, 79.0]
     assert overview["2012-12-31"][:3] == [2, 68.0, 80.0] and headline_only
+    assert trust == 60.0  # round 3, from the tracking table's rounds across the columns
     assert round(overview["2012-12-31"][3], 3) == round(100 * 1.96 * (0.68 * 0.32 / 1005) ** 0.5, 3)

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import xlsxwriter
 
@@ -595,3 +596,18 @@ def test_a_round_column_may_say_round(tmp_path):
     path.write_text("Round,Fieldwork start,Fieldwork end,Base,Question code,Answer,Percent\n" + rows + "\n")
     answers = polls.parse(path).tables["answers"]
     assert set(answers["round_number"]) == {40} and set(answers["base_n"]) == {1000}
+
+
+def test_headline_figures_by_round_and_a_tracking_table_give_the_same_headlines():
+    """Rounds published only as headlines: one row per round and indicator, or the rounds across the columns."""
+    fixtures = Path(__file__).parent / "fixtures" / "polls"
+    rows = polls.parse(fixtures / "headlines_only.csv").tables["headlines"]
+    across = polls.parse(fixtures / "tracking_rounds_across.csv")
+    tracked = across.tables["headlines"]
+    assert not across.rejects and across.rows_read == 7  # blank cells: rounds that did not ask the question
+    columns = ["round_number", "fieldwork_start", "fieldwork_end", "base_n", "indicator_code", "pct_satisfied"]
+    shared = tracked[tracked["round_number"].isin([1, 2]) & (tracked["indicator_code"] != "council_trust")]
+    pd.testing.assert_frame_equal(
+        rows[columns].sort_values(columns, ignore_index=True), shared[columns].sort_values(columns, ignore_index=True)
+    )
+    assert set(zip(tracked["round_number"], tracked["indicator_code"])) >= {(3, "council_trust"), (2, "council_trust")}

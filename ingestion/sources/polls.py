@@ -16,6 +16,7 @@ from ingestion.sources.common import (
     Parsed,
     Reject,
     Sheet,
+    normalise_header,
     parse_date,
     parse_number,
     parse_whole_number,
@@ -109,8 +110,11 @@ def _round_details(number: int, raw: dict, above: dict, value_column: str, read_
 def parse(path: Path) -> Parsed:
     table = read_sheet(path, [*POLL_ANSWERS.formats, *POLL_HEADLINES.formats])
     above = title_values(table.title_rows, ROUND_FIELDS)
-    if table.format in POLL_HEADLINES.formats:
+    headlines, tracking = POLL_HEADLINES.formats
+    if table.format is headlines:
         return _headlines(table, above)
+    if table.format is tracking:
+        return _tracking(path, table)
     proportion = any(name in table.header for name in PROPORTION_COLUMNS)
     value_column = next((name for name in PROPORTION_COLUMNS + POINTS_COLUMNS if name in table.header), None)
     if value_column is None:
@@ -200,6 +204,71 @@ def _headlines(table: Sheet, above: dict) -> Parsed:
         )
     frame = pd.DataFrame.from_records(records, columns=POLL_HEADLINES.column_names + ["_source_row"])
     return Parsed({"headlines": frame}, rejects, rows_read=len(table.records))
+
+
+def _tracking(path: Path, table: Sheet) -> Parsed:
+    """Rounds across the columns: `Fieldwork` and `Base` rows give each round's details, and each other row
+    is an indicator's share per round."""
+    rounds = {
+        position: _round(given)
+        for position, (name, given) in enumerate(zip(table.header, table.header_as_given))
+        if re.fullmatch(r"round\s*:?\s*\d+", name)
+    }
+    if not rounds:
+        raise InputError(path.name, "an `Indicator` column but no `Round N` columns", row=len(table.title_rows) + 1)
+    label = table.header.index("indicator")
+
+    def label_of(row: list[str]) -> str:
+        return normalise_header(row[label]) if label < len(row) else ""
+
+    by_label = {label_of(row): (number, row) for number, row in table.body}
+    details = {}
+    for field in ("fieldwork", "base"):
+        if field not in by_label:
+            raise InputError(path.name, f"rounds across the columns need a {field.title()!r} row", column="Indicator")
+    fieldwork_row, base_row = by_label["fieldwork"], by_label["base"]
+    for position, round_number in rounds.items():
+        column = table.header_as_given[position]
+        try:
+            start, end = fieldwork_range(fieldwork_row[1][position])
+            base = parse_whole_number(base_row[1][position])
+        except (ValueError, TypeError, IndexError) as exc:
+            raise InputError(path.name, f"round {round_number}'s fieldwork or base: {exc}", column=column) from None
+        details[position] = {
+            "round_number": round_number,
+            "fieldwork_start": start,
+            "fieldwork_end": end,
+            "base_n": base,
+        }
+    records, rejects = [], []
+    for number, row in table.body:
+        if label_of(row) in ("fieldwork", "base"):
+            continue
+        raw = table.record(row)
+        indicator = aliases.resolve("poll_question", raw["indicator"])
+        for position in rounds:
+            text = row[position] if position < len(row) else ""
+            if not str(text).strip():
+                continue  # that round did not ask it
+            if indicator is None:  # one reject for the row, not one per round
+                rejects.append(Reject(number, "Indicator", f"unknown indicator {raw['indicator']!r}", raw))
+                break
+            try:
+                share, status = parse_number(text)
+            except ValueError as exc:
+                rejects.append(Reject(number, table.header_as_given[position], str(exc), raw))
+                continue
+            records.append(
+                {
+                    **details[position],
+                    "indicator_code": indicator,
+                    "pct_satisfied": share,
+                    "value_status": status,
+                    "_source_row": number,
+                }
+            )
+    frame = pd.DataFrame.from_records(records, columns=POLL_HEADLINES.column_names + ["_source_row"])
+    return Parsed({"headlines": frame}, rejects, rows_read=len(records) + len(rejects))
 
 
 def _named(records: list[dict], raws: dict[int, dict]) -> tuple[list[dict], list[Reject]]:
