@@ -45,10 +45,12 @@ def _header_only(path: Path, columns: list[str]) -> Path:
 
 @pytest.mark.parametrize(("source", "fmt"), CSV_FORMATS, ids=[f"{s}:{f.name}" for s, f in CSV_FORMATS])
 def test_each_documented_required_column_is_enforced(tmp_path, source, fmt):
-    # Polls need one of Percent / Proportion as well, ONS downloads one of Value / Observation, the OPE
-    # funding table a yearly column.
+    # Polls need one of Percent / Proportion as well (a tracking table a round's column), ONS downloads one
+    # of Value / Observation, the OPE funding table a yearly column.
     extra = (
-        ["Percent"]
+        ["Round 1"]
+        if fmt.name.startswith("Tracking table")
+        else ["Percent"]
         if source == "polls"
         else ["Value"]
         if fmt.name.startswith("ONS")

@@ -215,7 +215,17 @@ def _tracking(path: Path, table: Sheet) -> Parsed:
         if re.fullmatch(r"round\s*:?\s*\d+", name)
     }
     if not rounds:
-        raise InputError(path.name, "an `Indicator` column but no `Round N` columns", row=len(table.title_rows) + 1)
+        # Most likely the headline figures table with a column missing: say which, as for any other layout.
+        missing = [name for name in POLL_HEADLINES.formats[0].columns if normalise_header(name) not in table.header]
+        raise InputError(
+            path.name,
+            f"missing column(s): {', '.join(missing)} (headline figures by round), and no `Round N` columns"
+            " (a tracking table)",
+            row=len(table.title_rows) + 1,
+        )
+    columns = POLL_HEADLINES.column_names + ["_source_row"]
+    if not table.body:  # a header alone: the loader says there is nothing to load
+        return Parsed({"headlines": pd.DataFrame(columns=columns)})
     label = table.header.index("indicator")
 
     def label_of(row: list[str]) -> str:
@@ -267,7 +277,7 @@ def _tracking(path: Path, table: Sheet) -> Parsed:
                     "_source_row": number,
                 }
             )
-    frame = pd.DataFrame.from_records(records, columns=POLL_HEADLINES.column_names + ["_source_row"])
+    frame = pd.DataFrame.from_records(records, columns=columns)
     return Parsed({"headlines": frame}, rejects, rows_read=len(records) + len(rejects))
 
 
