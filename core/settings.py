@@ -118,6 +118,11 @@ class Paths:
         return self.home / "docs" / "dbt"
 
     @property
+    def dbt_basket(self) -> Path:
+        """The basket in use, as dbt reads it (written before every dbt command; see `ingestion.basket`)."""
+        return self.home / "dbt" / "basket.parquet"
+
+    @property
     def dbt_schemas(self) -> Path:
         """Zero-row Parquet files with each raw table's columns, so the build runs before a source's first load."""
         return self.home / "dbt" / "schemas"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.errors import SliError
 from core.settings import Paths
+from ingestion import basket
 from reporting import charts, queries
 from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
@@ -305,6 +306,7 @@ def _write(
         # Relative to SLI_HOME: a published page names no folder of the machine that wrote it.
         "warehouse": paths.published.relative_to(paths.home),
         "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "basket": basket.describe(readers=True),
     }
     environment = _environment()
     page = environment.get_template("overview.html.j2").render(

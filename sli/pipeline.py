@@ -112,7 +112,7 @@ def lginform_mode(api: ApiSettings | None, paths: Paths) -> str:
         if api
         else f"files only ({ENV_KEY} is not set; reading {paths.source_inbox('lginform')})"
     )
-    return f"LG Inform: {where}; basket {basket.active()!r}"
+    return f"LG Inform: {where}; {basket.describe()}"
 
 
 def refresh(paths: Paths, reporter: Reporter) -> RefreshResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -327,3 +328,35 @@ def test_poll_rounds_as_published_reach_the_overview(tmp_path):
     assert overview["2012-12-31"][:3] == [2, 68.0, 80.0] and headline_only
     assert trust == 60.0  # round 3, from the tracking table's rounds across the columns
     assert round(overview["2012-12-31"][3], 3) == round(100 * 1.96 * (0.68 * 0.32 / 1005) ** 0.5, 3)
+
+
+def test_a_basket_file_in_the_home_sets_which_metrics_count_without_touching_the_project(tmp_path, published_home):
+    import csv
+
+    home = copy_home(published_home, tmp_path / "home")
+    in_basket = "select count(*) from dim_metric where in_basket"
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        [(before,)] = con.execute(in_basket).fetchall()
+    seed = REPO / "dbt_project" / "seeds" / "metric_basket.csv"
+    project_basket = seed.read_bytes()
+    with seed.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    own = [row for row in rows if row["basket"] == "synthetic"][:4]
+    (home / "config").mkdir()
+    with (home / "config" / "metric_basket.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(own)
+    refreshed = sli(home, "refresh")
+    assert "basket 'synthetic' (4 metrics, SLI_HOME/config/metric_basket.csv)" in refreshed.stdout.splitlines()[0]
+    assert re.search(r"^publish\s", refreshed.stdout, re.M)  # a new basket is a new build, though no file is new
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        assert con.execute(in_basket).fetchall() == [(4,)] and before > 4
+    [page] = (home / "reports").glob("*/index.html")
+    assert "4 metrics tracked, from this deployment's own list" in html.unescape(page.read_text(encoding="utf-8"))
+    (home / "config" / "metric_basket.csv").unlink()
+    back = sli(home, "refresh")
+    assert "basket 'synthetic' (" in back.stdout and "the project's default)" in back.stdout.splitlines()[0]
+    with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        assert con.execute(in_basket).fetchall() == [(before,)]
+    assert seed.read_bytes() == project_basket  # the project's own basket was never edited

@@ -77,7 +77,7 @@ def fingerprint(paths: Paths) -> str:
     if loads:
         with duckdb.connect() as con:
             digest.update(repr(con.execute(_RANKING_METADATA, [loads]).fetchall()).encode())
-    digest.update(b"basket\0" + basket.active().encode())
+    digest.update(b"basket\0" + basket.active().encode() + repr(basket.metrics()).encode())
     # A new nearest-neighbour list changes every period's neighbour statistics, not only revised ones.
     for path in sorted((paths.raw / "lginform" / "nearest_neighbours").glob("*.parquet")):
         digest.update(b"neighbours\0" + path.name.encode())
@@ -203,6 +203,7 @@ def _dbt(
     extra_env: dict[str, str] | None = None,
 ) -> None:
     """Run one dbt command as a subprocess, streaming its output; raise with the failing lines."""
+    basket.write_for_build(paths.dbt_basket)
     command = [str(Path(sys.executable).with_name("dbt")), *arguments, "--project-dir", str(DBT_PROJECT_DIR)]
     failures: list[str] = []
     # dbt runs in SLI_HOME, which the sources' raw paths are relative to, and in its own process group, so

@@ -196,17 +196,24 @@ def normalise_header(cell: str) -> str:
 
 
 def find_header(path: Path, rows: list[list[str]], formats: list[FileFormat]) -> tuple[int, FileFormat]:
-    """Locate the header row (title rows may sit above it) of the first layout whose columns are all there."""
-    best: list[str] | None = None
+    """Locate the header row (title rows may sit above it) of the first layout whose columns are all there.
+    Failing that, name what the nearest layout misses: the one with the largest share of its columns there
+    (the first layout on a tie), so a one-column layout does not speak for a file that is like none."""
+    best: tuple[list[str], FileFormat] | None = None
+    best_share = -1.0
     for index, row in enumerate(rows[:50]):
         header = {normalise_header(cell) for cell in row}
         for fmt in formats:
             missing = [name for name in fmt.columns if normalise_header(name) not in header]
             if not missing:
                 return index, fmt
-            if best is None or len(missing) < len(best):
-                best = missing
-    raise InputError(path.name, f"header row not found; missing column(s): {', '.join(best or [])}", row=1)
+            share = 1 - len(missing) / len(fmt.columns)
+            if share > best_share:
+                best, best_share = (missing, fmt), share
+    missing, nearest = best or ([], None)
+    others = "; ".join(", ".join(fmt.columns) for fmt in formats if fmt is not nearest)
+    reason = f"header row not found; missing column(s): {', '.join(missing)}"
+    raise InputError(path.name, reason + (f" (the other layouts need: {others})" if others else ""), row=1)
 
 
 @dataclass

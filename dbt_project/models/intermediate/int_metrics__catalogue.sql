@@ -1,4 +1,5 @@
--- The basket (configuration, the rows of the `basket` var) says which metrics the overview tracks and
+-- The basket (configuration: the home's basket file or the `metric_basket` seed, the rows of the `basket`
+-- var) says which metrics the overview tracks and
 -- where they apply; loaded metadata (LG Inform, or a long-format file's measures) supplies label, unit
 -- and polarity, and brings in metrics outside the basket, which are kept but not counted in the headline.
 with metadata as (
@@ -9,7 +10,7 @@ with metadata as (
 
 basket as (
     select *
-    from {{ ref('metric_basket') }}
+    from {{ source('config', 'metric_basket') }}
     where basket = {{ sql_string(var('basket')) }}
 ),
 
