@@ -177,6 +177,17 @@ def _check_totals(path: Path, frame: pd.DataFrame, totals: list, proportion: boo
             )
 
 
+def _headline(details: dict, indicator: str, share: float | None, status: str, number: int) -> dict:
+    """One row of the headlines table: a round's details and an indicator's share in it."""
+    return {
+        **details,
+        "indicator_code": indicator,
+        "pct_satisfied": share,
+        "value_status": status,
+        "_source_row": number,
+    }
+
+
 def _headlines(table: Sheet, above: dict) -> Parsed:
     """Headline shares of whole rounds (several rounds a file); a row whose indicator is unknown or whose
     fields cannot be read is quarantined."""
@@ -193,15 +204,7 @@ def _headlines(table: Sheet, above: dict) -> Parsed:
         except _Unreadable as unreadable:
             rejects.append(unreadable.reject)
             continue
-        records.append(
-            {
-                **details,
-                "indicator_code": indicator,
-                "pct_satisfied": share,
-                "value_status": status,
-                "_source_row": number,
-            }
-        )
+        records.append(_headline(details, indicator, share, status, number))
     frame = pd.DataFrame.from_records(records, columns=POLL_HEADLINES.column_names + ["_source_row"])
     return Parsed({"headlines": frame}, rejects, rows_read=len(table.records))
 
@@ -268,15 +271,7 @@ def _tracking(path: Path, table: Sheet) -> Parsed:
             except ValueError as exc:
                 rejects.append(Reject(number, table.header_as_given[position], str(exc), raw))
                 continue
-            records.append(
-                {
-                    **details[position],
-                    "indicator_code": indicator,
-                    "pct_satisfied": share,
-                    "value_status": status,
-                    "_source_row": number,
-                }
-            )
+            records.append(_headline(details[position], indicator, share, status, number))
     frame = pd.DataFrame.from_records(records, columns=columns)
     return Parsed({"headlines": frame}, rejects, rows_read=len(records) + len(rejects))
 
