@@ -53,8 +53,8 @@ def test_lginform_credentials_and_settings_have_one_set_of_names_everywhere():
     for name in AIRFLOW_SERVICES:
         env = COMPOSE["services"][name]["environment"]
         assert all(env[variable].startswith(f"${{{variable}") for variable in names), name
-    readme = (REPO_ROOT / "README.md").read_text()
-    assert all(f"`{variable}`" in readme for variable in names)
+    documented = "\n".join(path.read_text() for path in [REPO_ROOT / "README.md", *(REPO_ROOT / "docs").glob("*.md")])
+    assert all(f"`{variable}`" in documented for variable in names)
 
 
 def test_env_file_is_an_example_only():
