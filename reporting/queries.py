@@ -284,13 +284,15 @@ def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[d
 
 
 def ope_awards(connection) -> list[dict]:
-    """One Public Estate funding by round and fund: partnerships awarded and the total, in pounds."""
-    return frame(
+    """One Public Estate funding by round and fund: partnerships awarded and the total, in pounds (None when
+    every award of the round is suppressed)."""
+    rows = frame(
         connection,
         """
         select funding_round, fund, count(*) as partnerships, sum(award_gbp) as awarded_gbp
         from fct_ope_awards group by funding_round, fund order by funding_round, fund""",
     ).to_dict("records")
+    return [{**row, "awarded_gbp": None if pd.isna(row["awarded_gbp"]) else row["awarded_gbp"]} for row in rows]
 
 
 def council_neighbours(connection) -> dict[str, list[dict]]:

@@ -34,6 +34,8 @@ def _shown(value, kind: str) -> str:
         return f"{value:+.1f} points"
     if kind == "gbp":
         return f"£{value / 1e6:,.0f}m"
+    if kind == "gbp_exact":
+        return f"£{value:,.0f}"
     return f"{value:,.0f}"
 
 
@@ -332,13 +334,7 @@ def _write(
         map_edition=data.savings[["edition_date", "is_dated_by_publication"]].iloc[0].to_dict()
         if len(data.savings)
         else None,
-        awards=[
-            {
-                **award,
-                "awarded": "" if award["awarded_gbp"] != award["awarded_gbp"] else f"£{award['awarded_gbp']:,.0f}",
-            }
-            for award in data.awards
-        ],
+        awards=[{**award, "awarded": _shown(award["awarded_gbp"], "gbp_exact")} for award in data.awards],
         councils=data.councils.to_dict("records"),
         quality=gx.latest_summaries(paths),
         # Relative, so the link works wherever SLI_HOME is opened from (and is absent where there are no docs).

@@ -25,7 +25,7 @@ from ingestion.sources.common import (
 )
 
 ROUND_FIELDS = ["Round", "Fieldwork start", "Fieldwork end", "Fieldwork", "Base"]
-# A total the release prints beside its parts: `Very/fairly satisfied`, `Satisfied (net)`.
+# A total the release prints beside its parts: `Very/fairly satisfied` = `Very satisfied` + `Fairly satisfied`.
 _NET = re.compile(r"^(?:very\s*/\s*fairly|fairly\s*/\s*very)\s+(.+)$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:-|–|—|\bto\b)\s*")
 _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.IGNORECASE)

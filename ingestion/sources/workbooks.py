@@ -121,9 +121,8 @@ def read_xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
         )
     answer = json.loads(child.stdout or b"{}")
     if child.returncode or "error" in answer:
-        reason = answer.get("error") or child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["failed"]
-        if isinstance(reason, list):
-            reason = reason[0]
+        said = child.stderr.decode(errors="replace").strip().splitlines()
+        reason = answer.get("error") or (said[-1] if said else "failed")
         if "memory" in reason.lower():
             reason += (
                 f": the workbook needs more than the {limit.reader_memory_mb:,} MB allowed ({ENV['reader_memory_mb']})"
