@@ -285,8 +285,7 @@ LGINFORM_NEAREST_NEIGHBOURS = Table(
         Column(
             "neighbour_code",
             "string",
-            "GSS code of one of its nearest neighbours (never itself).",
-            required=True,
+            "GSS code of one of its nearest neighbours (never itself); empty when its list names no neighbour.",
             pattern=GSS_COUNCIL,
         ),
         Column("neighbour_rank", "integer", "1 for the most similar neighbour, 2 for the next, ...", minimum=1),
@@ -300,7 +299,9 @@ LGINFORM_NEAREST_NEIGHBOURS = Table(
             ("Council code", "Neighbour code"),
             optional=("Rank", "Neighbour set"),
             notes="A council's group is its neighbours in the latest loaded file that lists it; a later"
-            " file listing some councils replaces the groups of those councils only.",
+            " file listing some councils replaces the groups of those councils only. A row with an empty"
+            " neighbour code says the council has none. A neighbour abolished in a reorganisation is followed"
+            " by its successor for periods starting on or after the change.",
         ),
         FileFormat(
             "Nearest-neighbour mapping, as the government's prototype for council metrics publishes it"
@@ -308,9 +309,10 @@ LGINFORM_NEAREST_NEIGHBOURS = Table(
             " included, in code order",
             (".json",),
             (),
-            notes="No rank is given, so none is stored and pages list the group in code order. Codes of areas"
+            notes="No rank is given, so none is stored and pages list the group by name. Codes of areas"
             " that are not councils (combined authorities `E47`, the GLA `E61`) are skipped and counted in the"
-            " load's warnings; a council whose list holds only itself has no neighbours, and is named there.",
+            " load's warnings; a council whose list holds only itself has no neighbours: it is kept as a row with"
+            " no neighbour and named there.",
         ),
     ),
 )
@@ -594,9 +596,8 @@ def render_markdown() -> str:
             for fmt in table.formats:
                 out += [
                     "",
-                    f"Input: {fmt.name} ({', '.join(fmt.extensions)}). Required columns: "
-                    + ", ".join(f"`{name}`" for name in fmt.columns)
-                    + "."
+                    f"Input: {fmt.name} ({', '.join(fmt.extensions)})."
+                    + (" Required columns: " + ", ".join(f"`{n}`" for n in fmt.columns) + "." if fmt.columns else "")
                     + (" Optional: " + ", ".join(f"`{name}`" for name in fmt.optional) + "." if fmt.optional else "")
                     + (f" {fmt.notes}" if fmt.notes else ""),
                 ]

@@ -249,11 +249,13 @@ def council_pages(connection) -> dict[str, list[dict]]:
 
 
 def _grouped(
-    connection, query: str, order: str, params: list | None = None, key: str = "council_code"
+    connection, query: str, order: str, params: list | None = None, key: str = "council_code", keep: str = "true"
 ) -> dict[str, list[dict]]:
-    """QUERY's rows as {KEY: [row as dict, in ORDER]}: grouped in DuckDB, which hands back each key's rows
-    as Python dicts in one step (no frame, no per-row loop)."""
-    grouped = f"select {key}, list(r order by {order}) from ({query}) as r group by 1"
+    """QUERY's rows as {KEY: [row as dict, in ORDER]}, only rows meeting KEEP listed (a key whose rows all
+    fail it gets []): grouped in DuckDB, which hands back each key's rows as Python dicts in one step."""
+    grouped = (
+        f"select {key}, coalesce(list(r order by {order}) filter (where {keep}), []) from ({query}) as r group by 1"
+    )
     return dict(connection.execute(grouped, params or []).fetchall())
 
 
@@ -296,13 +298,16 @@ def ope_awards(connection) -> list[dict]:
 
 
 def council_neighbours(connection) -> dict[str, list[dict]]:
-    """Per council with a nearest-neighbour group: its neighbours, most similar first when the list ranks
-    them, else by name."""
+    """Per council named by a nearest-neighbour list: its neighbours, most similar first when the list ranks
+    them, else by name; an empty list when the council is listed with none. A neighbour abolished since
+    carries when (`succeeded_on`, as "March 2023": its last month) and by whom."""
     return _grouped(
         connection,
-        "select council_code, neighbour_code, neighbour_name, neighbour_rank, neighbour_set"
+        "select council_code, neighbour_code, neighbour_name, neighbour_rank, neighbour_set,"
+        " strftime(neighbour_succeeded_on - 1, '%B %Y') as last_month, neighbour_successor_names as successors"
         " from dim_council_nearest_neighbours",
         order="neighbour_rank nulls last, neighbour_name",
+        keep="r.neighbour_code is not null",
     )
 
 

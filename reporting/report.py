@@ -381,7 +381,7 @@ def _write(
                 chart=chart,
                 trend_chart=trend_chart,
                 rows=rows or [],
-                neighbours=per_council.neighbours.get(row["council_code"], []),
+                neighbours=per_council.neighbours.get(row["council_code"]),  # None: no list names it
                 loaded_at=chosen["lginform_last_loaded_at"],
             ),
             encoding="utf-8",

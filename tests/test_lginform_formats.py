@@ -288,7 +288,10 @@ def test_the_public_neighbour_mapping_loads_as_published():
     """`NN.json`: council code to its group's codes, itself included, in code order and without ranks."""
     parsed = lginform.parse(FIXTURES / "NN.json")
     pairs = parsed.tables["nearest_neighbours"]
-    assert set(pairs["council_code"]) == {"E06000001", "E06000002"}  # combined authorities and the GLA skipped
+    # Combined authorities and the GLA skipped; a council whose group is only itself kept, with no neighbour.
+    assert set(pairs["council_code"]) == {"E06000001", "E06000002", "E06000053", "E09000001"}
+    alone = pairs[pairs["council_code"].isin(["E06000053", "E09000001"])]
+    assert len(alone) == 2 and alone["neighbour_code"].isna().all()
     assert len(pairs[pairs["council_code"] == "E06000001"]) == 14  # 16 codes, less itself and a combined authority
     assert len(pairs[pairs["council_code"] == "E06000002"]) == 15  # the usual: 15 neighbours
     assert pairs["neighbour_rank"].isna().all() and "E06000001" not in set(
@@ -297,5 +300,5 @@ def test_the_public_neighbour_mapping_loads_as_published():
     assert parsed.warnings == [
         "3 code(s) of areas that are not councils skipped (e.g. combined authorities, the GLA): E47000001,"
         " E47000006, E61000001",
-        "2 council(s) listed with no neighbour but themselves: E06000053, E09000001",
+        "2 council(s) listed with no neighbour but themselves, kept with none: E06000053, E09000001",
     ]

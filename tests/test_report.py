@@ -297,9 +297,12 @@ def test_a_neighbour_list_without_ranks_is_not_called_most_similar_first(tmp_pat
 
     home = copy_home(published_home, tmp_path / "home")
     loaded = sli(home, "ingest", "council-metrics", str(REPO / "tests" / "fixtures" / "lginform" / "NN.json"))
-    assert "loaded   lginform/NN.json: 29 rows" in loaded.stdout
+    assert "loaded   lginform/NN.json: 31 rows" in loaded.stdout
     assert "warning: 3 code(s) of areas that are not councils skipped" in loaded.stdout
-    assert "warning: 2 council(s) listed with no neighbour but themselves: E06000053, E09000001" in loaded.stdout
+    assert (
+        "warning: 2 council(s) listed with no neighbour but themselves, kept with none: E06000053, E09000001"
+        in loaded.stdout
+    )
     sli(home, "refresh")
     [folder] = [p.parent for p in (home / "reports").glob("*/index.html")]
     unranked = (folder / "councils" / "E06000001.html").read_text(encoding="utf-8")

@@ -128,25 +128,40 @@ def test_england_benchmarks_agree_with_an_independent_computation(published_home
         np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), rtol=1e-12, err_msg=ours)
 
 
-def test_nearest_neighbour_benchmarks_agree_with_an_independent_computation(published_home):
-    """Each council against its own group (itself and its neighbours), recomputed in pandas."""
+def _assert_neighbour_benchmarks_agree(home) -> int:
+    """Each council against its own group (itself and its neighbours), recomputed in pandas from the list as
+    loaded and the register's successions seed: a neighbour abolished in a reorganisation counts for periods
+    starting before the change, its successors from then on. Returns the number of rows compared."""
     values = _frame(
-        published_home,
-        "select v.council_code, v.metric_id, v.period_id, v.value, m.polarity from fct_council_metric_values v"
-        " join dim_metric m using (metric_id) where v.value is not null and m.in_basket",
+        home,
+        "select v.council_code, v.metric_id, v.period_id, v.period_start, v.value, m.polarity"
+        " from fct_council_metric_values v join dim_metric m using (metric_id)"
+        " where v.value is not null and m.in_basket",
     )
-    pairs = _frame(published_home, "select council_code, neighbour_code from dim_council_nearest_neighbours")
-    groups = pd.concat(
-        [
-            pairs,
-            pd.DataFrame(
-                {"council_code": pairs["council_code"].unique(), "neighbour_code": pairs["council_code"].unique()}
-            ),
-        ]
+    listed = _frame(
+        home, "select council_code, neighbour_code from dim_council_nearest_neighbours where neighbour_code is not null"
     )
-    members = groups.merge(values, left_on="neighbour_code", right_on="council_code", suffixes=("", "_m"))
-    own = values.rename(columns={"value": "own"})[["council_code", "metric_id", "period_id", "own"]]
-    members = members.drop(columns="council_code_m").merge(own, on=["council_code", "metric_id", "period_id"])
+    successions = pd.read_csv(
+        REPO / "dbt_project" / "seeds" / "council_successions.csv", parse_dates=["effective_date"]
+    )
+    listed = listed.merge(successions, how="left", left_on="neighbour_code", right_on="predecessor_code")
+    as_listed = listed.assign(member=listed["neighbour_code"], start=pd.NaT, until=listed["effective_date"])
+    followed = listed.dropna(subset=["successor_code"]).query("successor_code != council_code")
+    followed = followed.assign(member=followed["successor_code"], start=followed["effective_date"], until=pd.NaT)
+    themselves = pd.DataFrame({"council_code": listed["council_code"].unique()})
+    themselves = themselves.assign(member=themselves["council_code"], start=pd.NaT, until=pd.NaT)
+    windows = pd.concat([w[["council_code", "member", "start", "until"]] for w in (as_listed, followed, themselves)])
+
+    own = values.rename(columns={"value": "own"})
+    members = windows.merge(own, on="council_code").merge(
+        values[["council_code", "metric_id", "period_id", "value"]].rename(columns={"council_code": "member"}),
+        on=["member", "metric_id", "period_id"],
+    )
+    starts = pd.to_datetime(members["period_start"])
+    counts = (members["start"].isna() | (starts >= members["start"])) & (
+        members["until"].isna() | (starts < members["until"])
+    )
+    members = members[counts].drop_duplicates(["council_code", "member", "metric_id", "period_id"])
     low = members["polarity"] == "low_is_good"
     members["better"] = np.where(low, members["value"] < members["own"], members["value"] > members["own"])
     key = ["council_code", "metric_id", "period_id"]
@@ -159,34 +174,44 @@ def test_nearest_neighbour_benchmarks_agree_with_an_independent_computation(publ
         polarity=("polarity", "first"),
     )
     actual = _frame(
-        published_home,
+        home,
         "select b.council_code, b.metric_id, b.period_id, n_in_group, median_value, min_value, max_value,"
         " rank_in_group from fct_council_benchmarks b join dim_metric m using (metric_id)"
         " where comparator_group = 'nearest_neighbours' and value is not null and m.in_basket",
     ).set_index(key)
+    assert set(actual.index) == set(expected.index)
     expected = expected.reindex(actual.index)
-    assert len(actual) > 10_000 and expected["n"].notna().all()
     for ours, theirs in [("n_in_group", "n"), ("median_value", "median"), ("min_value", "low"), ("max_value", "high")]:
         np.testing.assert_allclose(actual[ours].astype(float), expected[theirs].astype(float), err_msg=ours)
     ranked = expected["polarity"] != "not_applicable"
     np.testing.assert_array_equal(actual.loc[ranked, "rank_in_group"], expected.loc[ranked, "better"] + 1)
+    return len(actual)
+
+
+def test_nearest_neighbour_benchmarks_agree_with_an_independent_computation(published_home):
+    assert _assert_neighbour_benchmarks_agree(published_home) > 10_000
 
 
 def test_a_new_neighbour_list_replaces_the_groups_it_names_in_every_period(tmp_path, published_home):
+    """A later list replaces the groups it names; one made before a reorganisation follows the successors
+    of the councils it names for periods after the change; a council listed with no neighbour is kept."""
     home = copy_home(published_home, tmp_path / "home")
-    changed, kept = "E06000001", "E06000002"
+    changed, kept, before_2023, alone = "E06000001", "E06000002", "E07000040", "E06000053"
+    mendip, south_somerset, exeter = "E07000187", "E07000189", "E07000041"  # Somerset took over both
     (home / "inbox" / "lginform" / "nearest_neighbours_2027.csv").write_text(
         "Council code,Neighbour code,Rank,Neighbour set\n"
-        f"{changed},E06000003,1,test set\n{changed},E06000004,2,test set\n",
+        f"{changed},E06000003,1,test set\n{changed},E06000004,2,test set\n"
+        f"{before_2023},{mendip},1,test set\n{before_2023},{south_somerset},2,test set\n"
+        f"{before_2023},{exeter},3,test set\n{alone},,,test set\n",
         encoding="utf-8",
     )
     sli(home, "refresh")
     groups = dict(
-        _frame(home, "select council_code, count(*) as n from dim_council_nearest_neighbours group by 1").set_index(
-            "council_code"
-        )["n"]
+        _frame(
+            home, "select council_code, count(neighbour_code) as n from dim_council_nearest_neighbours group by 1"
+        ).set_index("council_code")["n"]
     )
-    assert groups[changed] == 2 and groups[kept] == 15
+    assert groups[changed] == 2 and groups[kept] == 15 and groups[before_2023] == 3 and groups[alone] == 0
     # Every period's statistics follow the new group, not only periods loaded since: a full build.
     sizes = _frame(
         home,
@@ -194,6 +219,25 @@ def test_a_new_neighbour_list_replaces_the_groups_it_names_in_every_period(tmp_p
         " and comparator_group = 'nearest_neighbours' and n_in_group is not null",
     )["n_in_group"]
     assert set(sizes) <= {1, 2, 3} and len(sizes)
+    # Before April 2023 the group is East Devon, Mendip, South Somerset and Exeter; from then on Somerset
+    # stands in for the two districts it replaced, once.
+    sizes = _frame(
+        home,
+        "select period_start >= date '2023-04-01' as after, max(n_in_group) as n from fct_council_benchmarks"
+        f" where council_code = '{before_2023}' and comparator_group = 'nearest_neighbours' group by 1",
+    ).set_index("after")["n"]
+    assert sizes[False] == 4 and sizes[True] == 3
+    assert _assert_neighbour_benchmarks_agree(home) > 10_000
+    [folder] = [p.parent for p in (home / "reports").glob("*/index.html")]
+    page = (folder / "councils" / f"{before_2023}.html").read_text(encoding="utf-8")
+    assert 'Mendip</a> <span class="note">(until March 2023; Somerset in its place since)' in page
+    page = (folder / "councils" / f"{alone}.html").read_text(encoding="utf-8")
+    assert "The nearest-neighbour list names no neighbour for this council" in page
+    assert _frame(
+        home,
+        f"select * from fct_council_benchmarks where council_code = '{alone}'"
+        " and comparator_group = 'nearest_neighbours'",
+    ).empty
 
 
 def test_a_councils_trend_is_its_benchmarks_side_by_side(published_home):

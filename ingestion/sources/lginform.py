@@ -55,10 +55,11 @@ def parse(path: Path) -> Parsed:
 
 
 def _parse_neighbours(table: Sheet) -> Parsed:
-    """A nearest-neighbour list; a council named as its own neighbour is quarantined."""
+    """A nearest-neighbour list; a council named as its own neighbour is quarantined, and a row with no
+    neighbour code says the council has none."""
     records, rejects = [], []
     for number, raw in table.records:
-        council, neighbour = raw["council code"].upper(), raw["neighbour code"].upper()
+        council, neighbour = raw["council code"].upper(), raw["neighbour code"].upper() or None
         try:
             rank = parse_whole_number(raw.get("rank", "")) if raw.get("rank") else None
         except (ValueError, TypeError) as exc:
@@ -103,7 +104,7 @@ def _parse_neighbour_mapping(path: Path, document: dict) -> Parsed:
                 "neighbour_set": None,
                 "_source_row": number,
             }
-            for code in kept
+            for code in kept or [None]
         ]
     warnings = []
     if not_councils:
@@ -112,7 +113,9 @@ def _parse_neighbour_mapping(path: Path, document: dict) -> Parsed:
             f" the GLA): {', '.join(sorted(not_councils)[:5])}{', ...' if len(not_councils) > 5 else ''}"
         )
     if alone:
-        warnings.append(f"{len(alone)} council(s) listed with no neighbour but themselves: {', '.join(alone[:10])}")
+        warnings.append(
+            f"{len(alone)} council(s) listed with no neighbour but themselves, kept with none: {', '.join(alone[:10])}"
+        )
     columns = LGINFORM_NEAREST_NEIGHBOURS.column_names + ["_source_row"]
     frame = pd.DataFrame.from_records(records, columns=columns).astype({"neighbour_rank": "Int64"})
     return Parsed({"nearest_neighbours": frame}, rows_read=len(records), warnings=warnings)

@@ -68,16 +68,6 @@ spread as (
 -- overlap and are no partition to window over. Each group's values are gathered into a list instead.
 -- Basket metrics only: a group joins each value to 16 councils, which across every LG Inform metric
 -- would be the warehouse's largest cost for comparisons nobody reads.
-neighbour_groups as (
-    select council_code as focus_code, neighbour_code as member_code
-    from {{ ref('dim_council_nearest_neighbours') }}
-    union all
-    select distinct
-        council_code as focus_code,
-        council_code as member_code
-    from {{ ref('dim_council_nearest_neighbours') }}
-),
-
 neighbour_values as (
     select
         f.council_code,
@@ -88,7 +78,11 @@ neighbour_values as (
             where case when f.polarity = 'low_is_good' then a.value < f.value else a.value > f.value end
         ) as value_rank
     from applicable as f
-    inner join neighbour_groups as g on g.focus_code = f.council_code
+    inner join {{ ref('int_council_nearest_neighbours__members') }} as g
+        on
+            g.focus_code = f.council_code
+            and (g.counts_from is null or f.period_start >= g.counts_from)
+            and (g.counts_until is null or f.period_start < g.counts_until)
     inner join applicable as a
         on a.council_code = g.member_code and a.metric_id = f.metric_id and a.period_id = f.period_id
     where f.value is not null and f.in_basket
@@ -113,8 +107,8 @@ neighbours as (
         n.value_rank,
         list_aggregate(list_transform(n.group_values, lambda x: abs(x - n.group_median)), 'median') as group_mad
     from applicable as f
-    inner join (select distinct focus_code from neighbour_groups) as grouped_councils
-        on grouped_councils.focus_code = f.council_code
+    inner join (select distinct focus_code from {{ ref('int_council_nearest_neighbours__members') }}) as grouped
+        on grouped.focus_code = f.council_code
     left join neighbour_medians as n
         on n.council_code = f.council_code and n.metric_id = f.metric_id and n.period_id = f.period_id
     where f.in_basket
