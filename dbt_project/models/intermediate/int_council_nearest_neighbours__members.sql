@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+-- A table, not a view: the benchmarks join it twice, and with its real size known DuckDB joins it first.
 -- The councils each nearest-neighbour group compares, with the periods they count for. A listed neighbour
 -- abolished in a reorganisation counts for periods starting before the change, and its successors from then
 -- on, so a list made before the change keeps its size. The council is a member of its own group. A council

