@@ -40,6 +40,25 @@ def ingest_source(
         return ingest(source, _inputs(source, paths, inputs), paths, on_file)
 
 
+def ingest_stage(
+    source: str,
+    paths: Paths,
+    reporter: Reporter,
+    inputs: list[Path] | None = None,
+    api: ApiSettings | None = None,
+    api_options: dict | None = None,
+) -> list[LoadResult]:
+    """`ingest_source` as one stage: progress through the files, then the source's summary line."""
+    with reporter.stage("ingest", source) as stage:
+        # Listed once here, so the progress knows the total; the API's metrics are not files.
+        from_api = source == "lginform" and api is not None and not inputs
+        files = None if from_api else find_files(source, _inputs(source, paths, inputs))
+        on_file = reporter.files(source, len(files or []))
+        results = ingest_source(source, paths, files or None, on_file, api, api_options)
+        stage.summary = f"{source}: {describe_loads(results)}"
+    return results
+
+
 ALLOWED_FOLDERS = "SLI_ALLOWED_FOLDERS"  # more folders a scheduled run may read, separated by the path separator
 
 
@@ -126,12 +145,7 @@ def _refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
     api = settings_from_env()
     reporter.echo(lginform_mode(api, paths))
     for source in SOURCES:
-        with reporter.stage("ingest", source) as stage:
-            # Listed once here, so the progress knows the total; the API's metrics are not files.
-            files = None if (source == "lginform" and api) else find_files(source, _inputs(source, paths, None))
-            results = ingest_source(source, paths, files or None, reporter.files(source, len(files or [])), api)
-            stage.summary = f"{source}: {describe_loads(results)}"
-        loads += results
+        loads += ingest_stage(source, paths, reporter, api=api)
     rejected = [load for load in loads if load.status == "rejected"]
     if rejected:
         # The good files are loaded and stay loaded; nothing is built or published until the bad ones are dealt with.
@@ -146,16 +160,9 @@ def _refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
             reporter.echo(f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date")
             return RefreshResult(loads, [], paths.published, _current_report(paths) or report_step.render(paths).parent)
     build(paths, reporter)
-    with reporter.stage("audit", "Great Expectations suites on the candidate") as stage:
-        warnings = audit_step.audit(paths)
-        stage.summary = f"passed with {len(warnings)} warning(s)"
-    with reporter.stage("publish", "the audited candidate replaces the published warehouse") as stage:
-        published = publish_step.publish(paths)
-        stage.summary = str(published)
-    with reporter.stage("report", "the overview and the council pages") as stage:
-        report_dir = report_step.render(paths).parent
-        stage.summary = str(report_dir / "index.html")
-    return RefreshResult(loads, warnings, published, report_dir)
+    warnings = audit(paths, reporter)
+    published = publish(paths, reporter)
+    return RefreshResult(loads, warnings, published, report(paths, reporter))
 
 
 def build(paths: Paths, reporter: Reporter, full_refresh: bool = False) -> Path:
@@ -165,3 +172,25 @@ def build(paths: Paths, reporter: Reporter, full_refresh: bool = False) -> Path:
         candidate = build_step.build(paths, on_line=dbt.on_line, full_refresh=full_refresh)
         stage.summary = f"{dbt.summary()}; dbt's log: {paths.dbt_logs / 'dbt.log'}"
     return candidate
+
+
+def audit(paths: Paths, reporter: Reporter) -> list[audit_step.Finding]:
+    with reporter.stage("audit", "Great Expectations suites on the candidate") as stage:
+        warnings = audit_step.audit(paths)
+        stage.summary = f"passed with {len(warnings)} warning(s)"
+    return warnings
+
+
+def publish(paths: Paths, reporter: Reporter) -> Path:
+    with reporter.stage("publish", "the audited candidate replaces the published warehouse") as stage:
+        published = publish_step.publish(paths)
+        stage.summary = str(published)
+    return published
+
+
+def report(paths: Paths, reporter: Reporter) -> Path:
+    """The report's folder."""
+    with reporter.stage("report", "the overview and the council pages") as stage:
+        report_dir = report_step.render(paths).parent
+        stage.summary = str(report_dir / "index.html")
+    return report_dir

@@ -60,8 +60,17 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     first = _run_dags(fresh_home)
     assert "sli_warehouse: success" in first.stdout
     assert "publish=success" in first.stdout
+    # Progress with counts as it happens, in `sli refresh`'s words: each source's files, dbt's nodes, each stage.
+    progress = [line.split()[0] for line in first.stdout.splitlines() if line.startswith("    ")]
+    assert {"ingest", "build", "audit", "publish", "report"} <= set(progress), first.stdout
+    assert re.search(r"ingest +lginform: \d+ file\(s\): \d+ loaded; [\d,]+ rows", first.stdout), first.stdout
+    assert re.search(r"build +\d+ of \d+ dbt nodes", first.stdout), first.stdout
+    lines = first.stdout.splitlines()
+    assert lines.index("  sli_ingest_lginform: success (ingest=success)") < min(
+        i for i, line in enumerate(lines) if line.lstrip().startswith("build")
+    )  # each DAG's outcome as it ends, not all at the close
     # A normal run says what happened in its own words: no third-party warning, no traceback.
-    assert not re.search("warning|traceback", first.stdout + first.stderr, re.I), first.stdout + first.stderr
+    assert not re.search(r"warning(?!\(s\))|traceback", first.stdout + first.stderr, re.I), first.stdout + first.stderr
     assert _asset_events(fresh_home) == {
         "sli_raw_lginform": 1,
         "sli_raw_polls": 1,
@@ -93,7 +102,9 @@ def test_refresh_through_airflow_then_rerun_changes_nothing(fresh_home):
     second = _run_dags(fresh_home)
     assert second.stdout.count("ingest=skipped") == 4  # nothing new: no ingest DAG emits its asset
     assert "sli_warehouse: nothing new, the published warehouse is up to date since" in second.stdout
-    assert not re.search("warning|traceback", second.stdout + second.stderr, re.I), second.stdout  # nor bookkeeping
+    assert not re.search(r"warning(?!\(s\))|traceback", second.stdout + second.stderr, re.I), (
+        second.stdout
+    )  # nor bookkeeping
     # Nor does the warehouse DAG build or publish: the files, rollback copy included, are untouched.
     assert "build=skipped" in second.stdout and "publish=skipped" in second.stdout, second.stdout
     assert {name: _sha(warehouse / name) for name in files_before} == files_before
@@ -173,6 +184,21 @@ def test_bad_rows_already_in_raw_stop_at_audit_and_keep_the_published_warehouse(
     assert "fct_poll_answers.percent" in result.stderr and "140" in result.stderr
     assert _sha(published) == digest
     assert not (home / "warehouse" / "candidate.audit.json").exists()
+
+
+def test_a_rejected_file_through_airflow_is_its_one_line_reason_and_the_traceback_is_in_the_runs_log(
+    tmp_path, published_home
+):
+    home = copy_home(published_home, tmp_path / "home")
+    (home / "inbox" / "polls" / "broken_round.csv").write_text("Wrong,Header\n1,2\n", encoding="utf-8")
+    result = sli(home, "run-dags", "sli_ingest_polls", env=airflow_env(home), check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in out, out
+    reason = "rejected: file broken_round.csv, row 1: header row not found; missing column(s): Question code, Answer"
+    assert out.count(reason) == 1, out
+    [log] = (home / "airflow" / "logs" / "run-dags").glob("*.log")
+    assert f"the whole log, tracebacks included: {log}" in result.stderr
+    assert "Traceback (most recent call last)" in log.read_text(encoding="utf-8") and reason in log.read_text()
 
 
 def test_failing_audit_fails_the_warehouse_dag_run_and_keeps_the_published_warehouse(tmp_path, published_home):

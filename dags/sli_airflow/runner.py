@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 import warnings
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 from core.errors import SliError, UsageError
 from core.settings import DAGS_DIR, SOURCES
@@ -63,6 +66,24 @@ def prepare_metadata() -> None:
     Pool.create_or_update_pool(WRITER_POOL, 1, WRITER_POOL_DOC, include_deferred=False)
 
 
+def log_to_file() -> Path:
+    """Send Airflow's logging, and every task's, tracebacks included, to one file per run under
+    AIRFLOW_HOME/logs/run-dags; the console gets the tasks' own lines (logger `sli`: progress with counts,
+    as `sli refresh` prints it, warnings and a rejected file's reason) and each DAG's outcome."""
+    from airflow.sdk.log import configure_logging
+
+    folder = Path(os.environ["AIRFLOW_HOME"]) / "logs" / "run-dags"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{datetime.now(UTC):%Y-%m-%dT%H%M%SZ}.log"
+    configure_logging(log_level="INFO", output=path.open("a", encoding="utf-8"), colored_console_log=False)
+    console = logging.StreamHandler(sys.stdout)
+    console.setFormatter(logging.Formatter("    %(message)s"))
+    console.addFilter(lambda record: record.name == "sli")  # not sli.airflow's alert line: the outcome says it
+    logging.getLogger("sli").addHandler(console)
+    logging.getLogger("sli").setLevel(logging.INFO)
+    return path
+
+
 def load_dags() -> dict:
     """Parse the DAG folder; any import error is an error here, never a silent '0 DAGs'."""
     from airflow.dag_processing.dagbag import DagBag
@@ -78,17 +99,19 @@ def run_dag(dag, run_conf: dict | None = None) -> DagOutcome:
     from airflow.sdk import timezone
 
     # While a skip passes down a run, the test runner logs "No tasks to run. unrunnable tasks: {...}" each
-    # second: its own bookkeeping, not a fault; the outcome line says what happened. Set here, after
-    # Airflow has configured its logging.
+    # second: its own bookkeeping, not a fault, which would fill the run's log; the outcome line says what
+    # happened. Set here, after Airflow has configured its logging.
     logging.getLogger("airflow.sdk.definitions.dag").setLevel(logging.ERROR)
     run = dag.test(logical_date=timezone.utcnow(), run_conf=run_conf)
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     return DagOutcome(dag.dag_id, str(run.state), states)
 
 
-def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> list[DagOutcome]:
-    """Run each ingest DAG, then the warehouse DAG, each with the keys of `conf` it declares as params; stop at
-    the first failure. A key no DAG declares is an error before anything runs."""
+def run_refresh(
+    dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None, on_outcome=lambda outcome: None
+) -> list[DagOutcome]:
+    """Run each ingest DAG, then the warehouse DAG, each with the keys of `conf` it declares as params, telling
+    ON_OUTCOME as each ends; stop at the first failure. A key no DAG declares is an error before anything runs."""
     dags = load_dags()
     unknown = [dag_id for dag_id in dag_ids if dag_id not in dags]
     if unknown:
@@ -106,14 +129,19 @@ def run_refresh(dag_ids: list[str] = REFRESH_DAGS, conf: dict | None = None) -> 
             f" they take: {', '.join(sorted(declared))}"
         )
     prepare_metadata()
+    log_file = log_to_file()
     outcomes = []
     for dag_id in dag_ids:
         own = {key: value for key, value in (conf or {}).items() if key in dags[dag_id].params}
         outcome = run_dag(dags[dag_id], own or None)
         outcomes.append(outcome)
+        on_outcome(outcome)
         if outcome.state != "success":
             failed = [task for task, state in outcome.task_states.items() if state == "failed"]
-            raise SliError(f"DAG {dag_id} ended {outcome.state}; failed task(s): {', '.join(failed) or 'none'}")
+            raise SliError(
+                f"DAG {dag_id} ended {outcome.state}; failed task(s): {', '.join(failed) or 'none'}"
+                f" (the whole log, tracebacks included: {log_file})"
+            )
     return outcomes
 
 
@@ -128,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         params = json.loads(args.conf) if args.conf else None
-        for outcome in run_refresh(args.dag_ids or REFRESH_DAGS, params):
-            print(f"  {outcome.describe()}", flush=True)
+        run_refresh(args.dag_ids or REFRESH_DAGS, params, lambda outcome: print(f"  {outcome.describe()}", flush=True))
     except json.JSONDecodeError as exc:
         print(f"error: --conf is not JSON: {exc}", file=sys.stderr)
         return 1

@@ -10,11 +10,10 @@ from core.errors import InputError, UsageError
 from core.settings import get_paths
 from core.text import visible
 from ingestion.lginform_api import CONNECTION_ID, DEFAULT_BASE_URL, ApiSettings, Credentials, settings_from_env
-from reporting import report
-from sli.pipeline import build as build_stage
-from sli.pipeline import confined, ingest_source
-from sli.progress import Reporter, describe_loads
-from warehouse import audit, build, publish
+from sli import pipeline
+from sli.pipeline import confined
+from sli.progress import Reporter
+from warehouse import build
 
 log = logging.getLogger("sli")
 
@@ -65,21 +64,26 @@ def check_conf(conf: object, params) -> None:
             fail_without_retry(f"param {key!r}: {visible(exc)}")
 
 
+def _reporter() -> Reporter:
+    """The same stage lines as `sli refresh`; every dbt line at DEBUG (and always in dbt's own log)."""
+    return Reporter(log.info, quiet=log.debug)
+
+
 def ingest_task(source: str, inputs: list[str], api_options: dict | None = None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
     paths = get_paths()
     try:
-        results = ingest_source(
+        results = pipeline.ingest_stage(  # the lines `sli refresh` prints: progress, then the summary
             source,
             paths,
+            _reporter(),
             confined(source, paths, [Path(p) for p in inputs]) or None,
             api=lginform_api() if source == "lginform" else None,
             api_options=api_options,
         )
     except (UsageError, InputError) as exc:
         fail_without_retry(str(exc))
-    log.info("ingest %s: %s", source, describe_loads(results))  # as `sli refresh` prints it
     for result in results:  # every file, for whoever needs it (the task log at DEBUG)
         log.debug(
             "%s %s: %s rows accepted, %s quarantined %s",
@@ -112,20 +116,19 @@ def build_task(full_refresh: bool = False) -> str:
         raise AirflowSkipException(
             f"nothing new since {built_at:%Y-%m-%d %H:%M:%S %Z}: the published warehouse is up to date"
         )
-    # The same stage lines as `sli refresh`; every dbt line at DEBUG (and always in dbt's own log).
-    return str(build_stage(paths, Reporter(log.info, quiet=log.debug), full_refresh))
+    return str(pipeline.build(paths, _reporter(), full_refresh))
 
 
 def audit_task() -> list:
-    warnings = audit.audit(get_paths())
+    warnings = pipeline.audit(get_paths(), _reporter())
     for finding in warnings:
         log.warning("audit warning: %s", finding.describe())
     return [finding.describe() for finding in warnings]
 
 
 def publish_task() -> str:
-    return str(publish.publish(get_paths()))
+    return str(pipeline.publish(get_paths(), _reporter()))
 
 
 def report_task() -> str:
-    return str(report.render(get_paths()).parent)
+    return str(pipeline.report(get_paths(), _reporter()))
