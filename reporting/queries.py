@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
@@ -338,3 +338,11 @@ def outcomes(connection) -> Outcomes:
     )
     metrics = _grouped(connection, tagged, order="metric_label", key="outcome_id")
     return Outcomes(summary, direction, metrics)
+
+
+def tracked_basket(connection) -> tuple[dict[str, str], datetime | None]:
+    """The published warehouse's basket (metric id: label) and when its build was published."""
+    basket = "select metric_id, coalesce(metric_label, metric_id) from dim_metric where in_basket"
+    tracked = dict(connection.execute(basket).fetchall())
+    [(published_at,)] = connection.execute("select max(published_at) from mart_sector_overview_editions").fetchall()
+    return tracked, published_at

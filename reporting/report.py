@@ -18,6 +18,7 @@ from ingestion import basket
 from reporting import charts, queries
 from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
+from warehouse.editions import basket_change
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BASELINE = "2010/11"  # the label of the dbt var baseline_period_start's financial year
@@ -242,12 +243,14 @@ def render(
         data = queries.overview(connection, chosen, council, metric)
         per_council = queries.per_council(connection)
         outcomes = queries.outcomes(connection)
+        tracked, published_at = queries.tracked_basket(connection)
 
     basis = {
         "edition": edition,
         "first_published": editions[0] if editions else None,
         "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
         "without_data": [SOURCE_NAMES[source] for source in without_data],
+        "basket_change": basket_change(paths, tracked, before=published_at),
     }
     shown = edition or chosen
     facts = _facts(shown, [] if edition else without_data)

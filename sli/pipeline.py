@@ -167,6 +167,13 @@ def _refresh(paths: Paths, reporter: Reporter) -> RefreshResult:
 
 def build(paths: Paths, reporter: Reporter, full_refresh: bool = False) -> Path:
     """`dbt build` into the candidate as one stage: progress through the nodes, then how they ended."""
+    from ingestion import basket
+    from warehouse.editions import basket_change
+
+    change = basket_change(paths, {row["metric_id"]: row["metric_label"] for row in basket.metrics()})
+    if change:
+        since = f"{change.since:%Y-%m-%d %H:%M %Z}"
+        reporter.echo(f"basket   changed since the edition published {since}: {change.describe()}")
     with reporter.stage("build", "dbt build into the candidate warehouse") as stage:
         dbt = reporter.dbt()
         candidate = build_step.build(paths, on_line=dbt.on_line, full_refresh=full_refresh)

@@ -378,11 +378,21 @@ def test_a_basket_file_in_the_home_sets_which_metrics_count_without_touching_the
     assert re.search(r"^publish\s", refreshed.stdout, re.M)  # a new basket is a new build, though no file is new
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         assert con.execute(in_basket).fetchall() == [(4,)] and before > 4
+    dropped = before - 4
+    # The change is said against the edition before, in the refresh and on the pages.
+    assert re.search(
+        rf"^basket +changed since the edition published .*: {dropped} no longer tracked \(", refreshed.stdout, re.M
+    )
     [page] = (home / "reports").glob("*/index.html")
-    assert "4 metrics tracked, from this deployment's own list" in html.unescape(page.read_text(encoding="utf-8"))
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    assert "4 metrics tracked, from this deployment's own list" in text
+    assert re.search(
+        rf"The metrics tracked changed since the edition published on\s[^:]+: {dropped} no longer tracked", text
+    )
     (home / "config" / "metric_basket.csv").unlink()
     back = sli(home, "refresh")
     assert "basket 'synthetic' (" in back.stdout and "the project's default)" in back.stdout.splitlines()[0]
+    assert re.search(rf"^basket +changed since the edition published .*: {dropped} added \(", back.stdout, re.M)
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         assert con.execute(in_basket).fetchall() == [(before,)]
     assert seed.read_bytes() == project_basket  # the project's own basket was never edited
