@@ -15,6 +15,7 @@ import pandas as pd
 from core.errors import SliError
 from core.settings import Paths
 from core.text import spreadsheet_safe_sql
+from reporting.queries import default_quarter
 from warehouse import access
 from warehouse.access import frame
 
@@ -74,7 +75,7 @@ def export(paths: Paths, out: Path | None = None, raw: bool = False) -> Path:
     with an apostrophe unless RAW."""
     models = _descriptions(paths)
     with access.connect(paths, writes_files=True) as connection:
-        [(quarter,)] = connection.execute("select max(quarter_id) from mart_sector_overview").fetchall()
+        quarter = default_quarter(connection)  # the quarter `sli report` defaults to
         folder = out or paths.exports / quarter
         try:
             for kind in ("parquet", "csv"):

@@ -68,6 +68,15 @@ def editions(connection, quarter_id: str) -> list[dict]:
     return [_plain_row(cursor.description, row) for row in cursor.fetchall()]
 
 
+def default_quarter(connection, to_date: bool = False) -> str | None:
+    """The quarter reports and exports are of unless told: the latest that has ended (a quarter still running
+    would read as if complete), or with TO_DATE, or when none has ended, the newest."""
+    [(ended, newest)] = connection.execute(
+        "select max(quarter_id) filter (where quarter_end < current_date), max(quarter_id) from mart_sector_overview"
+    ).fetchall()
+    return newest if to_date or ended is None else ended
+
+
 def sources_without_data(connection) -> list[str]:
     """Sources the warehouse was built without (nothing loaded yet)."""
     return [
@@ -104,18 +113,21 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
                q.metrics_bottom_quartile, q.metrics_with_direction, q.metrics_worsening,
                case when q.quarter_id = (select max(quarter_id) from mart_sector_overview)
                     then r.bottom_quartile_since end as bottom_quartile_since,
-               q.is_flagged_bottom_quartile, q.is_flagged_worsening
+               q.is_flagged_bottom_quartile, q.is_flagged_worsening, q.flagged_because
         from fct_council_at_risk_by_quarter q
         join dim_council c using (council_code)
         left join mart_councils_at_risk r using (council_code)
-        where q.quarter_id = ? and q.is_at_risk order by c.council_name""",
+        where q.quarter_id = ? and q.is_at_risk
+        -- Worst first: the largest share in the bottom quartile, then of metrics worsening.
+        order by q.metrics_bottom_quartile / nullif(q.metrics_assessed, 0) desc nulls last,
+                 q.metrics_worsening / nullif(q.metrics_with_direction, 0) desc nulls last, c.council_name""",
         [quarter["quarter_id"]],
     )
     councils = frame(
         connection,
         "select council_code, council_name, council_type, region_name from mart_councils_at_risk order by council_name",
     )
-    council = council or _default_council(connection)
+    council, why = (council, "chosen for this report") if council else _default_council(connection)
     metric = metric or _default_metric(connection, council)
     distribution = frame(
         connection,
@@ -145,6 +157,7 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
         "council": council,
         "metric": metric,
         "council_name": councils.set_index("council_code")["council_name"].get(council, council),
+        "why": why,
     }
     return OverviewData(
         quarter, trend, direction, distribution, title, savings, at_risk, councils, ope_awards(connection)
@@ -156,13 +169,20 @@ class CouncilPages:
     """What each council's page shows, keyed by council code."""
 
     rows: dict[str, list[dict]]  # basket metrics (`council_pages`)
-    trends: dict[str, list[dict]]  # one metric's series (`council_trends`)
+    metric_series: str  # every basket metric's England and council-type series, as JSON (`series`)
+    series: dict[str, str]  # its own series of every basket metric, as JSON (`council_series`)
     neighbours: dict[str, list[dict]]  # its nearest neighbours (`council_neighbours`)
+    summaries: dict[str, dict]  # the figures of its summary (`council_summaries`)
 
 
 def per_council(connection) -> CouncilPages:
-    rows = council_pages(connection)
-    return CouncilPages(rows, council_trends(connection, rows), council_neighbours(connection))
+    return CouncilPages(
+        council_pages(connection),
+        series(connection),
+        council_series(connection),
+        council_neighbours(connection),
+        council_summaries(connection),
+    )
 
 
 _KEYS = {"council": ("dim_council", "council_code"), "metric": ("dim_metric", "metric_id")}
@@ -182,12 +202,20 @@ _BENCHMARKED = """
       and b.value is not null"""
 
 
-def _default_council(connection) -> str | None:
-    """The first council flagged at risk that has a benchmarked basket metric, else the first such council."""
+def _default_council(connection) -> tuple[str | None, str]:
+    """The council flagged at risk with the largest share of its metrics in the bottom quartile (the first
+    of the at-risk table), else the first council by name, with a benchmarked basket metric; and why, in
+    the page's words."""
     row = connection.execute(
-        f"select b.council_code {_BENCHMARKED} order by r.is_at_risk desc, r.council_name limit 1"
+        f"""select b.council_code, r.is_at_risk {_BENCHMARKED}
+        order by r.is_at_risk desc, r.metrics_bottom_quartile / nullif(r.metrics_assessed, 0) desc nulls last,
+                 r.council_name limit 1"""
     ).fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None, ""
+    if row[1]:
+        return row[0], "the council flagged at risk with the largest share of its metrics in the bottom quartile"
+    return row[0], "no council is flagged at risk, so the first by name"
 
 
 def _default_metric(connection, council: str | None) -> str | None:
@@ -204,6 +232,13 @@ def shown(column: str) -> str:
     """SQL for COLUMN as the page prints it: thousands separated, to the metric's published precision
     (`dim_metric.output_precision` as `m`; one decimal place when the metadata gives none)."""
     return f"format('{{:,.' || coalesce(m.output_precision, 1) || 'f}}', {column})"
+
+
+def _marker(column: str) -> str:
+    """SQL for COLUMN's place on a row's position marker (`l`, a benchmark row): 0 at the group's lowest value
+    to 100 at its highest, mirrored when low is good so that better is always to the right."""
+    place = f"100.0 * ({column} - l.min_value) / nullif(l.max_value - l.min_value, 0)"
+    return f"coalesce(case when l.polarity = 'low_is_good' then 100 - {place} else {place} end, 50)"
 
 
 def council_pages(connection) -> dict[str, list[dict]]:
@@ -231,6 +266,14 @@ def council_pages(connection) -> dict[str, list[dict]]:
                {shown("l.upper_quartile_value")} as upper_quartile_shown, m.unit,
                coalesce(l.quartile::varchar, '') as quartile_shown,
                replace(coalesce(d.direction, ''), '_', ' ') as direction_shown,
+               regexp_replace(l.metric_id, '[^A-Za-z0-9_-]', '_', 'g') as metric_slug,
+               -- The position marker, 0 to 100 across the group's lowest to highest value, better to the right.
+               {_marker("l.value")} as marker_value, {_marker("l.median_value")} as marker_median,
+               least({_marker("l.lower_quartile_value")}, {_marker("l.upper_quartile_value")}) as marker_band_from,
+               greatest({_marker("l.lower_quartile_value")}, {_marker("l.upper_quartile_value")}) as marker_band_to,
+               case when l.quartile is null then 'no quartile: ' || l.n_in_group || ' councils compared'
+                    else 'quartile ' || l.quartile || ' of 4 among ' || l.comparator_group_value
+                         || ' councils (1 is best)' end as position_words,
                -- The same period against the council's nearest neighbours (blank without a neighbour list).
                coalesce({shown("nb.median_value")}, '') as neighbours_median_shown,
                coalesce({shown("nb.min_value")} || ' to ' || {shown("nb.max_value")}, '') as neighbours_range_shown,
@@ -257,32 +300,6 @@ def _grouped(
         f"select {key}, coalesce(list(r order by {order}) filter (where {keep}), []) from ({query}) as r group by 1"
     )
     return dict(connection.execute(grouped, params or []).fetchall())
-
-
-def council_trends(connection, pages: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """Per council of PAGES (`council_pages`), one basket metric's series against England, its council
-    type and its nearest neighbours (from fct_council_metric_trend): the first it is in the bottom quartile
-    of its type on now, else its first with a polarity."""
-    chosen = {}
-    for code, rows in pages.items():
-        ranked = [row for row in rows if row["polarity"] != "not_applicable"]
-        worst = [row for row in ranked if row["quartile"] == 4]
-        if ranked:
-            chosen[code] = min(worst or ranked, key=lambda row: row["metric_id"])["metric_id"]
-    return _grouped(
-        connection,
-        """
-        with chosen as (select unnest(?::varchar[]) as council_code, unnest(?::varchar[]) as metric_id)
-        select t.council_code, t.metric_id, m.metric_label, m.unit, coalesce(m.output_precision, 1) as precision,
-               t.period_id, p.period_label, t.period_end, t.value, t.england_median, t.england_lower_quartile,
-               t.england_upper_quartile, t.council_type, t.council_type_median, t.neighbours_median
-        from fct_council_metric_trend t
-        semi join chosen using (council_code, metric_id)
-        join dim_metric m using (metric_id)
-        join dim_period p using (period_id)""",
-        order="period_end",
-        params=[list(chosen), list(chosen.values())],
-    )
 
 
 def ope_awards(connection) -> list[dict]:
@@ -346,3 +363,131 @@ def tracked_basket(connection) -> tuple[dict[str, str], datetime | None]:
     tracked = dict(connection.execute(basket).fetchall())
     [(published_at,)] = connection.execute("select max(published_at) from mart_sector_overview_editions").fetchall()
     return tracked, published_at
+
+
+# Basket metrics' England statistics per period, the periods every series of a metric is aligned to.
+_ENGLAND = """
+    select b.metric_id, b.period_id, any_value(b.period_end) as period_end, any_value(b.median_value) as median,
+           any_value(b.lower_quartile_value) as lower, any_value(b.upper_quartile_value) as upper
+    from fct_council_benchmarks b join dim_metric m using (metric_id)
+    where m.in_basket and b.comparator_group = 'england' and b.value is not null
+    group by b.metric_id, b.period_id"""
+
+
+def series(connection) -> str:
+    """Every basket metric's series as JSON for the pages' charts: its periods, the England median and
+    interquartile range, and each council type's median, aligned to the same periods."""
+    [(document,)] = connection.execute(
+        f"""
+        with england as ({_ENGLAND}),
+        types as (
+            select metric_id, period_id, comparator_group_value as council_type, any_value(median_value) as median
+            from fct_council_benchmarks join dim_metric m using (metric_id)
+            where m.in_basket and comparator_group = 'council_type' and value is not null
+            group by all
+        ),
+        type_medians as (
+            select e.metric_id, k.council_type, list(t.median order by e.period_end) as medians
+            from england e
+            join (select distinct metric_id, council_type from types) k using (metric_id)
+            left join types t
+                on t.metric_id = e.metric_id and t.period_id = e.period_id and t.council_type = k.council_type
+            group by all
+        ),
+        type_series as (
+            select metric_id, json_group_object(council_type, medians) as type_medians
+            from type_medians group by metric_id
+        ),
+        metrics as (
+            select e.metric_id, json_object(
+                'label', any_value(m.metric_label), 'unit', any_value(m.unit),
+                'precision', any_value(coalesce(m.output_precision, 1)),
+                'ends', list(strftime(e.period_end, '%Y-%m-%d') order by e.period_end),
+                'labels', list(p.period_label order by e.period_end),
+                'england_median', list(e.median order by e.period_end),
+                'england_lower', list(e.lower order by e.period_end),
+                'england_upper', list(e.upper order by e.period_end),
+                'type_medians', any_value(ts.type_medians)
+            ) as metric
+            from england e
+            join dim_metric m using (metric_id)
+            join dim_period p using (period_id)
+            left join type_series ts using (metric_id)
+            group by e.metric_id
+        )
+        select json_group_object(metric_id, metric) from metrics"""
+    ).fetchall()
+    return document or "{}"
+
+
+def council_series(connection) -> dict[str, str]:
+    """Per council: its value and its nearest neighbours' median for each basket metric, aligned to the
+    periods of `series`, as JSON for its page."""
+    return dict(
+        connection.execute(
+            f"""
+            with england as ({_ENGLAND}),
+            pairs as (
+                select distinct t.council_code, t.metric_id
+                from fct_council_metric_trend t join dim_metric m using (metric_id) where m.in_basket
+            ),
+            aligned as (
+                select c.council_code, e.metric_id,
+                       list(t.value order by e.period_end) as vals,
+                       list(t.neighbours_median order by e.period_end) as neighbours
+                from england e
+                join pairs c using (metric_id)
+                left join fct_council_metric_trend t
+                    on t.council_code = c.council_code and t.metric_id = e.metric_id and t.period_id = e.period_id
+                group by all
+            )
+            select council_code, json_group_object(metric_id, json_object('values', vals, 'neighbours', neighbours))
+            from aligned group by council_code"""
+        ).fetchall()
+    )
+
+
+def council_summaries(connection) -> dict[str, dict]:
+    """Per current council, the figures its summary sentences print (`narrative.council_summary`): its
+    latest assessment year's bottom-quartile count against the year before, the service area holding most
+    of them, its directions of travel, and why it is flagged."""
+    year = "{0} || '/' || lpad(cast(({0} + 1) % 100 as varchar), 2, '0')"
+    query = f"""
+        with years as (
+            select council_code, assessment_year, any_value(metrics_assessed) as assessed,
+                   any_value(metrics_bottom_quartile) as bottom
+            from fct_council_metric_quartile_years group by all
+        ),
+        latest as (select council_code, max(assessment_year) as latest_year from years group by all),
+        areas as (
+            -- The service area holding most of the latest year's bottom-quartile metrics, and whether
+            -- another holds as many.
+            select *, count(*) over (partition by council_code, n) > 1 as tied
+            from (
+                select q.council_code, coalesce(m.service_area, 'Other') as area, count(*) as n
+                from fct_council_metric_quartile_years q
+                join latest l on l.council_code = q.council_code and l.latest_year = q.assessment_year
+                join dim_metric m using (metric_id)
+                where q.is_bottom_quartile
+                group by q.council_code, area
+            ) as counted
+            qualify row_number() over (partition by council_code order by n desc, area) = 1
+        ),
+        improving as (
+            select council_code, count(*) as metrics_improving
+            from mart_metric_direction_of_travel
+            where level = 'council' and in_basket and direction = 'improving'
+            group by all
+        )
+        select r.council_code, r.council_name, r.council_type, r.latest_assessment_year, r.metrics_assessed,
+               r.metrics_bottom_quartile, {year.format("p.assessment_year")} as previous_assessment_year,
+               p.assessed as previous_assessed, p.bottom as previous_bottom_quartile,
+               a.area as top_area, a.n as top_area_bottom, a.tied as top_area_tied, r.metrics_with_direction,
+               coalesce(i.metrics_improving, 0) as metrics_improving, r.metrics_worsening, r.is_at_risk,
+               r.flagged_because
+        from mart_councils_at_risk r
+        left join latest l using (council_code)
+        left join years p on p.council_code = r.council_code and p.assessment_year = l.latest_year - 1
+        left join areas a on a.council_code = r.council_code
+        left join improving i on i.council_code = r.council_code"""
+    return dict(connection.execute(f"select s.council_code, s from ({query}) as s").fetchall())

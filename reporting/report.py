@@ -15,10 +15,12 @@ from pathlib import Path
 from core.errors import SliError
 from core.settings import Paths
 from ingestion import basket
-from reporting import charts, queries
+from reporting import charts, narrative, queries
 from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
 from warehouse.editions import basket_change
+
+STATIC = Path(__file__).resolve().parent / "static"  # files every report carries as they are
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BASELINE = "2010/11"  # the label of the dbt var baseline_period_start's financial year
@@ -46,6 +48,32 @@ SOURCE_NAMES = {
     "shared_services": "the Shared Services Map",
     "ope": "One Public Estate",
 }
+
+# What each quality suite checks, in the reader's words (the suites are named for the tables they check).
+SUITE_NAMES = {
+    "fct_ope_outputs": "One Public Estate outputs",
+    "fct_poll_answers": "Poll answers",
+    "fct_resident_satisfaction": "Resident satisfaction by question",
+    "mart_sector_overview": "The sector overview's quarters",
+    "mart_shared_services_savings": "Shared services savings",
+    "qa_metric_completeness": "Councils reporting each metric, against the period before",
+    "qa_metric_median_shift": "Each metric's median, against the period before",
+    "qa_reconciliation": "The statistics against their definitions",
+    "qa_source_freshness": "How recent each source's data is",
+}
+
+
+def _when(moment: str) -> str:
+    """An ISO timestamp as people write it: `7 December 2026, 01:47 UTC`."""
+    return f"{datetime.fromisoformat(moment).astimezone(UTC):%-d %B %Y, %H:%M} UTC"
+
+
+def _quality(paths: Paths) -> list[dict]:
+    """The audit's latest result per suite, named and dated for readers."""
+    return [
+        {**suite, "suite": SUITE_NAMES.get(suite["suite"], "Other checks"), "run_at": _when(suite["run_at"])}
+        for suite in gx.latest_summaries(paths)
+    ]
 
 
 def _why_missing(key: str, source: str, q: dict, without_data: list[str]) -> str:
@@ -233,10 +261,7 @@ def render(
                     f'no {kind} {value!r} in the warehouse (see `sli sql "select * from dim_{kind}"`);'
                     " nothing was written"
                 )
-        completed = list(overview_rows.loc[overview_rows["quarter_end"] < date.today(), "quarter_id"])
-        # An unfinished quarter would be reported as if complete: it is shown only when asked for.
-        default = known[-1] if to_date or not completed else completed[-1]
-        chosen = queries.quarter_row(connection, quarter or default)
+        chosen = queries.quarter_row(connection, quarter or queries.default_quarter(connection, to_date))
         editions = queries.editions(connection, chosen["quarter_id"])
         without_data = queries.sources_without_data(connection)
         edition = _edition(editions, chosen["quarter_id"], as_published) if as_published else None
@@ -250,6 +275,8 @@ def render(
         "first_published": editions[0] if editions else None,
         "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
         "without_data": [SOURCE_NAMES[source] for source in without_data],
+        # A quarter still running: its figures are those of the periods ended so far.
+        "provisional_on": f"{date.today():%-d %B %Y}" if chosen["quarter_end"] >= date.today() else None,
         "basket_change": basket_change(paths, tracked, before=published_at),
     }
     shown = edition or chosen
@@ -266,6 +293,14 @@ def render(
         return _put_in_place(staging, folder, page)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
+
+
+def _first_to_show(rows: list[dict]) -> str | None:
+    """The metric whose trend a council page opens on: the first it is in the bottom quartile on, else its
+    first with a polarity, else its first."""
+    ranked = [row for row in rows if row["polarity"] != "not_applicable"]
+    worst = [row for row in ranked if row["quartile"] == 4]
+    return (worst or ranked or rows or [{"metric_id": None}])[0]["metric_id"]
 
 
 def _put_in_place(staging: Path, folder: Path, page: str) -> Path:
@@ -339,7 +374,7 @@ def _write(
         else None,
         awards=[{**award, "awarded": _shown(award["awarded_gbp"], "gbp_exact")} for award in data.awards],
         councils=data.councils.to_dict("records"),
-        quality=gx.latest_summaries(paths),
+        quality=_quality(paths),
         # Relative, so the link works wherever SLI_HOME is opened from (and is absent where there are no docs).
         data_docs=os.path.relpath(paths.data_docs, folder) if paths.data_docs.exists() else None,
     )
@@ -365,26 +400,25 @@ def _write(
         encoding="utf-8",
     )
 
+    (into / "series.js").write_text(charts.series_script(per_council.metric_series), encoding="utf-8")
+    shutil.copyfile(STATIC / "trend.js", into / "trend.js")
     template = environment.get_template("council.html.j2")
     for row in data.councils.to_dict("records"):
-        rows = per_council.rows.get(row["council_code"])
-        trend = per_council.trends.get(row["council_code"])
-        trend_chart = Markup(charts.fragment(charts.council_trend(trend), "chart-trend")) if trend else None
-        chart = (
-            Markup(charts.fragment(charts.council_position(rows), "chart-position"))
-            if rows
-            else Markup("<p>No benchmarked metrics.</p>")
-        )
-        (into / "councils" / f"{row['council_code']}.html").write_text(
+        code = row["council_code"]
+        rows = per_council.rows.get(code) or []
+        summary = per_council.summaries.get(code)
+        (into / "councils" / f"{code}.html").write_text(
             template.render(
                 **common,
                 root="../",
                 council=row,
                 quarter_id=chosen["quarter_id"],
-                chart=chart,
-                trend_chart=trend_chart,
-                rows=rows or [],
-                neighbours=per_council.neighbours.get(row["council_code"]),  # None: no list names it
+                rows=rows,
+                summary=narrative.council_summary(summary) if summary else [],
+                trend_metric=_first_to_show(rows),
+                # Inside a script: `<` escaped so no value can end it.
+                series=Markup(per_council.series.get(code, "{}").replace("<", "\\u003c")),
+                neighbours=per_council.neighbours.get(code),  # None: no list names it
                 loaded_at=chosen["lginform_last_loaded_at"],
             ),
             encoding="utf-8",

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ import pytest
 from conftest import REPO, sli
 from reporting import charts, queries
 from reporting.export import WORKBOOK_SHEETS
+from reporting.report import SUITE_NAMES
 
 # Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
 ARTEFACTS = Path(os.environ.get("SLI_TEST_ARTIFACTS", REPO / "test-artifacts"))
@@ -36,8 +38,8 @@ def chromium() -> str:
     return found
 
 
-def _open(chromium: str, page: Path, screenshot: Path | None = None) -> tuple[str, list[str]]:
-    """The page's DOM after its scripts ran, and every console message it logged."""
+def _open(chromium: str, page: Path, screenshot: Path | None = None, fragment: str = "") -> tuple[str, list[str]]:
+    """The page's DOM after its scripts ran (opened at #FRAGMENT, if given), and every console message it logged."""
     flags = [
         chromium,
         "--headless=new",
@@ -49,7 +51,8 @@ def _open(chromium: str, page: Path, screenshot: Path | None = None) -> tuple[st
         "--virtual-time-budget=20000",
         "--window-size=1280,2400",
     ]
-    run = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180)
+    address = page.as_uri() + (f"#{fragment}" if fragment else "")
+    run = subprocess.run([*flags, "--dump-dom", address], capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr[-2000:]
     if screenshot:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +86,11 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     assert not docs.startswith("/") and (page.parent / docs).resolve() == report_home / "quality/data_docs/index.html"
     suites = sorted(p.stem for p in (report_home / "quality" / "latest").glob("*.json"))
     table = html.split('<table id="quality">', 1)[1].split("</table>", 1)[0]
-    assert re.findall(r"<tr><td>([a-z_]+)</td><td>(pass|warn|fail)</td>", table) == [(s, "pass") for s in suites]
+    # Each suite in the reader's words, with when it ran as people write it.
+    assert re.findall(r"<tr><td>([^<]+)</td><td>(pass|warn|fail)</td>", unescape(table)) == [
+        (SUITE_NAMES[s], "pass") for s in suites
+    ]
+    assert re.search(r"<td>\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC</td></tr>", table)
     dom, console = _open(chromium, page, ARTEFACTS / "overview.png")
     assert console == [], console
     assert all(_chart_drawn(dom, chart) for chart in CHARTS)
@@ -106,29 +113,45 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     assert re.search(r'data-fact="council_change_pp" data-value="[^"]*">[+-]\d+\.\d points<', dom)
 
 
-def test_a_council_page_renders_with_its_position_and_trend_charts_and_quartile_values(chromium, report_home):
+def test_a_council_page_groups_its_metrics_by_service_area_and_draws_any_metrics_trend(chromium, report_home):
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
-        code, name, metrics = con.execute("""
-            select c.council_code, c.council_name, count(distinct b.metric_id)
+        code, name, metrics, areas = con.execute("""
+            select c.council_code, c.council_name, count(distinct b.metric_id), count(distinct m.service_area)
             from mart_councils_at_risk c join fct_council_benchmarks b using (council_code)
             join dim_metric m using (metric_id)
             where b.comparator_group = 'council_type' and b.value is not null and m.in_basket
             group by all order by 1 limit 1""").fetchone()
+        [(other, other_label)] = con.execute(  # its last basket metric: not the one its page opens on
+            "select metric_id, metric_label from fct_council_metric_trend join dim_metric using (metric_id)"
+            " where in_basket and council_code = ? order by metric_id desc limit 1",
+            [code],
+        ).fetchall()
     [page] = report_home.glob(f"reports/*/councils/{code}.html")
     dom, console = _open(chromium, page, ARTEFACTS / "council.png")
-    assert console == [] and _chart_drawn(dom, "chart-position") and _chart_drawn(dom, "chart-trend")
+    assert console == [] and _chart_drawn(dom, "trend-chart")
     assert "England median" in dom and "England interquartile range" in dom  # the trend's legend, as drawn
     assert "nearest neighbours' median" in dom  # the neighbours' line is drawn too
+    summary = dom.split('id="summary"', 1)[1].split("</div>", 1)[0]
+    assert f"{name} was in the bottom quartile of" in summary and "synthetic sample data" in summary
     neighbours = re.findall(r'<a href="(E\d{8})\.html">', dom.split('id="neighbours"', 1)[1].split("</p>", 1)[0])
     assert len(neighbours) == 15 and code not in neighbours
     assert all((page.parent / f"{n}.html").exists() for n in neighbours)  # each links to its own page
     ranks = re.findall(r'<td class="num">(\d+) of (\d+)</td>', dom)  # rank among neighbours, per metric
     assert ranks and all(1 <= int(rank) <= int(of) <= 16 for rank, of in ranks)
-    assert name in dom and dom.count("<tr>") == metrics + 1  # a row per benchmarked basket metric, and the header
-    assert "upper quartile</th>" in dom and "councils</th>" in dom  # the numbers a quartile is read against
+    # A row per benchmarked basket metric, under a heading per service area, each with its position marker.
+    assert name in dom and dom.count('<tr class="metric">') == metrics == dom.count('<svg class="marker"')
+    assert len(re.findall(r'<h3 id="area-\d+">', dom)) == areas
+    assert (
+        "middle half (lower to upper quartile)</th>" in dom and "councils</th>" in dom
+    )  # what a quartile is read against
     assert not re.search(r"<td>(fin|q[1-4]|cal|acad|m\d\d)_\d{4}", dom)  # periods as labels (2024/25), not ids
     assert str(report_home) not in page.read_text(encoding="utf-8")
     assert len(list(page.parent.glob("*.html"))) == 317  # a page per current council
+    # The metric picker: a metric named in the page's address opens its trend, with its text alternative.
+    picked, console = _open(chromium, page, fragment=f"metric={other}")
+    assert console == [] and _chart_drawn(picked, "trend-chart")
+    caption = picked.split('id="trend-caption"', 1)[1].split("</p>", 1)[0]
+    assert caption.startswith(f">{other_label}") and f"{name} " in caption and "England median" in caption
 
 
 def test_export_writes_every_mart_and_a_workbook_equal_to_the_marts(report_home):
@@ -255,7 +278,7 @@ def test_every_report_view_has_data_on_the_sample(report_home):
     assert outside == 0  # a share stays a share (a change or a gap in percent may be negative)
     assert savings[0][0] > 0 and neighbours[0][0] == 317 and trend >= 317
     pages = list(report_home.glob("reports/*/councils/*.html"))
-    assert all('id="chart-trend"' in page.read_text(encoding="utf-8") for page in pages)
+    assert all('id="trend-chart"' in page.read_text(encoding="utf-8") for page in pages)
 
 
 def test_the_report_shows_the_latest_completed_quarter_unless_asked_for_the_one_to_date(tmp_path, report_home):
@@ -362,3 +385,85 @@ def test_the_ope_funding_table_reaches_its_mart_and_the_overview(tmp_path, publi
     funding = page.read_text(encoding="utf-8").split('id="ope-funding"', 1)[1].split("</table>", 1)[0]
     assert "<td>2016/17</td><td>One Public Estate</td><td>2</td><td>£1,750,000</td>" in funding
     assert "<td>OPE 1</td>" in funding  # the sample's awards table, beside it
+
+
+def test_every_number_in_every_councils_summary_is_the_marts(report_home):
+    """Each council page's generated sentences, read back from the page, against the marts recounted here:
+    the bottom-quartile counts of the latest and the year before, the service area holding most of them,
+    the directions of travel, and the at-risk rule with its thresholds."""
+    from collections import Counter
+
+    import yaml
+
+    variables = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())["vars"]
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        councils = {
+            row["council_code"]: row for row in con.sql("select * from mart_councils_at_risk").df().to_dict("records")
+        }
+        positions = con.execute(
+            "select q.council_code, q.assessment_year, q.is_bottom_quartile, coalesce(m.service_area, 'Other')"
+            " from fct_council_metric_quartile_years q join dim_metric m using (metric_id)"
+        ).fetchall()
+        directions = Counter(
+            con.execute(
+                "select council_code, direction from mart_metric_direction_of_travel"
+                " where level = 'council' and in_basket"
+            ).fetchall()
+        )
+    years: dict[tuple, list] = {}
+    for code, year, bottom, area in positions:
+        years.setdefault((code, year), []).append((bottom, area))
+    label = lambda year: f"{year}/{(year + 1) % 100:02d}"  # noqa: E731
+    pages = list(report_home.glob("reports/*/councils/*.html"))
+    for page in pages:
+        code, text = page.stem, unescape(page.read_text(encoding="utf-8"))
+        row = councils[code]
+        summary = " ".join(re.findall(r"<p>([^<]*)</p>", text.split('id="summary"', 1)[1].split("</div>", 1)[0]))
+        latest = max(year for (c, year) in years if c == code)
+        counted = years[(code, latest)]
+        bottom = sum(b for b, _ in counted)
+        assert (bottom, len(counted)) == (row["metrics_bottom_quartile"], row["metrics_assessed"])
+        first = re.search(
+            r"In (\d{4}/\d{2}), (.+?) was in the bottom quartile of ([\w ]+?) councils on ([\d,]+) of the"
+            r" ([\d,]+) basket metrics? it could be compared on"
+            r"(?:, ([\d,]+) (more|fewer) than in (\d{4}/\d{2})|, as many as in (\d{4}/\d{2}))?\.",
+            summary,
+        )
+        assert first and first.group(1, 2, 3) == (label(latest), row["council_name"], row["council_type"]), summary
+        assert (int(first.group(4)), int(first.group(5))) == (bottom, len(counted)), summary
+        before = years.get((code, latest - 1))
+        if before:
+            change = bottom - sum(b for b, _ in before)
+            if change:
+                assert (int(first.group(6)), first.group(7), first.group(8)) == (
+                    abs(change),
+                    "more" if change > 0 else "fewer",
+                    label(latest - 1),
+                ), summary
+            else:
+                assert first.group(9) == label(latest - 1), summary
+        else:
+            assert first.group(6) is None and first.group(9) is None, summary
+        areas = Counter(area for b, area in counted if b).most_common()
+        where = re.search(r"(\w[^.:]*) holds ([\d,]+) of those ([\d,]+): (most of them|more than any other)", summary)
+        if bottom >= 2 and areas and (len(areas) == 1 or areas[0][1] > areas[1][1]):
+            assert where and where.group(1, 2, 3) == (areas[0][0], str(areas[0][1]), str(bottom)), summary
+            assert (where.group(4) == "most of them") == (areas[0][1] * 2 > bottom), summary
+        else:
+            assert where is None, summary  # too few, or a tie: no sentence rather than a guess
+        travel = re.search(
+            r"improved on ([\d,]+) of the ([\d,]+) metrics? with a direction of travel and worsened on ([\d,]+)\.",
+            summary,
+        )
+        with_direction = sum(directions[(code, d)] for d in ("improving", "worsening", "no_change"))
+        assert (int(travel.group(1)), int(travel.group(2)), int(travel.group(3))) == (
+            directions[(code, "improving")],
+            with_direction,
+            directions[(code, "worsening")],
+        ), summary
+        share = round(variables["at_risk_bottom_quartile_share"] * 100)
+        share = f"{share}% or more of at least {variables['at_risk_min_metrics']}"
+        flagged = f"{bottom} of {len(counted)} basket metrics in the bottom quartile (the rule: {share})"
+        assert ("It is flagged as at risk" in summary) == row["is_at_risk"], summary
+        assert (flagged in summary) == row["is_flagged_bottom_quartile"], summary
+    assert len(pages) == 317

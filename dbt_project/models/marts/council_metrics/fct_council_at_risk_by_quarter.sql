@@ -97,5 +97,7 @@ flags as (
 
 select
     *,
-    is_flagged_bottom_quartile or is_flagged_worsening as is_at_risk
+    is_flagged_bottom_quartile or is_flagged_worsening as is_at_risk,
+    {{ flagged_because('metrics_assessed', 'metrics_bottom_quartile', 'metrics_with_direction', 'metrics_worsening') }}
+        as flagged_because
 from flags

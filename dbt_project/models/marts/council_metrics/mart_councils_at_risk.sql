@@ -83,7 +83,13 @@ select
     case when p.flagged_bottom_quartile then {{ fin_year_label('p.bottom_quartile_since_year') }} end
         as bottom_quartile_since,
     p.bottom_quartile_metrics,
-    t.worsening_metrics
+    t.worsening_metrics,
+    {{ flagged_because(
+        'coalesce(p.metrics_assessed, 0)',
+        'coalesce(p.metrics_bottom_quartile, 0)',
+        'coalesce(t.metrics_with_direction, 0)',
+        'coalesce(t.metrics_worsening, 0)'
+    ) }} as flagged_because
 from {{ ref('dim_council') }} as c
 left join positions as p on p.council_code = c.council_code
 left join travel as t on t.council_code = c.council_code

@@ -1,0 +1,48 @@
+"""Sentences an adviser reads before the charts, from mart rows by fixed templates: no model, no network.
+
+Each function takes one row of figures as the marts hold them and returns its sentences; a sentence whose
+figures are missing (too few metrics, no earlier year, no direction) is left out, never guessed. Every
+number a sentence prints is one of the row's own, so a test can check each against the mart it came from.
+"""
+
+from __future__ import annotations
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def council_summary(row: dict) -> list[str]:
+    """ROW (`queries.council_summaries`): the council's bottom-quartile count in its latest assessment year
+    against the year before, where most of them are, its direction of travel, and whether it is flagged."""
+    name, kind = row["council_name"], row["council_type"]
+    sentences = []
+    assessed, bottom = row["metrics_assessed"], row["metrics_bottom_quartile"]
+    if assessed:
+        sentence = (
+            f"In {row['latest_assessment_year']}, {name} was in the bottom quartile of {kind} councils on"
+            f" {bottom:,} of the {_count(assessed, 'basket metric')} it could be compared on"
+        )
+        before = row["previous_bottom_quartile"]
+        if before is not None and row["previous_assessed"]:
+            change = bottom - before
+            than = f"in {row['previous_assessment_year']}"
+            sentence += (
+                f", {abs(change):,} {'more' if change > 0 else 'fewer'} than {than}"
+                if change
+                else f", as many as {than}"
+            )
+        sentences.append(sentence + ".")
+        if bottom >= 2 and row["top_area"] and not row["top_area_tied"]:
+            most = "most of them" if row["top_area_bottom"] * 2 > bottom else "more than any other service area"
+            sentences.append(f"{row['top_area']} holds {row['top_area_bottom']:,} of those {bottom:,}: {most}.")
+    with_direction = row["metrics_with_direction"]
+    if with_direction:
+        sentences.append(
+            f"Since the baseline it improved on {row['metrics_improving']:,} of the"
+            f" {_count(with_direction, 'metric')} with a direction of travel and worsened on"
+            f" {row['metrics_worsening']:,}."
+        )
+    if row["is_at_risk"]:
+        sentences.append(f"It is flagged as at risk: {row['flagged_because']}.")
+    return sentences
