@@ -46,3 +46,39 @@ def council_summary(row: dict) -> list[str]:
     if row["is_at_risk"]:
         sentences.append(f"It is flagged as at risk: {row['flagged_because']}.")
     return sentences
+
+
+_DIRECTION = {
+    "improving": "improving",
+    "worsening": "worsening",
+    "no_change": "no change",
+    "increasing": "increasing (neither higher nor lower is better)",
+    "decreasing": "decreasing (neither higher nor lower is better)",
+}
+
+
+def metric_summary(row: dict) -> list[str]:
+    """ROW (`queries.metric_summaries`): the metric's spread across councils in its latest period, its
+    direction since the baseline by both methods, and the councils that moved quartile since the period before."""
+    unit = f" ({row['unit']})" if row["unit"] else ""
+    sentences = [
+        f"In {row['latest_period']}, the median of the {_count(row['councils'], 'council')} with a value was"
+        f" {row['median_shown']}{unit}; the middle half of them lay between {row['lower_shown']} and"
+        f" {row['upper_shown']}."
+    ]
+    if row["direction"] in _DIRECTION:
+        sentences.append(
+            f"Since {row['baseline_period']}, the median went from {row['baseline_shown']} to {row['latest_shown']}:"
+            f" {_DIRECTION[row['direction']]}."
+        )
+    if row["direction_lga_method"] in _DIRECTION and row["councils_paired"]:
+        sentences.append(
+            f"By the LGA's method, the mean over the {_count(row['councils_paired'], 'council')} with a value in"
+            f" both periods, it is {_DIRECTION[row['direction_lga_method']]}."
+        )
+    if row["previous_period"] and row["polarity"] != "not_applicable":
+        sentences.append(
+            f"Since {row['previous_period']}, {_count(row['moved_up'], 'council')} moved up a quartile in England"
+            f" and {row['moved_down']:,} moved down."
+        )
+    return sentences

@@ -235,10 +235,10 @@ def shown(column: str) -> str:
 
 
 def _marker(column: str) -> str:
-    """SQL for COLUMN's place on a row's position marker (`l`, a benchmark row): 0 at the group's lowest value
-    to 100 at its highest, mirrored when low is good so that better is always to the right."""
-    place = f"100.0 * ({column} - l.min_value) / nullif(l.max_value - l.min_value, 0)"
-    return f"coalesce(case when l.polarity = 'low_is_good' then 100 - {place} else {place} end, 50)"
+    """SQL for COLUMN's place on a row's position marker (`l`, a benchmark row), to a tenth: 0 at the group's
+    lowest value to 120 at its highest, mirrored when low is good so that better is always to the right."""
+    place = f"120.0 * ({column} - l.min_value) / nullif(l.max_value - l.min_value, 0)"
+    return f"round(coalesce(case when l.polarity = 'low_is_good' then 120 - {place} else {place} end, 60), 1)"
 
 
 def council_pages(connection) -> dict[str, list[dict]]:
@@ -267,10 +267,10 @@ def council_pages(connection) -> dict[str, list[dict]]:
                coalesce(l.quartile::varchar, '') as quartile_shown,
                replace(coalesce(d.direction, ''), '_', ' ') as direction_shown,
                regexp_replace(l.metric_id, '[^A-Za-z0-9_-]', '_', 'g') as metric_slug,
-               -- The position marker, 0 to 100 across the group's lowest to highest value, better to the right.
-               {_marker("l.value")} as marker_value, {_marker("l.median_value")} as marker_median,
+               -- The position marker's x coordinates (a 120-wide drawing), better to the right.
+               {_marker("l.value")} as marker_value, {_marker("l.median_value")} - 0.8 as marker_median,
                least({_marker("l.lower_quartile_value")}, {_marker("l.upper_quartile_value")}) as marker_band_from,
-               greatest({_marker("l.lower_quartile_value")}, {_marker("l.upper_quartile_value")}) as marker_band_to,
+               abs({_marker("l.upper_quartile_value")} - {_marker("l.lower_quartile_value")}) as marker_band_width,
                case when l.quartile is null then 'no quartile: ' || l.n_in_group || ' councils compared'
                     else 'quartile ' || l.quartile || ' of 4 among ' || l.comparator_group_value
                          || ' councils (1 is best)' end as position_words,
@@ -342,6 +342,7 @@ def outcomes(connection) -> Outcomes:
     ).fetchall()
     tagged = f"""
         select t.outcome_id, t.outcome_label, t.metric_id, m.metric_label, m.unit, m.polarity,
+               regexp_replace(t.metric_id, '[^A-Za-z0-9_-]', '_', 'g') as metric_slug,
                coalesce(d.direction, 'no comparison') as direction, p0.period_label as baseline_period,
                p1.period_label as latest_period, {shown("d.baseline_value")} as baseline_shown,
                {shown("d.latest_value")} as latest_shown
@@ -491,3 +492,90 @@ def council_summaries(connection) -> dict[str, dict]:
         left join areas a on a.council_code = r.council_code
         left join improving i on i.council_code = r.council_code"""
     return dict(connection.execute(f"select s.council_code, s from ({query}) as s").fetchall())
+
+
+@dataclass
+class MetricPages:
+    """What each basket metric's page shows, keyed by metric id."""
+
+    summaries: dict[str, dict]  # its figures in the latest period and since the baseline (`metric_summaries`)
+    councils: dict[str, list[dict]]  # every council's latest value (`metric_councils`)
+
+
+def per_metric(connection) -> MetricPages:
+    return MetricPages(metric_summaries(connection), metric_councils(connection))
+
+
+def metric_summaries(connection) -> dict[str, dict]:
+    """Per basket metric: the England median and middle half in its latest period, its direction since the
+    baseline by both methods, and how many councils moved quartile since the period before."""
+    query = f"""
+        with england as (
+            select b.*, dense_rank() over (partition by b.metric_id order by b.period_start desc) as recency
+            from fct_council_benchmarks b join dim_metric m using (metric_id)
+            where m.in_basket and b.comparator_group = 'england' and b.value is not null
+        ),
+        latest as (
+            select metric_id, any_value(period_id) as period_id, any_value(n_in_group) as councils,
+                   any_value(median_value) as median, any_value(lower_quartile_value) as lower,
+                   any_value(upper_quartile_value) as upper
+            from england where recency = 1 group by metric_id
+        ),
+        moves as (
+            select l.metric_id, any_value(p.period_id) as previous_period_id,
+                   count(*) filter (where l.quartile < p.quartile) as moved_up,
+                   count(*) filter (where l.quartile > p.quartile) as moved_down,
+                   string_agg(c.council_name, ', ' order by c.council_name) filter (where l.quartile < p.quartile)
+                       as moved_up_names,
+                   string_agg(c.council_name, ', ' order by c.council_name) filter (where l.quartile > p.quartile)
+                       as moved_down_names
+            from england l
+            join england p on p.metric_id = l.metric_id and p.council_code = l.council_code and p.recency = 2
+            join dim_council c on c.council_code = l.council_code
+            where l.recency = 1
+            group by l.metric_id
+        )
+        select m.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area, m.unit, m.polarity,
+               m.applies_to, regexp_replace(m.metric_id, '[^A-Za-z0-9_-]', '_', 'g') as metric_slug,
+               coalesce(m.output_precision, 1) as precision, lp.period_label as latest_period, l.councils,
+               l.median, {shown("l.median")} as median_shown, {shown("l.lower")} as lower_shown,
+               {shown("l.upper")} as upper_shown,
+               bp.period_label as baseline_period, d.direction, {shown("d.baseline_value")} as baseline_shown,
+               {shown("d.latest_value")} as latest_shown, d.direction_lga_method, d.councils_paired,
+               pp.period_label as previous_period, mv.moved_up, mv.moved_down, mv.moved_up_names, mv.moved_down_names
+        from dim_metric m
+        join latest l using (metric_id)
+        join dim_period lp on lp.period_id = l.period_id
+        left join mart_metric_direction_of_travel d on d.level = 'sector' and d.metric_id = m.metric_id
+        left join dim_period bp on bp.period_id = d.baseline_period_id
+        left join moves mv on mv.metric_id = m.metric_id
+        left join dim_period pp on pp.period_id = mv.previous_period_id"""
+    return dict(connection.execute(f"select s.metric_id, s from ({query}) as s").fetchall())
+
+
+def metric_councils(connection) -> dict[str, list[dict]]:
+    """Per basket metric: every current council's latest value, its quartile in England and among councils of
+    its type, and its own direction of travel."""
+    return _grouped(
+        connection,
+        f"""
+        select b.metric_id, b.council_code, r.council_name, r.council_type, r.region_name, p.period_label,
+               b.value, {shown("b.value")} as value_shown, b.quartile as england_quartile,
+               -- As the page prints them (and sorts them), formatted here once rather than per row in the template.
+               coalesce(b.quartile::varchar, '') as england_quartile_shown,
+               coalesce(t.quartile::varchar, '') as type_quartile_shown,
+               replace(coalesce(d.direction, ''), '_', ' ') as direction, epoch(p.period_start) as period_order
+        from fct_council_benchmarks b
+        join dim_metric m using (metric_id)
+        join mart_councils_at_risk r using (council_code)
+        join dim_period p using (period_id)
+        left join fct_council_benchmarks t
+            on t.comparator_group = 'council_type' and t.council_code = b.council_code
+            and t.metric_id = b.metric_id and t.period_id = b.period_id
+        left join mart_metric_direction_of_travel d
+            on d.level = 'council' and d.council_code = b.council_code and d.metric_id = b.metric_id
+        where m.in_basket and b.comparator_group = 'england' and b.value is not null
+        qualify row_number() over (partition by b.metric_id, b.council_code order by b.period_start desc) = 1""",
+        order="value desc nulls last, council_name",
+        key="metric_id",
+    )

@@ -267,6 +267,7 @@ def render(
         edition = _edition(editions, chosen["quarter_id"], as_published) if as_published else None
         data = queries.overview(connection, chosen, council, metric)
         per_council = queries.per_council(connection)
+        per_metric = queries.per_metric(connection)
         outcomes = queries.outcomes(connection)
         tracked, published_at = queries.tracked_basket(connection)
 
@@ -288,11 +289,68 @@ def render(
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         page = _write(
-            paths, folder, staging, overview_rows, shown, facts, basis, data, per_council, outcomes, council, metric
+            paths,
+            folder,
+            staging,
+            overview_rows,
+            shown,
+            facts,
+            basis,
+            data,
+            per_council,
+            per_metric,
+            outcomes,
+            council,
+            metric,
         )
         return _put_in_place(staging, folder, page)
     except OSError as exc:
         raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
+
+
+POLARITY_WORDS = {
+    "high_is_good": "higher is better",
+    "low_is_good": "lower is better",
+    "not_applicable": "neither higher nor lower is better",
+}
+
+
+def _write_metric_pages(environment, into: Path, common: dict, quarter_id: str, pages: queries.MetricPages) -> None:
+    """A page per basket metric: its summary, its spread over time, every council's latest value."""
+    import pandas as pd
+    from markupsafe import Markup
+
+    (into / "metrics").mkdir(exist_ok=True)
+    template = environment.get_template("metric.html.j2")
+    for metric_id, summary in pages.summaries.items():
+        councils = pages.councils.get(metric_id, [])
+        latest = pd.DataFrame.from_records(
+            [
+                {**row, "quartile": row["england_quartile"], "median_value": summary["median"]}
+                for row in councils
+                if row["period_label"] == summary["latest_period"]
+            ],
+            columns=["council_code", "council_name", "value", "quartile", "median_value", "period_label"],
+        ).sort_values("value")
+        latest = latest.assign(
+            comparator_group_value="England",
+            metric_label=summary["metric_label"],
+            unit=summary["unit"],
+            precision=summary["precision"],
+        )
+        (into / "metrics" / f"{summary['metric_slug']}.html").write_text(
+            template.render(
+                **common,
+                root="../",
+                m=summary,
+                quarter_id=quarter_id,
+                polarity_words=POLARITY_WORDS.get(summary["polarity"], ""),
+                summary=narrative.metric_summary(summary),
+                councils=councils,
+                distribution=Markup(charts.fragment(charts.distribution(latest, None), "chart-distribution")),
+            ),
+            encoding="utf-8",
+        )
 
 
 def _first_to_show(rows: list[dict]) -> str | None:
@@ -330,6 +388,7 @@ def _write(
     basis: dict,
     data,
     per_council: queries.CouncilPages,
+    per_metric: queries.MetricPages,
     outcomes: queries.Outcomes,
     council: str | None,
     metric: str | None,
@@ -347,6 +406,8 @@ def _write(
         "warehouse": paths.published.relative_to(paths.home),
         "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "basket": basket.describe(readers=True),
+        # The basket metrics with a page of their own, by service area.
+        "metric_pages": sorted(per_metric.summaries.values(), key=lambda m: (m["service_area"], m["metric_label"])),
     }
     environment = _environment()
     page = environment.get_template("overview.html.j2").render(
@@ -396,12 +457,14 @@ def _write(
             chart=Markup(charts.fragment(outcome_chart, "chart-outcomes")),
             summary=outcomes.summary,
             metrics=outcomes.metrics,
+            with_page=set(per_metric.summaries),
         ),
         encoding="utf-8",
     )
 
     (into / "series.js").write_text(charts.series_script(per_council.metric_series), encoding="utf-8")
     shutil.copyfile(STATIC / "trend.js", into / "trend.js")
+    _write_metric_pages(environment, into, common, chosen["quarter_id"], per_metric)
     template = environment.get_template("council.html.j2")
     for row in data.councils.to_dict("records"):
         code = row["council_code"]

@@ -467,3 +467,61 @@ def test_every_number_in_every_councils_summary_is_the_marts(report_home):
         assert ("It is flagged as at risk" in summary) == row["is_at_risk"], summary
         assert (flagged in summary) == row["is_flagged_bottom_quartile"], summary
     assert len(pages) == 317
+
+
+def test_every_basket_metric_has_a_page_whose_sentences_are_the_marts(chromium, report_home):
+    """A page per basket metric, linked from the overview: the latest period's median and middle half of
+    councils, recomputed here from each council's value, the direction of travel by both methods, and the
+    councils that moved quartile, recounted; the page draws its charts offline."""
+    import statistics
+
+    [folder] = [p.parent for p in report_home.glob("reports/*/index.html")]
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        values = con.execute(
+            "select b.metric_id, b.council_code, b.period_start, p.period_label, b.value, b.quartile,"
+            " coalesce(m.output_precision, 1), m.polarity from fct_council_benchmarks b"
+            " join dim_metric m using (metric_id) join dim_period p using (period_id)"
+            " where m.in_basket and b.comparator_group = 'england' and b.value is not null"
+        ).fetchall()
+        current = {code for (code,) in con.execute("select council_code from mart_councils_at_risk").fetchall()}
+        directions = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "select metric_id, direction, direction_lga_method, councils_paired"
+                " from mart_metric_direction_of_travel where level = 'sector'"
+            ).fetchall()
+        }
+    by_metric: dict[str, list] = {}
+    for row in values:
+        by_metric.setdefault(row[0], []).append(row)
+    assert sorted(p.stem for p in (folder / "metrics").glob("*.html")) == sorted(by_metric)
+    overview = (folder / "index.html").read_text(encoding="utf-8")
+    for metric_id, rows in by_metric.items():
+        page = folder / "metrics" / f"{metric_id}.html"
+        assert f'<option value="{metric_id}">' in overview  # reachable from the overview
+        text = unescape(page.read_text(encoding="utf-8"))
+        summary = " ".join(re.findall(r"<p>([^<]*)</p>", text.split('id="summary"', 1)[1].split("</div>", 1)[0]))
+        periods = sorted({(r[2], r[3]) for r in rows}, reverse=True)
+        latest = [r for r in rows if r[2] == periods[0][0]]
+        precision = latest[0][6]
+        spread = statistics.quantiles([r[4] for r in latest], n=4, method="inclusive")  # as quantile_cont
+        median = statistics.median(r[4] for r in latest)
+        shown = [f"{v:,.{precision}f}" for v in (median, spread[0], spread[2])]
+        assert (
+            f"In {periods[0][1]}, the median of the {len(latest)} councils with a value was {shown[0]}" in summary
+            and f"the middle half of them lay between {shown[1]} and {shown[2]}." in summary
+        ), (metric_id, summary, shown)
+        direction, lga, paired = directions[metric_id]
+        assert (direction is not None) == ("the median went from" in summary), summary
+        assert (lga is not None) == (f"the mean over the {paired} councils with a value in both periods" in summary)
+        if len(periods) > 1 and latest[0][7] != "not_applicable":
+            before = {r[1]: r[5] for r in rows if r[2] == periods[1][0]}
+            up = sum(1 for r in latest if r[1] in before and r[5] < before[r[1]])
+            down = sum(1 for r in latest if r[1] in before and r[5] > before[r[1]])
+            assert f"Since {periods[1][1]}, {up} council" in summary and f" and {down} moved down." in summary, summary
+        # One row per current council with a value, each linking to its council's page.
+        linked = re.findall(r'<tr><td><a href="\.\./councils/(E\d{8})\.html">', text)
+        assert sorted(linked) == sorted({r[1] for r in rows} & current)
+    dom, console = _open(chromium, folder / "metrics" / f"{sorted(by_metric)[0]}.html", ARTEFACTS / "metric.png")
+    assert console == [] and _chart_drawn(dom, "sector-chart") and _chart_drawn(dom, "chart-distribution")
+    assert 'role="button"' in dom and 'tabindex="0"' in dom  # the table's headings sort, from the keyboard too

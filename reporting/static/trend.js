@@ -52,3 +52,54 @@ function sliFollowHash(defaultId) {
   });
   sliTrend(chosen());
 }
+
+// A metric's spread over time on its own page: the England median and interquartile range, and each council
+// type's median.
+function sliSector(metricId) {
+  const metric = SLI_SERIES.metrics[metricId];
+  const x = metric.ends;
+  const band = {type: "scatter", mode: "lines", x, line: {width: 0}, hoverinfo: "skip"};
+  const data = [
+    {...band, y: metric.england_upper, name: "England upper quartile", showlegend: false},
+    {...band, y: metric.england_lower, name: "England interquartile range", fill: "tonexty",
+     fillcolor: "rgba(9, 105, 218, 0.15)"},
+    {type: "scatter", mode: "lines+markers", x, y: metric.england_median, name: "England median", text: metric.labels,
+     line: {color: "#0969da", width: 3},
+     hovertemplate: "%{text}: %{y:,." + metric.precision + "f}<extra>England median</extra>"},
+  ];
+  const dashes = ["dot", "dash", "dashdot", "longdash", "longdashdot"];
+  Object.entries(metric.type_medians || {}).forEach(([type, medians], i) => data.push(
+    {type: "scatter", mode: "lines", x, y: medians, name: type + " councils' median",
+     line: {color: "#57606a", width: 1, dash: dashes[i % dashes.length]}}));
+  const layout = {...SLI_SERIES.layout, height: 380, legend: {orientation: "h", y: -0.2},
+                  title: {text: "Across councils, over time", x: 0.01, xanchor: "left", xref: "container"}};
+  Plotly.newPlot("sector-chart", data, layout, SLI_SERIES.config);
+}
+
+// Sort a table by a column when its header is clicked (or activated from the keyboard): numbers by the
+// value in the cell's data-value, text alphabetically; a second click reverses.
+function sliSortable(tableId) {
+  const table = document.getElementById(tableId);
+  table.querySelectorAll("th").forEach((th, column) => {
+    th.tabIndex = 0;
+    th.setAttribute("role", "button");
+    const sort = () => {
+      const rows = Array.from(table.tBodies[0].rows);
+      const ascending = th.getAttribute("aria-sort") !== "ascending";
+      const key = (row) => {
+        const cell = row.cells[column];
+        return cell.dataset.value !== undefined ? Number(cell.dataset.value || NaN) : cell.textContent.trim();
+      };
+      rows.sort((a, b) => {
+        const [p, q] = [key(a), key(b)];
+        if (typeof p === "number") return (isNaN(p) - isNaN(q)) || (ascending ? p - q : q - p);
+        return ascending ? p.localeCompare(q) : q.localeCompare(p);
+      });
+      table.querySelectorAll("th").forEach((other) => other.removeAttribute("aria-sort"));
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.forEach((row) => table.tBodies[0].appendChild(row));
+    };
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") sort(); });
+  });
+}
