@@ -36,10 +36,11 @@ def quarters(connection) -> pd.DataFrame:
 
 
 def _plain_row(description, row: tuple) -> dict:
-    """A row with plain Python values (None for NULL), load and publish times to the minute."""
+    """A row with plain Python values (None for NULL), load and publish times to the minute, as people write
+    them (`7 December 2026, 01:47 UTC`)."""
     return {
         key: (
-            value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            value.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
             if key.endswith(("_loaded_at", "published_at")) and value is not None
             else value
         )

@@ -23,7 +23,6 @@ from warehouse.editions import basket_change
 STATIC = Path(__file__).resolve().parent / "static"  # files every report carries as they are
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-BASELINE = "2010/11"  # the label of the dbt var baseline_period_start's financial year
 
 
 def _shown(value, kind: str) -> str:
@@ -222,12 +221,31 @@ def _changes(paths: Paths, first: dict, now: dict, without_data: list[str]) -> l
     return changes
 
 
+def project_vars() -> dict:
+    """The warehouse's settings that pages state in words (the dbt project's vars: baseline, tolerance, the
+    at-risk rules), read from the project so a page says what the build used."""
+    import yaml
+
+    from core.settings import DBT_PROJECT_DIR
+
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def _baseline(variables: dict) -> str:
+    """The baseline period's financial year as people write it (`2010/11` for 2010-04-01)."""
+    start = date.fromisoformat(str(variables["baseline_period_start"]))
+    year = start.year - (start.month < 4)
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]), undefined=StrictUndefined
     )
+    environment.filters["day"] = lambda day: "" if day is None else f"{day:%-d %B %Y}"  # 30 September 2026
+    return environment
 
 
 def render(
@@ -404,19 +422,33 @@ def _write(
         "synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(),
         # Relative to SLI_HOME: a published page names no folder of the machine that wrote it.
         "warehouse": paths.published.relative_to(paths.home),
-        "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "built_at": datetime.now(UTC).strftime("%-d %B %Y, %H:%M UTC"),
         "basket": basket.describe(readers=True),
         # The basket metrics with a page of their own, by service area.
         "metric_pages": sorted(per_metric.summaries.values(), key=lambda m: (m["service_area"], m["metric_label"])),
     }
     environment = _environment()
+    variables = project_vars()
+    (into / "glossary.html").write_text(
+        environment.get_template("glossary.html.j2").render(
+            **common,
+            root="",
+            quarter_id=chosen["quarter_id"],
+            baseline=_baseline(variables),
+            tolerance=f"{float(variables['direction_tolerance']):.0%}",
+            min_metrics=variables["at_risk_min_metrics"],
+            bottom_share=f"{float(variables['at_risk_bottom_quartile_share']):.0%}",
+            worsening_share=f"{float(variables['at_risk_worsening_share']):.0%}",
+        ),
+        encoding="utf-8",
+    )
     page = environment.get_template("overview.html.j2").render(
         **common,
         root="",
         q=chosen,
         facts=facts,
         basis=basis,
-        baseline=BASELINE,
+        baseline=_baseline(variables),
         chosen=data.distribution_title,
         charts={
             name: Markup(charts.fragment(figure, f"chart-{name}"))
@@ -453,7 +485,7 @@ def _write(
             **common,
             root="",
             quarter_id=chosen["quarter_id"],
-            baseline=BASELINE,
+            baseline=_baseline(variables),
             chart=Markup(charts.fragment(outcome_chart, "chart-outcomes")),
             summary=outcomes.summary,
             metrics=outcomes.metrics,

@@ -367,7 +367,7 @@ def test_a_csv_map_edition_with_a_publication_date_counts_from_it(tmp_path, publ
     assert [editions[key] for key in sorted(editions)] == [2019, 2020]  # not 2020 from April 2020
     [page] = (home / "reports").glob("*/index.html")
     text = " ".join(page.read_text(encoding="utf-8").split())
-    assert "2020 edition, counted from 2021-03-12 (its publication date)" in text
+    assert "2020 edition, counted from 12 March 2021 (its publication date)" in text
 
 
 def test_the_ope_funding_table_reaches_its_mart_and_the_overview(tmp_path, published_home):
@@ -525,3 +525,24 @@ def test_every_basket_metric_has_a_page_whose_sentences_are_the_marts(chromium, 
     dom, console = _open(chromium, folder / "metrics" / f"{sorted(by_metric)[0]}.html", ARTEFACTS / "metric.png")
     assert console == [] and _chart_drawn(dom, "sector-chart") and _chart_drawn(dom, "chart-distribution")
     assert 'role="button"' in dom and 'tabindex="0"' in dom  # the table's headings sort, from the keyboard too
+
+
+def test_no_published_page_names_a_table_model_variable_or_command(report_home):
+    """What a reader sees (scripts and markup aside) speaks of councils and metrics, never of the warehouse's
+    tables, models, seeds, settings or commands; and every page links the glossary."""
+    models = {p.stem for p in (REPO / "dbt_project" / "models").rglob("*.sql")}
+    seeds = {p.stem for p in (REPO / "dbt_project" / "seeds").glob("*.csv")}
+    import yaml
+
+    variables = set(yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())["vars"])
+    names = "|".join(sorted(name for name in models | seeds | variables if "_" in name))  # not plain words
+    engineering = re.compile(rf"\b(?:{names})\b|\bsli [a-z]|\bdbt\b|\bSLI_[A-Z]|(?<!\w)--[a-z]")
+    [folder] = [p.parent for p in report_home.glob("reports/*/index.html")]
+    pages = [p for p in folder.rglob("*.html") if ".partial" not in p.parts]
+    assert len(pages) > 317 + 5 and (folder / "glossary.html") in pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "glossary.html" in text, page  # the glossary is a click away
+        visible = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)))
+        found = engineering.findall(visible)
+        assert not found, (page.relative_to(folder), sorted(set(found)))
