@@ -93,20 +93,25 @@ def _why_missing(key: str, source: str, q: dict, without_data: list[str]) -> str
     return "not reported for this quarter"
 
 
+def _day(day) -> str:
+    """A date as people write it: `30 September 2026`."""
+    return "" if day is None else f"{day:%-d %B %Y}"
+
+
 def _facts(q: dict, without_data: list[str]) -> list[dict]:
     significant = {True: "significant at 95%", False: "not significant", None: "no previous round"}
     polls = (
         f"LGA resident satisfaction polling, round {q['poll_round_number']}, fieldwork ended"
-        f" {q['poll_fieldwork_end']}; loaded {q['polls_last_loaded_at']}"
+        f" {_day(q['poll_fieldwork_end'])}; loaded {q['polls_last_loaded_at']}"
     )
     lginform = (
-        f"LG Inform basket metrics, latest period ending {q['lginform_latest_period_end']};"
+        f"LG Inform basket metrics, latest period ending {_day(q['lginform_latest_period_end'])};"
         f" loaded {q['lginform_last_loaded_at']}"
     )
     shared = (
         f"Shared Services Map, {q['shared_services_edition']} edition; loaded {q['shared_services_last_loaded_at']}"
     )
-    ope = f"One Public Estate, achieved outputs as of {q['ope_as_of_date']}; loaded {q['ope_last_loaded_at']}"
+    ope = f"One Public Estate, achieved outputs as of {_day(q['ope_as_of_date'])}; loaded {q['ope_last_loaded_at']}"
     moe = q["council_margin_of_error_pp"]
     previous = (
         f"round {q['council_previous_round_number']}" if q["council_previous_round_number"] else "the previous round"
@@ -244,7 +249,7 @@ def _environment():
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]), undefined=StrictUndefined
     )
-    environment.filters["day"] = lambda day: "" if day is None else f"{day:%-d %B %Y}"  # 30 September 2026
+    environment.filters["day"] = _day
     return environment
 
 
