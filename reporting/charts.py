@@ -11,14 +11,17 @@ import json
 
 import pandas as pd
 
+# Colours people with colour-blindness tell apart: Okabe and Ito's palette for the directions, and
+# ColorBrewer's RdBu (a diverging scheme marked colour-blind safe) for quartiles, dark blue the best.
 DIRECTIONS = [
-    ("improving", "#1a7f37"),
-    ("no_change", "#8c959f"),
-    ("worsening", "#cf222e"),
-    ("increasing", "#0969da"),
-    ("decreasing", "#bf8700"),
+    ("improving", "#0072B2"),
+    ("no_change", "#999999"),
+    ("worsening", "#D55E00"),
+    ("increasing", "#CC79A7"),
+    ("decreasing", "#009E73"),
 ]
-QUARTILE_COLOURS = {1: "#1a7f37", 2: "#7fbf7b", 3: "#f4a582", 4: "#cf222e"}
+QUARTILE_COLOURS = {1: "#0571b0", 2: "#92c5de", 3: "#f4a582", 4: "#ca0020"}
+HIGHLIGHT = "#1f2328"  # the council a distribution picks out: black, no quartile's colour
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "automargin": True}
 # The look of Plotly's `plotly_white` template, written out: a template name only means something in Python.
 LAYOUT = {
@@ -113,7 +116,7 @@ def distribution(rows: pd.DataFrame, council: str) -> dict:
     precision = int(rows["precision"].iloc[0]) if len(rows) else 1
     unit = rows["unit"].iloc[0] if len(rows) and rows["unit"].iloc[0] else "value"
     highlighted = rows["council_code"] == council
-    colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#8c959f").where(~highlighted, "#0550ae")
+    colours = rows["quartile"].map(QUARTILE_COLOURS).fillna("#999999").where(~highlighted, HIGHLIGHT)
     data = [
         {
             "type": "bar",

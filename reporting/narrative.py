@@ -82,3 +82,34 @@ def metric_summary(row: dict) -> list[str]:
             f" and {row['moved_down']:,} moved down."
         )
     return sentences
+
+
+def overview_summary(q: dict) -> list[str]:
+    """Q (a row of the sector overview, or an edition of it): the quarter's key facts as sentences, each left
+    out when its figures are missing."""
+    sentences = []
+    if q["pct_satisfied_council"] is not None:
+        sentence = (
+            f"In poll round {q['poll_round_number']}, {q['pct_satisfied_council']:.0f}% of residents were satisfied"
+            " with the way their council runs things"
+        )
+        if q["council_change_pp"] is not None and q["council_previous_round_number"] is not None:
+            change = q["council_change_pp"]
+            moved = f"{'up' if change > 0 else 'down'} {abs(change):.1f} points" if change else "unchanged"
+            verdict = "a significant change" if q["council_change_significant"] else "not a significant change"
+            sentence += f", {moved} on round {q['council_previous_round_number']}: {verdict}"
+        sentences.append(sentence + ".")
+    if q["share_metrics_improving"] is not None:
+        sentence = (
+            f"Of the {q['metrics_with_polarity']} basket metrics compared with the baseline,"
+            f" {q['metrics_improving']} ({q['share_metrics_improving']:.0%}) were improving by their median"
+        )
+        if q["share_metrics_improving_lga_method"] is not None:
+            sentence += (
+                f", and {q['metrics_improving_lga_method']} of {q['metrics_compared_lga_method']}"
+                f" ({q['share_metrics_improving_lga_method']:.0%}) by the LGA's method"
+            )
+        sentences.append(sentence + ".")
+    if q["councils_at_risk"] is not None:
+        sentences.append(f"{_count(q['councils_at_risk'], 'council is', 'councils are')} flagged at risk.")
+    return sentences

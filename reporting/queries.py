@@ -132,8 +132,9 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
     metric = metric or _default_metric(connection, council)
     distribution = frame(
         connection,
-        """
-        select b.council_code, c.council_name, b.value, b.quartile, b.median_value, b.period_id, p.period_label,
+        f"""
+        select b.council_code, c.council_name, b.value, {shown("b.value")} as value_shown, b.quartile,
+               b.median_value, b.period_id, p.period_label,
                b.comparator_group_value, m.metric_label, m.polarity, m.unit,
                coalesce(m.output_precision, 1) as precision
         from fct_council_benchmarks b

@@ -376,6 +376,19 @@ def _write_metric_pages(environment, into: Path, common: dict, quarter_id: str, 
         )
 
 
+def _figures(frame, index: str, columns: str, values: str, shown=str) -> dict:
+    """A chart's figures as a table, its text alternative: one row per INDEX, one column per COLUMNS, each
+    cell VALUES as SHOWN (blank where there is none)."""
+    table = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="sum", sort=False)
+    return {
+        "header": [index.replace("_", " "), *[str(c).replace("_", " ") for c in table.columns]],
+        "rows": [
+            [str(key), *("" if value != value else shown(value) for value in row)]  # NaN is not equal to itself
+            for key, row in zip(table.index, table.to_numpy().tolist())
+        ],
+    }
+
+
 def _first_to_show(rows: list[dict]) -> str | None:
     """The metric whose trend a council page opens on: the first it is in the bottom quartile on, else its
     first with a polarity, else its first."""
@@ -452,6 +465,7 @@ def _write(
         root="",
         q=chosen,
         facts=facts,
+        summary=narrative.overview_summary(chosen),
         basis=basis,
         baseline=_baseline(variables),
         chosen=data.distribution_title,
@@ -466,6 +480,15 @@ def _write(
                 "savings": charts.savings_by_region(data.savings),
             }.items()
         },
+        # Each chart's figures as a table, for readers who cannot see the chart (and for print).
+        figures={
+            "trend": _figures(data.trend, "round_number", "indicator_label", "pct_satisfied", lambda v: f"{v:.0f}%"),
+            "direction": _figures(data.direction, "service_area", "direction", "metrics", lambda v: f"{v:.0f}"),
+            "savings": _figures(
+                data.savings, "region_name", "service_category", "savings_gbp", lambda v: _shown(v, "gbp_exact")
+            ),
+        },
+        distribution=data.distribution.to_dict("records"),
         at_risk=data.at_risk.to_dict("records"),
         map_edition=data.savings[["edition_date", "is_dated_by_publication"]].iloc[0].to_dict()
         if len(data.savings)

@@ -95,6 +95,9 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
     assert console == [], console
     assert all(_chart_drawn(dom, chart) for chart in CHARTS)
     assert 'id="synthetic"' in dom
+    # Each chart's figures as a table beside it, for readers who cannot see the chart.
+    for table in ("figures-trend", "figures-direction", "figures-distribution", "figures-savings"):
+        assert re.search(rf'<table id="{table}"><tr><th>[^<]+</th>.*?</tr>\s*<tr><td>', html, re.S), table
 
     facts = dict(re.findall(r'data-fact="([a-z_]+)" data-value="([^"]*)"', dom))
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
@@ -104,6 +107,23 @@ def test_the_overview_renders_offline_with_every_chart_and_the_marts_key_facts(c
         )
         latest = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     assert len(facts) == 11
+    # The key facts in sentences: every number the mart's row for the quarter.
+    summary = unescape(" ".join(re.findall(r"<p>([^<]*)</p>", dom.split('id="summary"', 1)[1].split("</div>", 1)[0])))
+    assert (
+        f"In poll round {latest['poll_round_number']}, {latest['pct_satisfied_council']:.0f}% of residents" in summary
+    )
+    change = latest["council_change_pp"]
+    assert f"{'up' if change > 0 else 'down'} {abs(change):.1f} points on round" in summary, summary
+    assert f"round {latest['council_previous_round_number']}: " in summary, summary
+    assert (
+        f"Of the {latest['metrics_with_polarity']} basket metrics compared with the baseline,"
+        f" {latest['metrics_improving']} ({latest['share_metrics_improving']:.0%}) were improving" in summary
+    ), summary
+    assert (
+        f"{latest['metrics_improving_lga_method']} of {latest['metrics_compared_lga_method']}"
+        f" ({latest['share_metrics_improving_lga_method']:.0%}) by the LGA's method" in summary
+    ), summary
+    assert f"{latest['councils_at_risk']} councils are flagged at risk." in summary, summary
     assert facts["councils_at_risk"] != ""  # the at-risk count of now shows on the completed quarter too
     for key, shown in facts.items():
         assert (float(shown) if shown else None) == pytest.approx(latest[key]), key
@@ -546,3 +566,26 @@ def test_no_published_page_names_a_table_model_variable_or_command(report_home):
         visible = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)))
         found = engineering.findall(visible)
         assert not found, (page.relative_to(folder), sorted(set(found)))
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_page_text_passes_wcag_aa_contrast_and_chart_colours_are_colour_blind_safe():
+    """Every text colour the pages set reads at 4.5:1 or more (WCAG AA) on each background they set; the
+    quartile and direction colours come from schemes made for colour-blind readers."""
+    css = (REPO / "reporting" / "templates" / "base.html.j2").read_text(encoding="utf-8")
+    texts = set(re.findall(r"(?<![-\w])color: (#[0-9a-fA-F]{6})", css))
+    backgrounds = set(re.findall(r"background: (#[0-9a-fA-F]{6})", css)) | {"#ffffff"}
+    assert texts and len(backgrounds) > 1
+    for text in texts:
+        for background in backgrounds:
+            light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 4.5, (text, background)
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"}
+    rdbu = {"#ca0020", "#f4a582", "#92c5de", "#0571b0"}  # ColorBrewer RdBu, 4 classes
+    assert {colour for _, colour in charts.DIRECTIONS} <= okabe_ito
+    assert set(charts.QUARTILE_COLOURS.values()) == rdbu and charts.HIGHLIGHT not in rdbu | okabe_ito

@@ -20,7 +20,7 @@ function sliTrend(metricId) {
     data.push(line(own.neighbours, "nearest neighbours' median", {color: "#8250df", dash: "dashdot"}));
   }
   data.push({type: "scatter", mode: "lines+markers", x, y: own.values, name: SLI_COUNCIL.name,
-             line: {color: "#cf222e", width: 3}, text: metric.labels,
+             line: {color: "#D55E00", width: 3}, text: metric.labels,
              hovertemplate: "%{text}: %{y:,." + metric.precision + "f}<extra>" + SLI_COUNCIL.name + "</extra>"});
   const unit = metric.unit ? " (" + metric.unit + ")" : "";
   const layout = {...SLI_SERIES.layout, height: 380, legend: {orientation: "h", y: -0.2},
