@@ -136,7 +136,7 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
         select b.council_code, c.council_name, b.value, {shown("b.value")} as value_shown, b.quartile,
                b.median_value, b.period_id, p.period_label,
                b.comparator_group_value, m.metric_label, m.polarity, m.unit,
-               coalesce(m.output_precision, 1) as precision
+               {places("b.median_value")} as precision
         from fct_council_benchmarks b
         join dim_council c using (council_code)
         join dim_metric m using (metric_id)
@@ -230,10 +230,19 @@ def _default_metric(connection, council: str | None) -> str | None:
     return row[0] if row else None
 
 
+def places(column: str) -> str:
+    """SQL for the decimal places COLUMN is printed to: the metric's published precision
+    (`dim_metric.output_precision` as `m`), else three significant figures, so that councils stay apart
+    (0.4032 as 0.403, 18.63 as 18.6, 449.2 as 449), never more than three places."""
+    significant = (
+        f"case when coalesce({column}, 0) = 0 then 0 else greatest(0, least(3, 2 - floor(log10(abs({column}))))) end"
+    )
+    return f"cast(coalesce(m.output_precision, {significant}) as integer)"
+
+
 def shown(column: str) -> str:
-    """SQL for COLUMN as the page prints it: thousands separated, to the metric's published precision
-    (`dim_metric.output_precision` as `m`; one decimal place when the metadata gives none)."""
-    return f"format('{{:,.' || coalesce(m.output_precision, 1) || 'f}}', {column})"
+    """SQL for COLUMN as the page prints it: thousands separated, to `places`."""
+    return f"format('{{:,.' || {places(column)} || 'f}}', {column})"
 
 
 def _marker(column: str) -> str:
@@ -404,7 +413,7 @@ def series(connection) -> str:
         metrics as (
             select e.metric_id, json_object(
                 'label', any_value(m.metric_label), 'unit', any_value(m.unit),
-                'precision', any_value(coalesce(m.output_precision, 1)),
+                'precision', any_value({places("e.median")}),
                 'ends', list(strftime(e.period_end, '%Y-%m-%d') order by e.period_end),
                 'labels', list(p.period_label order by e.period_end),
                 'england_median', list(e.median order by e.period_end),
@@ -539,7 +548,7 @@ def metric_summaries(connection) -> dict[str, dict]:
         )
         select m.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area, m.unit, m.polarity,
                m.applies_to, regexp_replace(m.metric_id, '[^A-Za-z0-9_-]', '_', 'g') as metric_slug,
-               coalesce(m.output_precision, 1) as precision, lp.period_label as latest_period, l.councils,
+               {places("l.median")} as precision, lp.period_label as latest_period, l.councils,
                l.median, {shown("l.median")} as median_shown, {shown("l.lower")} as lower_shown,
                {shown("l.upper")} as upper_shown,
                bp.period_label as baseline_period, d.direction, {shown("d.baseline_value")} as baseline_shown,

@@ -317,12 +317,14 @@ def test_the_report_shows_the_latest_completed_quarter_unless_asked_for_the_one_
 
 
 def test_values_are_shown_to_the_metrics_published_precision():
+    """The published precision when the metadata gives one; else three significant figures, so that values
+    such as proportions stay apart (0.40 and 0.44 are not both "0.4")."""
     with duckdb.connect() as con:
         rows = con.execute(
-            f"select {queries.shown('v')}"
-            " from (values (1234.5678, 2), (1234.5678, 0), (0.26, null)) as m(v, output_precision)"
+            f"select {queries.shown('v')} from (values (1234.5678, 2), (1234.5678, 0), (0.4032, null), (0.44, null),"
+            " (18.63, null), (449.2, null), (7.3, null), (0.0, null)) as m(v, output_precision)"
         ).fetchall()
-    assert rows == [("1,234.57",), ("1,235",), ("0.3",)]  # no precision published: one decimal place
+    assert [row[0] for row in rows] == ["1,234.57", "1,235", "0.403", "0.440", "18.6", "449", "7.30", "0"]
 
 
 def test_data_docs_open_offline_with_their_scripts_run(chromium, report_home):
@@ -493,13 +495,14 @@ def test_every_basket_metric_has_a_page_whose_sentences_are_the_marts(chromium, 
     """A page per basket metric, linked from the overview: the latest period's median and middle half of
     councils, recomputed here from each council's value, the direction of travel by both methods, and the
     councils that moved quartile, recounted; the page draws its charts offline."""
+    import math
     import statistics
 
     [folder] = [p.parent for p in report_home.glob("reports/*/index.html")]
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         values = con.execute(
             "select b.metric_id, b.council_code, b.period_start, p.period_label, b.value, b.quartile,"
-            " coalesce(m.output_precision, 1), m.polarity from fct_council_benchmarks b"
+            " m.output_precision, m.polarity from fct_council_benchmarks b"
             " join dim_metric m using (metric_id) join dim_period p using (period_id)"
             " where m.in_basket and b.comparator_group = 'england' and b.value is not null"
         ).fetchall()
@@ -523,10 +526,14 @@ def test_every_basket_metric_has_a_page_whose_sentences_are_the_marts(chromium, 
         summary = " ".join(re.findall(r"<p>([^<]*)</p>", text.split('id="summary"', 1)[1].split("</div>", 1)[0]))
         periods = sorted({(r[2], r[3]) for r in rows}, reverse=True)
         latest = [r for r in rows if r[2] == periods[0][0]]
-        precision = latest[0][6]
+        published = latest[0][6]
         spread = statistics.quantiles([r[4] for r in latest], n=4, method="inclusive")  # as quantile_cont
         median = statistics.median(r[4] for r in latest)
-        shown = [f"{v:,.{precision}f}" for v in (median, spread[0], spread[2])]
+
+        def places(value, published=published):  # the published precision, else three significant figures
+            return published if published is not None else max(0, min(3, 2 - math.floor(math.log10(abs(value)))))
+
+        shown = [f"{v:,.{places(v)}f}" for v in (median, spread[0], spread[2])]
         assert (
             f"In {periods[0][1]}, the median of the {len(latest)} councils with a value was {shown[0]}" in summary
             and f"the middle half of them lay between {shown[1]} and {shown[2]}." in summary
