@@ -246,10 +246,21 @@ def shown(column: str) -> str:
 
 
 def _marker(column: str) -> str:
-    """SQL for COLUMN's place on a row's position marker (`l`, a benchmark row), to a tenth: 0 at the group's
-    lowest value to 120 at its highest, mirrored when low is good so that better is always to the right."""
-    place = f"120.0 * ({column} - l.min_value) / nullif(l.max_value - l.min_value, 0)"
-    return f"round(coalesce(case when l.polarity = 'low_is_good' then 120 - {place} else {place} end, 60), 1)"
+    """SQL for COLUMN's place on a row's position marker, to a tenth: 0 at England's lowest value (`e`, the
+    England benchmark row, whose range holds every smaller group's) to 120 at its highest, mirrored when low
+    is good so that better is always to the right."""
+    place = f"120.0 * ({column} - e.min_value) / nullif(e.max_value - e.min_value, 0)"
+    return f"round(coalesce(case when e.polarity = 'low_is_good' then 120 - {place} else {place} end, 60), 1)"
+
+
+def _band(group: str) -> str:
+    """SQL for the marker's band and median line of GROUP (a benchmark row's alias): its middle half's start
+    and width, and its median's place."""
+    lower, upper = _marker(f"{group}.lower_quartile_value"), _marker(f"{group}.upper_quartile_value")
+    return (
+        f"least({lower}, {upper}) as {group}_band_from, abs({upper} - {lower}) as {group}_band_width,"
+        f" {_marker(f'{group}.median_value')} - 0.8 as {group}_median_at"
+    )
 
 
 def council_pages(connection) -> dict[str, list[dict]]:
@@ -278,21 +289,24 @@ def council_pages(connection) -> dict[str, list[dict]]:
                coalesce(l.quartile::varchar, '') as quartile_shown,
                replace(coalesce(d.direction, ''), '_', ' ') as direction_shown,
                regexp_replace(l.metric_id, '[^A-Za-z0-9_-]', '_', 'g') as metric_slug,
-               -- The position marker's x coordinates (a 120-wide drawing), better to the right.
-               {_marker("l.value")} as marker_value, {_marker("l.median_value")} - 0.8 as marker_median,
-               least({_marker("l.lower_quartile_value")}, {_marker("l.upper_quartile_value")}) as marker_band_from,
-               abs({_marker("l.upper_quartile_value")} - {_marker("l.lower_quartile_value")}) as marker_band_width,
+               -- The position marker's x coordinates (a 120-wide drawing), better to the right: England's
+               -- spread above, the council type's below, the council's value across both.
+               {_marker("l.value")} as marker_value, {_band("e")}, {_band("l")},
                case when l.quartile is null then 'no quartile: ' || l.n_in_group || ' councils compared'
                     else 'quartile ' || l.quartile || ' of 4 among ' || l.comparator_group_value
-                         || ' councils (1 is best)' end as position_words,
+                         || ' councils and ' || coalesce(e.quartile::varchar, 'none') || ' in England (1 is best)'
+               end as position_words,
                -- The same period against the council's nearest neighbours (blank without a neighbour list).
                coalesce({shown("nb.median_value")}, '') as neighbours_median_shown,
                coalesce({shown("nb.min_value")} || ' to ' || {shown("nb.max_value")}, '') as neighbours_range_shown,
                coalesce(nb.rank_in_group || ' of ' || nb.n_in_group, '') as neighbours_rank_shown
         from latest l
-        join dim_metric m using (metric_id)
-        join dim_period p using (period_id)
-        join mart_councils_at_risk r using (council_code)
+        join fct_council_benchmarks e
+            on e.comparator_group = 'england' and e.council_code = l.council_code
+            and e.metric_id = l.metric_id and e.period_id = l.period_id
+        join dim_metric m on m.metric_id = l.metric_id
+        join dim_period p on p.period_id = l.period_id
+        join mart_councils_at_risk r on r.council_code = l.council_code
         left join mart_metric_direction_of_travel d
             on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
         left join fct_council_benchmarks nb

@@ -161,6 +161,9 @@ def test_a_council_page_groups_its_metrics_by_service_area_and_draws_any_metrics
     # A row per benchmarked basket metric, under a heading per service area, each with its position marker.
     assert name in dom and dom.count('<tr class="metric">') == metrics == dom.count('<svg class="marker"')
     assert len(re.findall(r'<h3 id="area-\d+">', dom)) == areas
+    # Each marker sets the council against England's spread and its own type's, and says so in words.
+    labels = re.findall(r'<svg class="marker"[^>]*aria-label="([^"]+)"', dom)
+    assert len(labels) == metrics and any(re.search(r"among \w[\w ]* councils and \d in England", x) for x in labels)
     assert (
         "middle half (lower to upper quartile)</th>" in dom and "councils</th>" in dom
     )  # what a quartile is read against
