@@ -317,6 +317,11 @@ def test_the_report_shows_the_latest_completed_quarter_unless_asked_for_the_one_
     to_date = (tmp_path / "to-date" / "index.html").read_text(encoding="utf-8")
     assert f"<title>Sector overview {completed}<" in default
     assert f"<title>Sector overview {running}<" in to_date
+    # A quarter still running says so; the ended one does not.
+    assert "Provisional: this quarter has not ended." in to_date and "Provisional" not in default
+    # The export defaults to the same quarter as the report.
+    sli(report_home, "export", "--out", str(tmp_path / "export"))
+    assert [p.name for p in (tmp_path / "export").glob("*.xlsx")] == [f"sli_overview_{completed}.xlsx"]
 
 
 def test_values_are_shown_to_the_metrics_published_precision():
