@@ -448,23 +448,29 @@ def series(connection) -> str:
 
 def council_series(connection) -> dict[str, str]:
     """Per council: its value and its nearest neighbours' median for each basket metric, aligned to the
-    periods of `series`, as JSON for its page."""
+    periods of `series`, as JSON for its page. One pass over the benchmarks' England and neighbour rows
+    (the trend view joins them three times over)."""
     return dict(
         connection.execute(
             f"""
             with england as ({_ENGLAND}),
-            pairs as (
-                select distinct t.council_code, t.metric_id
-                from fct_council_metric_trend t join dim_metric m using (metric_id) where m.in_basket
+            own as (
+                select b.council_code, b.metric_id, b.period_id,
+                       max(b.value) filter (where b.comparator_group = 'england') as value,
+                       max(b.median_value) filter (where b.comparator_group = 'nearest_neighbours') as neighbours
+                from fct_council_benchmarks b join dim_metric m using (metric_id)
+                where m.in_basket and b.value is not null and b.comparator_group in ('england', 'nearest_neighbours')
+                group by all
             ),
+            pairs as (select distinct council_code, metric_id from own),
             aligned as (
                 select c.council_code, e.metric_id,
-                       list(t.value order by e.period_end) as vals,
-                       list(t.neighbours_median order by e.period_end) as neighbours
+                       list(o.value order by e.period_end) as vals,
+                       list(o.neighbours order by e.period_end) as neighbours
                 from england e
                 join pairs c using (metric_id)
-                left join fct_council_metric_trend t
-                    on t.council_code = c.council_code and t.metric_id = e.metric_id and t.period_id = e.period_id
+                left join own o
+                    on o.council_code = c.council_code and o.metric_id = e.metric_id and o.period_id = e.period_id
                 group by all
             )
             select council_code, json_group_object(metric_id, json_object('values', vals, 'neighbours', neighbours))

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from bench.stages import StageFailed, measure
 from core.settings import REPO_ROOT
 
@@ -35,7 +37,7 @@ def test_bench_smoke(tmp_path):
         "no-op refresh",
     }
     assert set(figures["incremental"]["stages"]) == {"load lginform", "build", "audit", "publish", "report"}
-    assert set(figures["references"]) == {"duckdb_alone", "pandas_sqlite"}
+    assert set(figures["references"]) == {"duckdb_alone", "pandas_sqlite", "models_alone"}
     for stage in [
         *figures["stages"].values(),
         *figures["incremental"]["stages"].values(),
@@ -45,11 +47,20 @@ def test_bench_smoke(tmp_path):
     # Both references read every row of the same downloads.
     assert figures["references"]["duckdb_alone"]["csv_rows"] == figures["references"]["pandas_sqlite"]["csv_rows"] > 0
     assert figures["load_vs_duckdb_alone"] > 0 and figures["pandas_sqlite_vs_load"] > 0
+    # The build beside its own models' SQL run bare: every model of the build ran, and its shares add up.
+    alone = figures["references"]["models_alone"]
+    assert alone["models"] > 40 and 0 < alone["models_s"] < alone["wall_s"] and figures["build_vs_models_alone"] > 0
+    assert sum(figures["build_node_time"].values()) == pytest.approx(1, abs=0.01) and figures["audit_vs_build"] > 0
     assert 0 < figures["incremental_share"] and figures["query_ms"] > 0 and figures["noop_refresh_s"] > 0
     assert figures["scale"]["raw_values"] >= figures["scale"]["council_metric_values"] > 0
-    assert {"load within 2x of DuckDB alone", "report under 2 s"} <= set(figures["targets"])
+    assert {
+        "load within 2x of DuckDB alone",
+        "build within 1.3x of its models' SQL run bare",
+        "report under 2 s",
+    } <= set(figures["targets"])
     assert all(isinstance(t["holds"], bool) for t in figures["targets"].values())
     [table] = tmp_path.glob("*.md")
+    assert "| *reference: models alone* |" in table.read_text() and "x its models' SQL run bare" in table.read_text()
     assert "| *reference: duckdb alone* |" in table.read_text() and "| target | figure | holds |" in table.read_text()
     # The summary sets each stage beside its baseline (none at the small scale) with its values/s.
     assert "| stage | before wall s | wall s | CPU s | peak RSS MB | values/s |" in summary.read_text()
