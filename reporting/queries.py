@@ -35,15 +35,16 @@ def quarters(connection) -> pd.DataFrame:
     return frame(connection, "select * from mart_sector_overview order by quarter_start")
 
 
+def written(moment) -> str:
+    """A moment as people write it: `7 December 2026, 01:47 UTC`."""
+    return f"{moment.astimezone(UTC):%-d %B %Y, %H:%M} UTC"
+
+
 def _plain_row(description, row: tuple) -> dict:
     """A row with plain Python values (None for NULL), load and publish times to the minute, as people write
     them (`7 December 2026, 01:47 UTC`)."""
     return {
-        key: (
-            value.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
-            if key.endswith(("_loaded_at", "published_at")) and value is not None
-            else value
-        )
+        key: (written(value) if key.endswith(("_loaded_at", "published_at")) and value is not None else value)
         for key, value in zip([d[0] for d in description], row)
     }
 

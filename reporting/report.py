@@ -62,15 +62,14 @@ SUITE_NAMES = {
 }
 
 
-def _when(moment: str) -> str:
-    """An ISO timestamp as people write it: `7 December 2026, 01:47 UTC`."""
-    return f"{datetime.fromisoformat(moment).astimezone(UTC):%-d %B %Y, %H:%M} UTC"
-
-
 def _quality(paths: Paths) -> list[dict]:
     """The audit's latest result per suite, named and dated for readers."""
     return [
-        {**suite, "suite": SUITE_NAMES.get(suite["suite"], "Other checks"), "run_at": _when(suite["run_at"])}
+        {
+            **suite,
+            "suite": SUITE_NAMES.get(suite["suite"], "Other checks"),
+            "run_at": queries.written(datetime.fromisoformat(suite["run_at"])),
+        }
         for suite in gx.latest_summaries(paths)
     ]
 
@@ -300,7 +299,7 @@ def render(
         "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
         "without_data": [SOURCE_NAMES[source] for source in without_data],
         # A quarter still running: its figures are those of the periods ended so far.
-        "provisional_on": f"{date.today():%-d %B %Y}" if chosen["quarter_end"] >= date.today() else None,
+        "provisional_on": _day(date.today()) if chosen["quarter_end"] >= date.today() else None,
         "basket_change": basket_change(paths, tracked, before=published_at),
     }
     shown = edition or chosen
@@ -440,7 +439,7 @@ def _write(
         "synthetic": (paths.inbox / "SYNTHETIC_SAMPLE.txt").exists(),
         # Relative to SLI_HOME: a published page names no folder of the machine that wrote it.
         "warehouse": paths.published.relative_to(paths.home),
-        "built_at": datetime.now(UTC).strftime("%-d %B %Y, %H:%M UTC"),
+        "built_at": queries.written(datetime.now(UTC)),
         "basket": basket.describe(readers=True),
         # The basket metrics with a page of their own, by service area.
         "metric_pages": sorted(per_metric.summaries.values(), key=lambda m: (m["service_area"], m["metric_label"])),

@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, sli
 from reporting import charts, queries
 from reporting.export import WORKBOOK_SHEETS
-from reporting.report import SUITE_NAMES
+from reporting.report import SUITE_NAMES, project_vars
 
 # Screenshots are kept as test artefacts (ignored by git), where CI can collect them.
 ARTEFACTS = Path(os.environ.get("SLI_TEST_ARTIFACTS", REPO / "test-artifacts"))
@@ -423,9 +423,7 @@ def test_every_number_in_every_councils_summary_is_the_marts(report_home):
     the directions of travel, and the at-risk rule with its thresholds."""
     from collections import Counter
 
-    import yaml
-
-    variables = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())["vars"]
+    variables = project_vars()
     with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         councils = {
             row["council_code"]: row for row in con.sql("select * from mart_councils_at_risk").df().to_dict("records")
@@ -567,9 +565,7 @@ def test_no_published_page_names_a_table_model_variable_or_command(report_home):
     tables, models, seeds, settings or commands; and every page links the glossary."""
     models = {p.stem for p in (REPO / "dbt_project" / "models").rglob("*.sql")}
     seeds = {p.stem for p in (REPO / "dbt_project" / "seeds").glob("*.csv")}
-    import yaml
-
-    variables = set(yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())["vars"])
+    variables = set(project_vars())
     names = "|".join(sorted(name for name in models | seeds | variables if "_" in name))  # not plain words
     engineering = re.compile(rf"\b(?:{names})\b|\bsli [a-z]|\bdbt\b|\bSLI_[A-Z]|(?<!\w)--[a-z]")
     [folder] = [p.parent for p in report_home.glob("reports/*/index.html")]
