@@ -26,6 +26,7 @@ from pathlib import Path
 from bench.models_alone import build_shares, measure_models_alone
 from bench.references import REFERENCES, run_reference
 from bench.stages import StageFailed, run_stage
+from ingestion.sources import SOURCES
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -142,7 +143,7 @@ def _measure(name: str, scale: Scale, scratch: Path, stages: dict) -> dict:
     print(f"[{name}] references {references}", flush=True)
     plan = [
         ("load lginform", [["ingest", "lginform"]]),
-        ("load others", [["ingest", s] for s in ("polls", "shared_services", "ope")]),
+        ("load others", [["ingest", s] for s in SOURCES if s != "lginform"]),
         ("build", [["build"]]),
         ("audit", [["audit"]]),
         ("publish", [["publish"]]),

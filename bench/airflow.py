@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bench.__main__ import RESULTS
 from bench.stages import SLI, run_stage
+from ingestion.sources import SOURCES
 
 BIN = Path(sys.executable).parent
 DAGS = Path(__file__).resolve().parent.parent / "dags"
@@ -69,7 +70,7 @@ def main() -> None:
         }
         imports = dag_import_seconds(environment)
         run_stage(home, ["sample", *(["--metrics", str(options.metrics)] if options.metrics else [])])
-        run_stage(home, *[["ingest", source] for source in ("lginform", "polls", "shared_services", "ope")])
+        run_stage(home, *[["ingest", source] for source in SOURCES])
         shutil.copytree(home, Path(folder) / "airflow_home")
         direct = sum(run_stage(home, [step])["wall_s"] for step in ("build", "audit", "publish", "report"))
         subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=environment, check=True, capture_output=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 from bench.stages import measure
 from ingestion.contracts import GSS_ANY
 from ingestion.council_register import SEED_PATH
+from ingestion.parsers.common import NUMBER_WITH_COMMAS, SUPPRESSION_MARKERS
 from ingestion.periods import PATTERN as PERIOD_ID
-from ingestion.sources.common import NUMBER_WITH_COMMAS, SUPPRESSION_MARKERS
 
 DUCKDB_ALONE = """
 import json, sys, duckdb

@@ -13,8 +13,6 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 GX_PROJECT_DIR = REPO_ROOT / "expectations"
 DAGS_DIR = REPO_ROOT / "dags"
 
-SOURCES = ("lginform", "polls", "shared_services", "ope")
-
 
 @dataclass(frozen=True)
 class Paths:
@@ -121,6 +119,11 @@ class Paths:
     def dbt_basket(self) -> Path:
         """The basket in use, as dbt reads it (written before every dbt command; see `ingestion.basket`)."""
         return self.home / "dbt" / "basket.parquet"
+
+    @property
+    def dbt_sources(self) -> Path:
+        """The declared sources as dbt reads them (written before every dbt command; see `ingestion.sources`)."""
+        return self.home / "dbt" / "sources.parquet"
 
     @property
     def dbt_schemas(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
-from sli_airflow.wiring import PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL, raw_asset
+from sli_airflow.wiring import ANY_RAW_ASSET, PUBLISHED_WAREHOUSE, START_DATE, TIMEZONE, WAREHOUSE_ARGS, WRITER_POOL
 
 DOC = """
 ### SLI warehouse
@@ -22,8 +22,7 @@ run may set `full_refresh` (dbt's `--full-refresh`), which always builds.
 @dag(
     dag_id="sli_warehouse",
     schedule=AssetOrTimeSchedule(
-        timetable=CronTriggerTimetable("0 6 1 1,4,7,10 *", timezone=TIMEZONE),
-        assets=(raw_asset("lginform") | raw_asset("polls") | raw_asset("shared_services") | raw_asset("ope")),
+        timetable=CronTriggerTimetable("0 6 1 1,4,7,10 *", timezone=TIMEZONE), assets=ANY_RAW_ASSET
     ),
     start_date=START_DATE,
     catchup=False,

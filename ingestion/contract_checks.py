@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ingestion import scratch_db
 from ingestion.contracts import AHEAD, EARLIEST_DATE, Column, Table
-from ingestion.sources.common import Reject
+from ingestion.parsers.common import Reject
 
 
 @dataclass(frozen=True)

@@ -11,25 +11,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.errors import InputError, UsageError
-from core.settings import SOURCES, Paths
+from core.settings import Paths
 from ingestion import contract_checks, landing, raw_zone
-from ingestion.contracts import TABLES
 from ingestion.ledger import Ledger
 from ingestion.limits import ENV, Limits, limits
-from ingestion.sources import lginform, ope, polls, shared_services
-from ingestion.sources.common import Parsed, Reject
-
-PARSERS = {"lginform": lginform.parse, "polls": polls.parse, "shared_services": shared_services.parse, "ope": ope.parse}
-SUFFIXES = {
-    source: {
-        suffix
-        for (owner, _), table in TABLES.items()
-        if owner == source
-        for fmt in table.formats
-        for suffix in fmt.extensions
-    }
-    for source in PARSERS
-}
+from ingestion.parsers.common import Parsed, Reject
+from ingestion.sources import TABLES
+from ingestion.sources import source as declared_source
 
 
 @dataclass(frozen=True)
@@ -44,23 +32,16 @@ class LoadResult:
     warnings: tuple[str, ...] = ()
 
 
-def _check_source(source: str) -> None:
-    if source not in SOURCES:
-        raise UsageError(f"unknown source {source!r}; expected one of: {', '.join(SOURCES)}")
-
-
 def find_files(source: str, inputs: Iterable[Path]) -> list[Path]:
     """Expand folders into the source's files, in a stable order."""
-    _check_source(source)
+    suffixes = declared_source(source).suffixes
     files: list[Path] = []
     for path in inputs:
         if path.is_dir() and not path.is_symlink():
             # Symbolic links and special files are listed too, so that they are refused by name, not ignored.
             files.extend(
                 sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in SUFFIXES[source] and (p.is_symlink() or not p.is_dir())
+                    p for p in path.rglob("*") if p.suffix.lower() in suffixes and (p.is_symlink() or not p.is_dir())
                 )
             )
         elif path.exists() or path.is_symlink():
@@ -116,7 +97,7 @@ def _begin(source: str, name: str, landed: Path, sha: str, ledger: Ledger) -> Lo
     load_id = f"{source}-{started:%Y%m%dT%H%M%S%fZ}-{sha[:12]}"
     ledger.start(load_id, source, name, sha, str(landed), started.isoformat())
     try:
-        parsed = PARSERS[source](landed)
+        parsed = declared_source(source).parse(landed)
         if not parsed.rows_read:
             raise InputError(name, "no data rows: the file holds a header (or nothing) and no figures")
         tables = {table: TABLES[(source, table)].to_arrow(frame) for table, frame in parsed.tables.items()}

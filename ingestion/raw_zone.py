@@ -15,9 +15,10 @@ import pyarrow.parquet as pq
 
 from core.atomic_files import write_atomically
 from core.text import spreadsheet_safe
-from ingestion.contracts import TABLES, Table
+from ingestion.contracts import Table
 from ingestion.limits import ENV, limits
-from ingestion.sources.common import Reject
+from ingestion.parsers.common import Reject
+from ingestion.sources import TABLES
 
 SCHEMA_FILE = "_schema.parquet"
 PENDING = ".pending"  # a load's file, whole, waiting for the ledger to record the load as complete

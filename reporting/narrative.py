@@ -14,7 +14,8 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def council_summary(row: dict) -> list[str]:
     """ROW (`queries.council_summaries`): the council's bottom-quartile count in its latest assessment year
-    against the year before, where most of them are, its direction of travel, and whether it is flagged."""
+    against the year before, where most of them are, its direction of travel, and whether it is flagged (and
+    if so, the LGA's support to it in the last three years, or that none is recorded)."""
     name, kind = row["council_name"], row["council_type"]
     sentences = []
     assessed, bottom = row["metrics_assessed"], row["metrics_bottom_quartile"]
@@ -45,6 +46,14 @@ def council_summary(row: dict) -> list[str]:
         )
     if row["is_at_risk"]:
         sentences.append(f"It is flagged as at risk: {row['flagged_because']}.")
+        if row["support_loaded"]:
+            received = row["support_last_three_years"]
+            sentences.append(
+                f"In the three years to {row['built_on']}, the LGA's record shows"
+                f" {_count(received, 'piece')} of improvement support to it: {row['support_received']}."
+                if received
+                else f"No LGA improvement support to it is recorded in the three years to {row['built_on']}."
+            )
     return sentences
 
 

@@ -115,7 +115,7 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
                q.metrics_bottom_quartile, q.metrics_with_direction, q.metrics_worsening,
                case when q.quarter_id = (select max(quarter_id) from mart_sector_overview)
                     then r.bottom_quartile_since end as bottom_quartile_since,
-               q.is_flagged_bottom_quartile, q.is_flagged_worsening, q.flagged_because
+               q.is_flagged_bottom_quartile, q.is_flagged_worsening, q.flagged_because, q.support_received
         from fct_council_at_risk_by_quarter q
         join dim_council c using (council_code)
         left join mart_councils_at_risk r using (council_code)
@@ -176,6 +176,7 @@ class CouncilPages:
     series: dict[str, str]  # its own series of every basket metric, as JSON (`council_series`)
     neighbours: dict[str, list[dict]]  # its nearest neighbours (`council_neighbours`)
     summaries: dict[str, dict]  # the figures of its summary (`council_summaries`)
+    support: dict[str, list[dict]]  # the LGA's support to it by year (`council_support`)
 
 
 def per_council(connection) -> CouncilPages:
@@ -185,6 +186,7 @@ def per_council(connection) -> CouncilPages:
         council_series(connection),
         council_neighbours(connection),
         council_summaries(connection),
+        council_support(connection),
     )
 
 
@@ -354,6 +356,11 @@ def council_neighbours(connection) -> dict[str, list[dict]]:
     )
 
 
+def council_support(connection) -> dict[str, list[dict]]:
+    """Per council the LGA supported: its support by financial year, the latest year first."""
+    return _grouped(connection, "select * from fct_council_support_by_year", order="financial_year_start desc")
+
+
 @dataclass
 class Outcomes:
     summary: list[dict]  # mart_outcome_direction_of_travel, one row per outcome
@@ -483,7 +490,8 @@ def council_series(connection) -> dict[str, str]:
 def council_summaries(connection) -> dict[str, dict]:
     """Per current council, the figures its summary sentences print (`narrative.council_summary`): its
     latest assessment year's bottom-quartile count against the year before, the service area holding most
-    of them, its directions of travel, and why it is flagged."""
+    of them, its directions of travel, why it is flagged, and the LGA's support to it in the three years to
+    the warehouse's build (whether any support is recorded at all, too)."""
     year = "{0} || '/' || lpad(cast(({0} + 1) % 100 as varchar), 2, '0')"
     query = f"""
         with years as (
@@ -517,7 +525,9 @@ def council_summaries(connection) -> dict[str, dict]:
                p.assessed as previous_assessed, p.bottom as previous_bottom_quartile,
                a.area as top_area, a.n as top_area_bottom, a.tied as top_area_tied, r.metrics_with_direction,
                coalesce(i.metrics_improving, 0) as metrics_improving, r.metrics_worsening, r.is_at_risk,
-               r.flagged_because
+               r.flagged_because, r.support_last_three_years, r.support_received,
+               exists (select 1 from fct_council_support_by_year) as support_loaded,
+               (select strftime(built_at, '%-d %B %Y') from meta.build_info) as built_on
         from mart_councils_at_risk r
         left join latest l using (council_code)
         left join years p on p.council_code = r.council_code and p.assessment_year = l.latest_year - 1

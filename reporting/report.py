@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import string
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from core.errors import SliError
 from core.settings import Paths
+from expectations.suites import SUITES
 from ingestion import basket
+from ingestion.sources import declared
 from reporting import charts, narrative, queries
 from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
@@ -41,25 +44,19 @@ def _shown(value, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-SOURCE_NAMES = {
-    "polls": "LGA resident satisfaction polling",
-    "lginform": "LG Inform",
-    "shared_services": "the Shared Services Map",
-    "ope": "One Public Estate",
-}
+SOURCES = declared()
+FED_BY = {figure: source for source in SOURCES.values() for figure in source.feeds}  # overview figure -> source
+
+
+class _Provenance(string.Formatter):
+    """A source's provenance template filled from the quarter's row; a missing date or count is left blank."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        return "" if value is None else super().format_field(value, format_spec)
+
 
 # What each quality suite checks, in the reader's words (the suites are named for the tables they check).
-SUITE_NAMES = {
-    "fct_ope_outputs": "One Public Estate outputs",
-    "fct_poll_answers": "Poll answers",
-    "fct_resident_satisfaction": "Resident satisfaction by question",
-    "mart_sector_overview": "The sector overview's quarters",
-    "mart_shared_services_savings": "Shared services savings",
-    "qa_metric_completeness": "Councils reporting each metric, against the period before",
-    "qa_metric_median_shift": "Each metric's median, against the period before",
-    "qa_reconciliation": "The statistics against their definitions",
-    "qa_source_freshness": "How recent each source's data is",
-}
+SUITE_NAMES = {suite.name: suite.title for suite in SUITES}
 
 
 def _quality(paths: Paths) -> list[dict]:
@@ -77,9 +74,9 @@ def _quality(paths: Paths) -> list[dict]:
 def _why_missing(key: str, source: str, q: dict, without_data: list[str]) -> str:
     """Why a figure the overview shows has no value, in the reader's words."""
     if source in without_data:
-        return f"no data loaded from {SOURCE_NAMES[source]}"
+        return f"no data loaded from {SOURCES[source].reader_name}"
     if q[f"{source}_last_loaded_at"] is None:
-        return f"no data from {SOURCE_NAMES[source]} for periods ended by {q['quarter_end']}"
+        return f"no data from {SOURCES[source].reader_name} for periods ended by {q['quarter_end']}"
     if key == "council_change_pp":
         return "no earlier round asked this question"
     if key.startswith("share_metrics_improving"):
@@ -99,18 +96,6 @@ def _day(day) -> str:
 
 def _facts(q: dict, without_data: list[str]) -> list[dict]:
     significant = {True: "significant at 95%", False: "not significant", None: "no previous round"}
-    polls = (
-        f"LGA resident satisfaction polling, round {q['poll_round_number']}, fieldwork ended"
-        f" {_day(q['poll_fieldwork_end'])}; loaded {q['polls_last_loaded_at']}"
-    )
-    lginform = (
-        f"LG Inform basket metrics, latest period ending {_day(q['lginform_latest_period_end'])};"
-        f" loaded {q['lginform_last_loaded_at']}"
-    )
-    shared = (
-        f"Shared Services Map, {q['shared_services_edition']} edition; loaded {q['shared_services_last_loaded_at']}"
-    )
-    ope = f"One Public Estate, achieved outputs as of {_day(q['ope_as_of_date'])}; loaded {q['ope_last_loaded_at']}"
     moe = q["council_margin_of_error_pp"]
     previous = (
         f"round {q['council_previous_round_number']}" if q["council_previous_round_number"] else "the previous round"
@@ -127,44 +112,26 @@ def _facts(q: dict, without_data: list[str]) -> list[dict]:
             "pct",
             "residents satisfied with the way their council runs things"
             + (f" (± {moe:.1f} points)" if moe is not None else ""),
-            "polls",
-            polls,
         ),
-        (
-            "council_change_pp",
-            "pp",
-            f"change since {previous}: {significant[q['council_change_significant']]}" + gap,
-            "polls",
-            polls,
-        ),
+        ("council_change_pp", "pp", f"change since {previous}: {significant[q['council_change_significant']]}" + gap),
         (
             "share_metrics_improving",
             "share",
             f"of {q['metrics_with_polarity']} basket metrics improving since the baseline"
             " (median method: the sector median of each metric)" + discontinued,
-            "lginform",
-            lginform,
         ),
         (
             "share_metrics_improving_lga_method",
             "share",
             f"of {q['metrics_compared_lga_method']} basket metrics improving"
             " (LGA method: the mean over councils with values in both periods)" + discontinued,
-            "lginform",
-            lginform,
         ),
-        (
-            "shared_services_savings_gbp",
-            "gbp",
-            "savings reported by shared-service partnerships",
-            "shared_services",
-            shared,
-        ),
-        ("shared_services_partnerships", "num", "shared-service partnerships", "shared_services", shared),
-        ("councils_at_risk", "num", "councils flagged at risk", "lginform", lginform),
+        ("shared_services_savings_gbp", "gbp", "savings reported by shared-service partnerships"),
+        ("shared_services_partnerships", "num", "shared-service partnerships"),
+        ("councils_at_risk", "num", "councils flagged at risk"),
     ]
     facts += [
-        (key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}", "ope", ope)
+        (key, "gbp" if key.endswith("_gbp") else "num", f"One Public Estate: {label}")
         for key, label in OPE_MEASURES.items()
     ]
     return [
@@ -173,11 +140,11 @@ def _facts(q: dict, without_data: list[str]) -> list[dict]:
             "raw": "" if q[key] is None else q[key],
             "shown": _shown(q[key], kind),
             "label": label,
-            "why": None if q[key] is not None else _why_missing(key, source_name, q, without_data),
-            "source_name": source_name,
-            "source": source,
+            "why": None if q[key] is not None else _why_missing(key, FED_BY[key].name, q, without_data),
+            "source_name": FED_BY[key].name,
+            "source": _Provenance().format(FED_BY[key].provenance, **q),
         }
-        for key, kind, label, source_name, source in facts
+        for key, kind, label in facts
     ]
 
 
@@ -297,7 +264,8 @@ def render(
         "edition": edition,
         "first_published": editions[0] if editions else None,
         "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
-        "without_data": [SOURCE_NAMES[source] for source in without_data],
+        "without_data": [SOURCES[source].reader_name for source in without_data],
+        "support_loaded": "improvement_support" not in without_data,
         # A quarter still running: its figures are those of the periods ended so far.
         "provisional_on": _day(date.today()) if chosen["quarter_end"] >= date.today() else None,
         "basket_change": basket_change(paths, tracked, before=published_at),
@@ -541,6 +509,7 @@ def _write(
                 # Inside a script: `<` escaped so no value can end it.
                 series=Markup(per_council.series.get(code, "{}").replace("<", "\\u003c")),
                 neighbours=per_council.neighbours.get(code),  # None: no list names it
+                support=per_council.support.get(code, []),
                 loaded_at=chosen["lginform_last_loaded_at"],
             ),
             encoding="utf-8",

@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from core.errors import SliError
-from core.settings import SOURCES, Paths, get_paths
+from core.settings import Paths, get_paths
 from core.text import spreadsheet_safe, visible
+from ingestion.sources import SOURCES, declared
 
 
 class _Group(click.Group):
@@ -127,7 +128,7 @@ def _summarise(results) -> None:
     "--only",
     "sources",
     multiple=True,
-    type=click.Choice(["lginform", "explorer", "neighbours", *SOURCES[1:]]),
+    type=click.Choice([part for source in declared().values() for part, _ in source.samples]),
     help="Write only these (repeatable; default: everything).",
 )
 def sample(
@@ -140,7 +141,7 @@ def sample(
     lginform_format: str,
     sources: tuple[str, ...],
 ) -> None:
-    """Write the SYNTHETIC sample inputs of all four sources into SLI_HOME/inbox."""
+    """Write the SYNTHETIC sample inputs of every source into SLI_HOME/inbox."""
     from ingestion.sample.generate import SampleSpec, generate
 
     paths = _paths()
@@ -161,8 +162,12 @@ def sample(
     click.echo(f"sample written in {time.perf_counter() - started:.1f}s (synthetic data, not real figures)")
 
 
-# What `sli ingest` accepts: each source, plus `council-metrics` for metric files (they load into lginform).
-INGEST_NAMES = {**{s.replace("_", "-"): s for s in SOURCES}, **{s: s for s in SOURCES}, "council-metrics": "lginform"}
+# What `sli ingest` accepts: each source by its name (with `-` for `_`) and the other names it declares.
+INGEST_NAMES = {
+    name: source.name
+    for source in declared().values()
+    for name in (source.name, source.name.replace("_", "-"), *source.also_called)
+}
 EXIT_STOPPED = 75  # EX_TEMPFAIL: the LG Inform usage limit stopped the fetch; the next run resumes it
 
 
@@ -193,7 +198,7 @@ def ingest(
 ) -> None:
     """Land and load SOURCE's files (default: its inbox folder) into the raw zone.
 
-    SOURCE is lginform, council-metrics, polls, shared-services or ope. `sli ingest lginform` with no
+    SOURCE is a declared source (`council-metrics` loads metric files into lginform). `sli ingest lginform` with no
     files fetches from the LG Inform API when SLI_LGINFORM_KEY is set (and SLI_LGINFORM_SECRET for
     signed calls; SLI_LGINFORM_URL for another base URL), else loads the inbox.
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from core import locks
 from core.errors import SliError, UsageError
-from core.settings import SOURCES, Paths
+from core.settings import Paths
 from core.text import visible
 from ingestion.lginform_api import ENV_KEY, ApiSettings, settings_from_env
 from ingestion.loader import LoadResult, find_files, ingest, prepare
+from ingestion.sources import SOURCES
 from reporting import report as report_step
 from sli.progress import Reporter, describe_loads
 from warehouse import audit as audit_step

@@ -13,8 +13,8 @@ import pytest
 from conftest import REPO, sli
 from core.errors import InputError
 from ingestion import contract_checks
-from ingestion.contracts import TABLES, render_markdown
-from ingestion.loader import PARSERS
+from ingestion.contracts import render_markdown
+from ingestion.sources import TABLES, declared
 
 CSV_FORMATS = [
     (table.source, fmt)
@@ -59,10 +59,10 @@ def test_each_documented_required_column_is_enforced(tmp_path, source, fmt):
         else []
     )
     name = "data_metricType-1_2019_edition.csv"  # a metric (LG Inform's downloads), an edition (the map's)
-    PARSERS[source](_header_only(tmp_path / name, [*fmt.columns, *extra]))  # all there: accepted
+    declared()[source].parse(_header_only(tmp_path / name, [*fmt.columns, *extra]))  # all there: accepted
     for missing in fmt.columns:
         with pytest.raises(InputError, match=f"{name}.*missing column.*{re.escape(missing)}"):
-            PARSERS[source](_header_only(tmp_path / name, [c for c in fmt.columns if c != missing] + extra))
+            declared()[source].parse(_header_only(tmp_path / name, [c for c in fmt.columns if c != missing] + extra))
 
 
 # A row that keeps each table's contract; each rule is then broken in turn.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -10,12 +11,15 @@ import subprocess
 import pytest
 
 from conftest import BIN, REPO, airflow_env
+from ingestion.sources import SOURCES, declared
 from sli_airflow.runner import DAGS_FOLDER
 from sli_airflow.wiring import WRITER_POOL
 
 DAG_FILES = sorted(DAGS_FOLDER.glob("*.py"))
+INGEST_DAGS = [f"sli_ingest_{source}" for source in SOURCES]
 
 
+@functools.cache  # each test reads the DAGs, none changes them
 def _load(path):
     from airflow.dag_processing.dagbag import DagBag
 
@@ -24,21 +28,21 @@ def _load(path):
     return bag.dags
 
 
-def test_every_expected_dag_has_a_file():
-    assert {p.stem for p in DAG_FILES} == {
-        "sli_ingest_lginform",
-        "sli_ingest_polls",
-        "sli_ingest_shared_services",
-        "sli_ingest_ope",
-        "sli_warehouse",
-    }
+def test_every_declared_source_has_an_ingest_dag_and_nothing_else_is_in_the_folder():
+    dags = _load(DAGS_FOLDER)
+    assert sorted(dags) == sorted([*INGEST_DAGS, "sli_warehouse"])
+    assert {p.stem for p in DAG_FILES} == {"sli_ingest", "sli_warehouse"}  # one file wires every source's DAG
+    assert sorted(_load(DAGS_FOLDER / "sli_ingest.py")) == sorted(INGEST_DAGS)
 
 
-@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
-def test_dag_file_imports_without_errors(path):
-    dags = _load(path)
-    assert list(dags) == [path.stem]
-    dag = dags[path.stem]
+def test_the_warehouse_dag_runs_on_every_sources_raw_asset():
+    schedule = _load(DAGS_FOLDER / "sli_warehouse.py")["sli_warehouse"].timetable.asset_condition
+    assert sorted(asset.name for asset in schedule.objects) == sorted(f"sli_raw_{s}" for s in SOURCES)
+
+
+@pytest.mark.parametrize("dag_id", [*INGEST_DAGS, "sli_warehouse"])
+def test_dag_file_imports_without_errors(dag_id):
+    dag = _load(DAGS_FOLDER)[dag_id]
     assert "sli" in dag.tags
     assert dag.catchup is False
     assert dag.is_paused_upon_creation is False  # runs once deployed, without a manual unpause
@@ -46,13 +50,13 @@ def test_dag_file_imports_without_errors(path):
     assert dag.doc_md and len(dag.doc_md) > 50
 
 
-@pytest.mark.parametrize("path", [p for p in DAG_FILES if p.stem.startswith("sli_ingest_")], ids=lambda p: p.name)
-def test_ingest_dags_retry_and_emit_their_asset(path):
-    dag = _load(path)[path.stem]
+@pytest.mark.parametrize("source", SOURCES)
+def test_ingest_dags_retry_emit_their_asset_and_run_on_their_sources_schedule(source):
+    dag = _load(DAGS_FOLDER / "sli_ingest.py")[f"sli_ingest_{source}"]
     [task] = dag.tasks
     assert task.retries >= 1 and task.retry_exponential_backoff
-    source = path.stem.removeprefix("sli_ingest_")
     assert [asset.name for asset in task.outlets] == [f"sli_raw_{source}"]
+    assert dag.timetable.expression == declared()[source].schedule and declared()[source].title in dag.doc_md
 
 
 def test_warehouse_dag_order_and_single_writer_pool():
@@ -63,19 +67,20 @@ def test_warehouse_dag_order_and_single_writer_pool():
     assert writers == {"build", "publish"}
 
 
-@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
-def test_dags_have_no_cycles_docs_and_failure_callbacks(path):
-    dag = _load(path)[path.stem]
+@pytest.mark.parametrize("dag_id", [*INGEST_DAGS, "sli_warehouse"])
+def test_dags_have_no_cycles_docs_and_failure_callbacks(dag_id):
+    dag = _load(DAGS_FOLDER)[dag_id]
     dag.check_cycle()
     assert dag.doc_md and len(dag.doc_md) > 100
     assert all(task.on_failure_callback for task in dag.tasks)
 
 
 def test_manual_runs_take_params():
-    lginform = _load(DAGS_FOLDER / "sli_ingest_lginform.py")["sli_ingest_lginform"]
-    assert set(lginform.params) == {"paths", "metrics", "period"}
-    polls = _load(DAGS_FOLDER / "sli_ingest_polls.py")["sli_ingest_polls"]
-    assert set(polls.params) == {"paths"}
+    ingest = _load(DAGS_FOLDER / "sli_ingest.py")
+    for source in SOURCES:
+        api = {"metrics", "period"} if declared()[source].api_params else set()
+        assert set(ingest[f"sli_ingest_{source}"].params) == {"paths", *api}
+    assert set(ingest["sli_ingest_lginform"].params) == {"paths", "metrics", "period"}
     warehouse = _load(DAGS_FOLDER / "sli_warehouse.py")["sli_warehouse"]
     assert set(warehouse.params) == {"full_refresh"} and warehouse.params["full_refresh"] is False
 
@@ -93,7 +98,7 @@ def test_airflow_lists_every_dag_and_no_import_errors(tmp_path):
         [airflow, "dags", "list", "-o", "json"], env=env, capture_output=True, text=True, check=True
     )
     dag_ids = {dag["dag_id"] for dag in json.loads(listed.stdout.strip().splitlines()[-1])}
-    assert dag_ids == {path.stem for path in DAG_FILES}
+    assert dag_ids == {*INGEST_DAGS, "sli_warehouse"}
 
 
 def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -163,10 +168,9 @@ def test_a_conf_that_is_not_an_object_is_one_line_before_anything_runs(tmp_path,
 
 
 def test_ingest_tasks_have_an_execution_timeout():
-    for path in DAG_FILES:
-        for task in _load(path)[path.stem].tasks:
-            if path.stem.startswith("sli_ingest_"):
-                assert task.execution_timeout is not None and task.execution_timeout.total_seconds() <= 6 * 3600
+    for dag in _load(DAGS_FOLDER / "sli_ingest.py").values():
+        [task] = dag.tasks
+        assert task.execution_timeout is not None and task.execution_timeout.total_seconds() <= 6 * 3600
 
 
 def test_a_wrongly_typed_param_is_refused_before_the_run_starts(tmp_path):
@@ -211,7 +215,7 @@ def test_the_task_checks_a_triggers_conf_against_the_params_itself(conf, reason)
 
     from sli_airflow.tasks import check_conf
 
-    polls = _load(DAGS_FOLDER / "sli_ingest_polls.py")["sli_ingest_polls"]
+    polls = _load(DAGS_FOLDER / "sli_ingest.py")["sli_ingest_polls"]
     with pytest.raises(AirflowFailException, match=re.escape(f"input error (not retried): {reason}")):
         check_conf(conf, polls.params)
     check_conf({"paths": ["poll.csv"]}, polls.params)  # a valid conf passes

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, REPO, assert_same_marts, copy_home, mart_frames, sli
-from core.settings import SOURCES
+from ingestion.sources import SOURCES
 
 SLOW_QUERY = "select count(*) from range(100000000000)"
 

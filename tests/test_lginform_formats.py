@@ -13,7 +13,7 @@ import pytest
 from core.errors import InputError
 from ingestion import periods
 from ingestion.lginform_api import ApiSettings, Client, Credentials
-from ingestion.sources import lginform
+from ingestion.parsers import lginform
 from lginform_server import FakeLgInform, Metric
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lginform"

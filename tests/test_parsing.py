@@ -12,9 +12,9 @@ import pytest
 import xlsxwriter
 
 from core.errors import InputError
-from ingestion.contracts import OPE_OUTPUTS
-from ingestion.sources import lginform, ope, polls, shared_services
-from ingestion.sources.common import parse_date, parse_number, read_sheet
+from ingestion.parsers import lginform, ope, polls, shared_services
+from ingestion.parsers.common import parse_date, parse_number, read_sheet
+from ingestion.sources.ope import OPE_OUTPUTS
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import copy_home, sli
 from ingestion import aliases
-from ingestion.sources import lginform, ope, polls
+from ingestion.parsers import lginform, ope, polls
 
 POLL_HEADER = "Round,Fieldwork start,Fieldwork end,Base,Question code,Question,Answer,Percent"
 ANSWERS = [

@@ -1,7 +1,7 @@
 """Audit: the Great Expectations warehouse suites on the candidate; an error stops the publish.
 
-Each suite has a checkpoint in `expectations/gx` that validates one mart or quality view (read
-read-only from the candidate into pandas). A failed `critical` expectation is an error; a failed
+Each suite declared in `expectations.suites` validates one mart or quality view (read read-only from
+the candidate into pandas). A failed `critical` expectation is an error; a failed
 `warning` one is recorded in the audit stamp and shown. Data Docs are rebuilt on every audit.
 """
 
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from core import locks
 from core.errors import AuditError
 from core.settings import Paths
+from expectations.suites import SUITES
 from ingestion.landing import sha256_of
 from warehouse import gx
 
@@ -30,15 +31,11 @@ def run_suites(paths: Paths) -> list[Finding]:
 
     if not paths.candidate.exists():
         raise AuditError(f"no candidate warehouse at {paths.candidate}: run `sli build` first")
-    context = gx.context(paths)
     findings = []
     with duckdb.connect(str(paths.candidate), read_only=True) as connection:
-        for checkpoint in sorted(context.checkpoints.all(), key=lambda c: c.name):
-            [definition] = checkpoint.validation_definitions
-            if definition.data_source.name != gx.WAREHOUSE_DATASOURCE:
-                continue
-            frame = connection.execute(f"select * from {_relation(definition.asset.name)}").df()
-            findings += [o for o in gx.run_checkpoint(paths, checkpoint.name, frame) if not o.success]
+        for suite in sorted(SUITES, key=lambda s: s.name):
+            frame = connection.execute(f"select * from {_relation(suite.relation)}").df()
+            findings += [o for o in gx.run_checkpoint(paths, suite.name, frame) if not o.success]
     return findings
 
 

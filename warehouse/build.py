@@ -23,8 +23,8 @@ from pathlib import Path
 from core import locks
 from core.atomic_files import write_atomically
 from core.errors import BuildError
-from core.settings import DBT_PROJECT_DIR, SOURCES, Paths
-from ingestion import basket, raw_zone, repair
+from core.settings import DBT_PROJECT_DIR, Paths
+from ingestion import basket, raw_zone, repair, sources
 from ingestion.ledger import Ledger
 from warehouse import editions
 
@@ -45,7 +45,11 @@ def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
 
 def sources_without_data(paths: Paths) -> list[str]:
     """The sources with no load in the raw zone."""
-    return [s for s in SOURCES if not any(f.name != raw_zone.SCHEMA_FILE for f in (paths.raw / s).glob("*/*.parquet"))]
+    return [
+        s
+        for s in sources.SOURCES
+        if not any(f.name != raw_zone.SCHEMA_FILE for f in (paths.raw / s).glob("*/*.parquet"))
+    ]
 
 
 def discard_candidate(paths: Paths) -> None:
@@ -78,6 +82,7 @@ def fingerprint(paths: Paths) -> str:
         with duckdb.connect() as con:
             digest.update(repr(con.execute(_RANKING_METADATA, [loads]).fetchall()).encode())
     digest.update(b"basket\0" + basket.active().encode() + repr(basket.metrics()).encode())
+    digest.update(b"sources\0" + repr(sources.for_build()).encode())
     # A new nearest-neighbour list changes every period's neighbour statistics, not only revised ones.
     for path in sorted((paths.raw / "lginform" / "nearest_neighbours").glob("*.parquet")):
         digest.update(b"neighbours\0" + path.name.encode())
@@ -131,7 +136,7 @@ def build(paths: Paths, on_line: Callable[[str], None] = print, full_refresh: bo
 
 def _build(paths: Paths, on_line: Callable[[str], None], full_refresh: bool) -> Path:
     missing = sources_without_data(paths)
-    if len(missing) == len(SOURCES):
+    if len(missing) == len(sources.SOURCES):
         raise BuildError("no raw data for any source: run `sli ingest SOURCE` first")
     # A source with nothing loaded yet does not hold the others back: its tables are built empty (its
     # schema files), and the overview and `sli status` say "no data loaded" for it.
@@ -204,6 +209,7 @@ def _dbt(
 ) -> None:
     """Run one dbt command as a subprocess, streaming its output; raise with the failing lines."""
     basket.write_for_build(paths.dbt_basket)
+    sources.write_for_build(paths.dbt_sources)
     command = [str(Path(sys.executable).with_name("dbt")), *arguments, "--project-dir", str(DBT_PROJECT_DIR)]
     failures: list[str] = []
     # dbt runs in SLI_HOME, which the sources' raw paths are relative to, and in its own process group, so

@@ -1,5 +1,7 @@
-"""The Great Expectations file context in `expectations/gx`: suites, validation definitions and checkpoints
-as files; results and Data Docs under `SLI_HOME/quality`. GX is imported only by the steps that validate.
+"""The Great Expectations file context in `SLI_HOME/quality/gx`: the project's settings
+(`expectations/great_expectations.yml`) and the suites declared in `expectations.suites`, registered with
+their validation definitions and checkpoints; results and Data Docs under `SLI_HOME/quality`. GX is
+imported only by the steps that validate.
 
 Each suite validates one mart or quality view of the warehouse. Rows of input files are checked before
 raw by `contract_checks`, in SQL generated from the contracts.
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 from core.atomic_files import write_text_atomically
 from core.errors import AuditError
 from core.settings import GX_PROJECT_DIR, Paths
+from expectations.suites import SUITES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,8 +35,44 @@ def _context(home: str):
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
 
+    root = Path(home) / "quality"
+    # The project's settings as they are now: what an earlier audit registered there is registered again.
+    write_text_atomically(
+        root / "gx" / "great_expectations.yml", (GX_PROJECT_DIR / "great_expectations.yml").read_text("utf-8")
+    )
     # great_expectations.yml writes results and Data Docs under ${SLI_HOME}, given here as a value.
-    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR), runtime_environment={"SLI_HOME": home})
+    context = gx.get_context(mode="file", project_root_dir=str(root), runtime_environment={"SLI_HOME": home})
+    _register(context)
+    return context
+
+
+def _register(context) -> None:
+    """Each declared suite, with the dataframe asset, validation definition and checkpoint that run it."""
+    from great_expectations import Checkpoint, ExpectationSuite, ValidationDefinition
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    datasource = context.data_sources.add_or_update_pandas(WAREHOUSE_DATASOURCE)
+    for declared in SUITES:
+        asset = datasource.add_dataframe_asset(declared.relation)
+        suite = ExpectationSuite(name=declared.name)
+        for expect in declared.expectations:
+            suite.add_expectation_configuration(
+                ExpectationConfiguration(
+                    type=expect.type, kwargs={"column": expect.column, **expect.kwargs}, severity=expect.severity
+                )
+            )
+        definition = ValidationDefinition(
+            name=declared.name,
+            data=asset.add_batch_definition_whole_dataframe("whole_table"),
+            suite=context.suites.add_or_update(suite),
+        )
+        context.checkpoints.add_or_update(
+            Checkpoint(
+                name=declared.name,
+                validation_definitions=[context.validation_definitions.add_or_update(definition)],
+                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
+            )
+        )
 
 
 def context(paths: Paths):

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import SliError, UsageError
-from core.settings import DAGS_DIR, SOURCES
+from core.settings import DAGS_DIR
+from ingestion.sources import SOURCES
 
 DAGS_FOLDER = DAGS_DIR
 REFRESH_DAGS = [f"sli_ingest_{source}" for source in SOURCES] + ["sli_warehouse"]

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING
 
 from airflow.sdk import Asset
+
+from ingestion.sources import SOURCES
+
+if TYPE_CHECKING:
+    from ingestion.declaration import Source
 
 # Every task that writes a DuckDB file runs in this one-slot pool: DuckDB allows a single writer.
 WRITER_POOL = "sli_duckdb_writer"
@@ -25,6 +33,8 @@ def raw_asset(source: str) -> Asset:
     return Asset(name=f"sli_raw_{source}", uri=f"sli://raw/{source}")
 
 
+# The warehouse DAG runs when any source's raw zone has new rows.
+ANY_RAW_ASSET = reduce(or_, (raw_asset(source) for source in SOURCES))
 PUBLISHED_WAREHOUSE = Asset(name="sli_published_warehouse", uri="sli://warehouse/sli.duckdb")
 
 
@@ -56,9 +66,11 @@ INGEST_ARGS = {
 WAREHOUSE_ARGS = {"owner": "sli", "retries": 0, "on_failure_callback": log_failure}
 
 
-def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params: bool = False):
-    """The DAG that ingests one source: a single task, emitting the source's raw asset."""
+def ingest_dag(declaration: Source):
+    """The DAG that ingests one declared source: a single task, emitting the source's raw asset."""
     from airflow.sdk import CronTriggerTimetable, Param, dag, task
+
+    source, cron = declaration.name, declaration.schedule
 
     @dag(
         dag_id=f"sli_ingest_{source}",
@@ -70,12 +82,13 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
         default_args=INGEST_ARGS,
         tags=["sli", "ingest", source],
         doc_md=(
-            f"### Ingest {what}\n\n"
+            f"### Ingest {declaration.title}\n\n"
             f"Lands and loads new files from `SLI_HOME/inbox/{source}` (or those named in the `paths` param, "
             f"under that inbox or a folder in `SLI_ALLOWED_FOLDERS`) into `SLI_HOME/raw/{source}`, recording "
             f"each load in the ledger. Emits the asset "
             f"`sli_raw_{source}` only when new rows landed; a run with nothing new is skipped. "
-            f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`.{more_doc}"
+            f"Schedule: `{cron}` ({TIMEZONE}). Same step as `sli ingest {source}`."
+            + (f"\n\n{declaration.ingest_doc}" if declaration.ingest_doc else "")
         ),
         params={
             "paths": Param(
@@ -100,7 +113,7 @@ def ingest_dag(source: str, what: str, cron: str, more_doc: str = "", api_params
                         description="API: period ids or latest:N (empty: latest:20).",
                     ),
                 }
-                if api_params
+                if declaration.api_params
                 else {}
             ),
         },

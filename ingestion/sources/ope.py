@@ -2,128 +2,85 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from ingestion.contracts import VALUE_STATUS, Column, FileFormat, Table
+from ingestion.declaration import Freshness, Source
 
-import pandas as pd
+OPE_OUTPUTS = Table(
+    source="ope",
+    name="outputs",
+    grain="one row per measure, basis, scope, partnership and as-of date",
+    key=("measure", "basis", "scope", "partnership_name", "as_of_date"),
+    columns=(
+        Column(
+            "measure",
+            "string",
+            "Output measure: `capital_receipts`, `running_cost_savings`, `jobs_created`, `homes_land_released`"
+            " or `financial_benefits`, from the names the programme publishes (`Capital receipts`, ...) through"
+            " the `measure_aliases` seed; an unknown name is quarantined.",
+            required=True,
+        ),
+        Column("value", "float", "Figure, in `unit`.", minimum=0),
+        VALUE_STATUS,
+        Column("unit", "string", "Unit (`GBP`, `jobs`, `homes`).", required=True),
+        Column(
+            "basis",
+            "string",
+            "Target, expected or achieved.",
+            required=True,
+            allowed=("target", "expected", "achieved"),
+        ),
+        Column(
+            "scope", "string", "Programme-wide or one partnership.", required=True, allowed=("programme", "partnership")
+        ),
+        Column("partnership_name", "string", "The partnership, for `partnership` scope."),
+        Column("as_of_date", "date", "The date the figure is as of.", required=True, plausible=True),
+    ),
+    formats=(
+        FileFormat(
+            "One Public Estate outputs table",
+            (".csv", ".xlsx"),
+            ("Measure", "Value", "Unit", "Basis", "Scope", "As of date"),
+            optional=("Partnership",),
+        ),
+    ),
+)
 
-from core.errors import InputError
-from ingestion import aliases
-from ingestion.contracts import OPE_AWARDS, OPE_OUTPUTS
-from ingestion.sources.common import Parsed, Reject, Sheet, normalise_header, parse_date, parse_number, read_sheet
+OPE_AWARDS = Table(
+    source="ope",
+    name="awards",
+    grain="one row per partnership, funding round and fund",
+    key=("partnership_name", "funding_round", "fund"),
+    columns=(
+        Column("partnership_name", "string", "Partnership awarded.", required=True),
+        Column("funding_round", "string", "Funding round as published (e.g. `OPE 5`).", required=True),
+        Column("fund", "string", "Fund (One Public Estate, Brownfield Land Release Fund, ...).", required=True),
+        Column("award_gbp", "float", "Award in pounds.", minimum=0),
+        VALUE_STATUS,
+    ),
+    formats=(
+        FileFormat(
+            "One Public Estate funding awards table", (".csv", ".xlsx"), ("Partnership", "Round", "Fund", "Award (£)")
+        ),
+        FileFormat(
+            "One Public Estate funding table as the programme publishes it: a row per partnership and a funding"
+            " column per financial year (`2016/17 Funding`, `2017/18 Funding`, ...)",
+            (".csv", ".xlsx"),
+            ("Partnership",),
+            notes="At least one yearly funding column. Each year's figure is an award of the fund `One Public"
+            " Estate` in the round named by its year (`2016/17`); a blank cell is no award that year, not a zero.",
+        ),
+    ),
+)
 
-# A funding column of the programme's own table: `2016/17 Funding`, `2016-17 funding (£)`.
-_FUNDING_YEAR = re.compile(r"^((?:19|20)\d{2})[/-](\d{2})\s+funding\b")
-PROGRAMME_FUND = "One Public Estate"
-
-
-def parse(path: Path) -> Parsed:
-    awards, funding_table = OPE_AWARDS.formats
-    table = read_sheet(path, [*OPE_OUTPUTS.formats, awards, funding_table])
-    if table.format is funding_table:
-        return _funding_table(path, table)
-    if table.format is awards:
-        return _awards(table)
-    return _outputs(table)
-
-
-def _outputs(table: Sheet) -> Parsed:
-    records, rejects = [], []
-    for number, raw in table.records:
-        measure = aliases.resolve("ope_output", raw["measure"])
-        if measure is None:
-            reason = (
-                f"unknown measure {raw['measure']!r}: not one of {aliases.known('ope_output')}"
-                " (add the name the publisher uses to the measure_aliases seed)"
-            )
-            rejects.append(Reject(number, "Measure", reason, raw))
-            continue
-        column = "Value"
-        try:
-            value, status = parse_number(raw["value"])
-            column = "As of date"
-            as_of = parse_date(raw["as of date"])
-        except (ValueError, TypeError) as exc:
-            rejects.append(Reject(number, column, f"cannot read {raw[column.lower()]!r}: {exc}", raw))
-            continue
-        records.append(
-            {
-                "measure": measure,
-                "value": value,
-                "value_status": status,
-                "unit": raw["unit"],
-                "basis": raw["basis"].lower(),
-                "scope": raw["scope"].lower(),
-                "partnership_name": raw.get("partnership") or None,
-                "as_of_date": as_of,
-                "_source_row": number,
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=OPE_OUTPUTS.column_names + ["_source_row"])
-    return Parsed({"outputs": frame}, rejects, rows_read=len(table.records))
-
-
-def _funding_table(path: Path, table: Sheet) -> Parsed:
-    """The programme's table: a row per partnership, a column per year; each filled cell an award."""
-    years = {
-        position: f"{found.group(1)}/{found.group(2)}"
-        for position, name in enumerate(table.header)
-        if (found := _FUNDING_YEAR.match(name))
-    }
-    if not years:
-        # Most likely the awards table with a column missing: say which, as for any other layout.
-        awards = OPE_AWARDS.formats[0]
-        missing = [name for name in awards.columns if normalise_header(name) not in table.header]
-        raise InputError(
-            path.name,
-            f"missing column(s): {', '.join(missing)} (the awards table), and no yearly funding column"
-            " (`2016/17 Funding`) for the programme's funding table",
-            row=len(table.title_rows) + 1,
-        )
-    records, rejects = [], []
-    for number, row in table.body:
-        raw = table.record(row)
-        for position, year in years.items():
-            text = str(row[position]).strip() if position < len(row) else ""
-            try:
-                award, status = parse_number(text)
-            except ValueError as exc:
-                rejects.append(Reject(number, table.header_as_given[position], str(exc), raw))
-                continue
-            if status == "missing":  # no award that year
-                continue
-            records.append(
-                {
-                    "partnership_name": raw["partnership"],
-                    "funding_round": year,
-                    "fund": PROGRAMME_FUND,
-                    "award_gbp": award,
-                    "value_status": status,
-                    "_source_row": number,
-                }
-            )
-    frame = pd.DataFrame.from_records(records, columns=OPE_AWARDS.column_names + ["_source_row"])
-    # A blank cell is no award, so rows read are the filled cells: each an award or a quarantined cell.
-    return Parsed({"awards": frame}, rejects, rows_read=len(records) + len(rejects))
-
-
-def _awards(table: Sheet) -> Parsed:
-    records, rejects = [], []
-    for number, raw in table.records:
-        try:
-            award, status = parse_number(raw["award (£)"])
-        except ValueError as exc:
-            rejects.append(Reject(number, "Award (£)", str(exc), raw))
-            continue
-        records.append(
-            {
-                "partnership_name": raw["partnership"],
-                "funding_round": raw["round"],
-                "fund": raw["fund"],
-                "award_gbp": award,
-                "value_status": status,
-                "_source_row": number,
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=OPE_AWARDS.column_names + ["_source_row"])
-    return Parsed({"awards": frame}, rejects, rows_read=len(table.records))
+SOURCE = Source(
+    name="ope",
+    title="One Public Estate outputs",
+    reader_name="One Public Estate",
+    tables=(OPE_OUTPUTS, OPE_AWARDS),
+    parser="ingestion.parsers.ope:parse",
+    schedule="0 5 * * *",
+    freshness=Freshness(730, "outputs are reported yearly"),
+    samples=(("ope", "ingestion.sample.generate:write_ope"),),
+    feeds=("ope_capital_receipts_gbp", "ope_running_cost_savings_gbp", "ope_jobs_created", "ope_homes_land_released"),
+    provenance="One Public Estate, achieved outputs as of {ope_as_of_date:%-d %B %Y}; loaded {ope_last_loaded_at}",
+)

@@ -1,105 +1,77 @@
-"""Shared Services Map editions: one workbook (or CSV file) per edition, title rows above the table."""
+"""The Shared Services Map: council partnerships and the savings they report, one edition a year."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from pathlib import Path
+from ingestion.contracts import Column, FileFormat, Table
+from ingestion.declaration import Freshness, Source
 
-import pandas as pd
+SHARED_SERVICES_PARTNERSHIPS = Table(
+    source="shared_services",
+    name="partnerships",
+    grain="one row per partnership in one map edition",
+    key=("edition_year", "partnership_name", "councils_named"),
+    columns=(
+        Column("edition_year", "integer", "Map edition.", required=True, minimum=2010, maximum=2100),
+        Column("partnership_name", "string", "Partnership name.", required=True),
+        Column("description", "string", "Description."),
+        Column("councils_named", "string", "`Councils involved` as published (names or codes).", required=True),
+        Column("council_codes", "string", "Resolved GSS codes, `;`-separated."),
+        Column(
+            "unresolved_councils", "string", "Names the register could not resolve, `;`-separated (kept, reported)."
+        ),
+        Column("other_public_bodies", "string", "Other public bodies involved."),
+        Column("region_name", "string", "Region."),
+        Column("service_category", "string", "Service category (labels differ between editions)."),
+        Column("status", "string", "Partnership status."),
+        Column("savings_gbp", "float", "Cumulative savings to date in pounds; NULL = not reported.", minimum=0),
+        Column(
+            "savings_status",
+            "string",
+            "`ok`, or `not_reported` for a blank.",
+            required=True,
+            allowed=("ok", "not_reported", "suppressed"),
+        ),
+        Column("savings_basis", "string", "Actual or expected.", allowed=("actual", "expected")),
+        Column(
+            "stated_total_savings_gbp",
+            "float",
+            "The edition's total savings as the workbook states it (a"
+            " `Total savings to date: £...` row above or below the table); reconciled against the rows.",
+            minimum=0,
+        ),
+        Column(
+            "published_on",
+            "date",
+            "The edition's publication date when a title row gives it (`Published: 12 March 2020`): the"
+            " edition counts from then. Without one it counts from 1 April of its year.",
+            plausible=True,
+        ),
+    ),
+    formats=(
+        FileFormat(
+            "Shared Services Map edition, as a workbook or a CSV file",
+            (".xlsx", ".csv"),
+            ("Partnership name", "Councils involved", "Savings to date (£)"),
+            optional=("Description", "Other public bodies", "Region", "Service category", "Status", "Savings basis"),
+            notes="The edition year is read from a title row (`Shared Services Map, 2019 edition`) or the"
+            " file name, and an optional publication date from a `Published: <date>` title row; an optional"
+            " `Total savings to date: £...` row above or below the table is kept for reconciliation. Councils"
+            " by name or code, separated by `;` (names are resolved through the council register: `&`/`and`,"
+            " `Borough Council`, `City of`, case and spacing). Savings as"
+            " `£1,234,000`, `1.2m` or blank.",
+        ),
+    ),
+)
 
-from core.errors import InputError
-from ingestion.contracts import GSS_ANY, SHARED_SERVICES_PARTNERSHIPS
-from ingestion.council_lookup import register
-from ingestion.sources.common import Parsed, Reject, parse_date, parse_number, read_sheet, title_values
-
-_EDITION = re.compile(r"\bedition\b\D{0,5}((?:19|20)\d{2})|((?:19|20)\d{2})\D{0,5}\bedition\b", re.IGNORECASE)
-_SEPARATORS = re.compile(r"[;\n|]")
-SAVINGS = "savings to date (£)"
-TOTAL = "Total savings to date"
-PUBLISHED = ("Published", "Publication date", "Date published")
-
-
-def _edition_year(path: Path, title_rows: list[list[str]]) -> int:
-    for text in [" ".join(row) for row in title_rows] + [path.stem.replace("_", " ")]:
-        match = _EDITION.search(text)
-        if match:
-            return int(match.group(1) or match.group(2))
-    raise InputError(
-        path.name,
-        "edition year not found in the title rows (e.g. 'Shared Services Map, 2019 edition') or the file name",
-        row=1,
-    )
-
-
-def resolve_councils(text: str, on: date) -> tuple[list[str], list[str]]:
-    """(codes, unresolved entries with the reason) for a `Councils involved` cell of names or codes."""
-    councils = register()
-    codes, unresolved = [], []
-    for entry in (part.strip() for part in _SEPARATORS.split(text)):
-        if not entry:
-            continue
-        if re.match(GSS_ANY, entry):
-            if entry in councils.by_code:
-                codes.append(entry)
-            else:
-                unresolved.append(f"{entry} (code not in the council register)")
-            continue
-        code, why = councils.resolve(entry, on)
-        if code:
-            codes.append(code)
-        else:
-            unresolved.append(f"{entry} ({why})")
-    return codes, unresolved
-
-
-def parse(path: Path) -> Parsed:
-    table = read_sheet(path, SHARED_SERVICES_PARTNERSHIPS.formats[0])
-    edition = _edition_year(path, table.title_rows)
-    titles = title_values(table.title_rows + [[note] for note in table.notes], [TOTAL, *PUBLISHED])
-    stated = titles.get(TOTAL.lower())
-    try:
-        stated_total = parse_number(stated)[0] if stated else None
-    except ValueError as exc:
-        raise InputError(path.name, f"cannot read the stated total ({exc})", column=TOTAL) from exc
-    published_text = next((titles[name.lower()] for name in PUBLISHED if name.lower() in titles), None)
-    try:
-        published_on = parse_date(published_text) if published_text else None
-    except ValueError as exc:
-        raise InputError(path.name, f"cannot read the publication date ({exc})", column="Published") from exc
-    records, rejects, warnings = [], [], []
-    for number, raw in table.records:
-        named = raw["councils involved"]
-        codes, unresolved = resolve_councils(named, date(edition, 4, 1))
-        if not codes and not unresolved:
-            rejects.append(Reject(number, "Councils involved", "no councils given", raw))
-            continue
-        try:
-            savings, status = parse_number(raw[SAVINGS])
-        except ValueError as exc:
-            rejects.append(Reject(number, "Savings to date (£)", str(exc), raw))
-            continue
-        if unresolved:
-            warnings.append(f"row {number}: council(s) not resolved, kept as unresolved: {'; '.join(unresolved)}")
-        records.append(
-            {
-                "edition_year": edition,
-                "partnership_name": raw["partnership name"],
-                "description": raw.get("description") or None,
-                "councils_named": named,
-                "council_codes": ";".join(codes) or None,
-                "unresolved_councils": "; ".join(unresolved) or None,
-                "other_public_bodies": raw.get("other public bodies") or None,
-                "region_name": raw.get("region") or None,
-                "service_category": raw.get("service category") or None,
-                "status": raw.get("status") or None,
-                "savings_gbp": savings,
-                "savings_status": "not_reported" if status == "missing" else status,
-                "savings_basis": (raw.get("savings basis") or "").lower() or None,
-                "stated_total_savings_gbp": stated_total,
-                "published_on": published_on,
-                "_source_row": number,
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=SHARED_SERVICES_PARTNERSHIPS.column_names + ["_source_row"])
-    return Parsed({"partnerships": frame}, rejects, rows_read=len(table.records), warnings=warnings)
+SOURCE = Source(
+    name="shared_services",
+    title="Shared Services Map editions",
+    reader_name="the Shared Services Map",
+    tables=(SHARED_SERVICES_PARTNERSHIPS,),
+    parser="ingestion.parsers.shared_services:parse",
+    schedule="0 5 * * *",
+    freshness=Freshness(3650, "the map was published yearly to 2019 and not since"),
+    samples=(("shared_services", "ingestion.sample.generate:write_shared_services"),),
+    feeds=("shared_services_savings_gbp", "shared_services_partnerships"),
+    provenance="Shared Services Map, {shared_services_edition} edition; loaded {shared_services_last_loaded_at}",
+)

@@ -1,7 +1,11 @@
 {{ config(materialized='table') }}  -- read by several models: computed once per build
--- Calendar quarters from the baseline (the first financial year covered) to the quarter of the newest data.
+-- Calendar quarters from the baseline (the first financial year covered) to the quarter of the newest data
+-- of the sources that feed the overview's figures (a source that does not cannot add a quarter to it).
 with latest as (
-    select max(latest_data_date) as latest_data_date from {{ ref('int_sources__freshness') }}
+    select max(f.latest_data_date) as latest_data_date
+    from {{ ref('int_sources__freshness') }} as f
+    inner join {{ source('config', 'declared_sources') }} as s on s.source = f.source
+    where s.feeds_overview
 )
 
 select

@@ -5,6 +5,6 @@ select
     s.source,
     max(d.data_date) as latest_data_date,
     max(d.last_loaded_at) as last_loaded_at
-from {{ ref('source_freshness') }} as s
+from {{ source('config', 'declared_sources') }} as s
 left join {{ ref('int_sources__loads_by_data_date') }} as d on d.source = s.source
 group by s.source

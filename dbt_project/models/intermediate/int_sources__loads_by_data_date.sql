@@ -1,34 +1,27 @@
 {{ config(materialized='table') }}  -- a few hundred rows, read by the freshness of now and of each quarter
 -- Each source's data dates (a period's end, a poll's fieldwork end, a map edition's date, an OPE as-of
--- date) with the last load that supplied data for that date: freshness at any point in time is read here.
-select
-    'lginform' as source,
-    period_end as data_date,
-    max(loaded_at) as last_loaded_at
-from {{ ref('int_council_metrics__latest_revision') }}
-group by period_end
-union all
-select
-    'polls',
-    fieldwork_end,
-    max(loaded_at)
-from (
-    select fieldwork_end, loaded_at from {{ ref('int_polls__latest_answers') }}
-    union all
-    select fieldwork_end, loaded_at from {{ ref('stg_polls__headlines') }}
-)
-group by fieldwork_end
-union all
-select
-    'shared_services',
-    edition_date,
-    max(loaded_at)
-from {{ ref('int_shared_services__latest_partnerships') }}
-group by edition_date
-union all
-select
-    'ope',
-    as_of_date,
-    max(loaded_at)
-from {{ ref('int_ope__latest_outputs') }}
-group by as_of_date
+-- date: each raw table's `data_date` in its source entry) with the last load that supplied data for that
+-- date: freshness at any point in time is read here. Every declared source's table that gives a data
+-- date is read, so a new source is counted here by its source entry alone.
+{%- set tables = [] %}
+{%- if execute %}
+    {%- for node in graph.sources.values() | sort(attribute='unique_id') if node.meta.get('data_date') %}
+        {%- do tables.append(node) %}
+    {%- endfor %}
+{%- endif %}
+{%- for node in tables %}
+    select
+        {{ sql_string(node.source_name) }} as source,
+        {{ node.meta['data_date'] }} as data_date,
+        max(_loaded_at) as last_loaded_at
+    from {{ source(node.source_name, node.name) }}
+    where ({{ node.meta['data_date'] }}) is not null
+    group by all
+    {%- if not loop.last %}
+        union all
+    {%- endif %}
+{%- endfor %}
+{%- if not tables %}
+    -- Parsing: the graph is read when the model runs.
+    select null::varchar as source, null::date as data_date, null::timestamptz as last_loaded_at
+{%- endif %}

@@ -1,4 +1,4 @@
--- How old each source's newest data is, against its limit in the `source_freshness` seed. Stale is a
+-- How old each source's newest data is, against the limit its declaration sets. Stale is a
 -- warning: the overview is still right about what it says, but it is saying less than it should.
 with latest as (
     select * from {{ ref('int_sources__freshness') }}
@@ -18,4 +18,4 @@ select
                 || ' days old (limit ' || f.max_data_age_days || ')'
     end as stale_source
 from latest as l
-inner join {{ ref('source_freshness') }} as f on f.source = l.source
+inner join {{ source('config', 'declared_sources') }} as f on f.source = l.source

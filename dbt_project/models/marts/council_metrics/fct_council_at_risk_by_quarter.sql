@@ -93,11 +93,28 @@ flags as (
     from councils_by_quarter as c
     left join positions_by_quarter as p on p.quarter_id = c.quarter_id and p.council_code = c.council_code
     left join travel_by_quarter as t on t.quarter_id = c.quarter_id and t.council_code = c.council_code
+),
+
+-- The LGA's improvement support in the three years to the quarter's end.
+support_by_quarter as (
+    select
+        q.quarter_id,
+        s.council_code,
+        count(*) as support_last_three_years,
+        {{ support_list('s.support_type', 's.start_date') }} as support_received
+    from quarters as q
+    inner join {{ ref('int_improvement_support__latest_engagements') }} as s
+        on {{ support_within_three_years('s.start_date', 'q.quarter_end') }}
+    group by q.quarter_id, s.council_code
 )
 
 select
-    *,
-    is_flagged_bottom_quartile or is_flagged_worsening as is_at_risk,
-    {{ flagged_because('metrics_assessed', 'metrics_bottom_quartile', 'metrics_with_direction', 'metrics_worsening') }}
-        as flagged_because
-from flags
+    f.*,
+    f.is_flagged_bottom_quartile or f.is_flagged_worsening as is_at_risk,
+    {{ flagged_because(
+        'f.metrics_assessed', 'f.metrics_bottom_quartile', 'f.metrics_with_direction', 'f.metrics_worsening'
+    ) }} as flagged_because,
+    coalesce(s.support_last_three_years, 0) as support_last_three_years,
+    s.support_received
+from flags as f
+left join support_by_quarter as s on s.quarter_id = f.quarter_id and s.council_code = f.council_code

@@ -64,6 +64,18 @@ travel as (
     inner join {{ ref('dim_metric') }} as m on m.metric_id = d.metric_id
     where m.in_basket
     group by d.council_code
+),
+
+-- The LGA's improvement support in the three years to the build: for a flagged council, "no support
+-- recorded" is itself a finding.
+support as (
+    select
+        council_code,
+        count(*) as support_last_three_years,
+        {{ support_list('support_type', 'start_date') }} as support_received
+    from {{ ref('int_improvement_support__latest_engagements') }}
+    where {{ support_within_three_years('start_date', 'current_date') }}
+    group by council_code
 )
 
 select
@@ -89,8 +101,11 @@ select
         'coalesce(p.metrics_bottom_quartile, 0)',
         'coalesce(t.metrics_with_direction, 0)',
         'coalesce(t.metrics_worsening, 0)'
-    ) }} as flagged_because
+    ) }} as flagged_because,
+    coalesce(s.support_last_three_years, 0) as support_last_three_years,
+    s.support_received
 from {{ ref('dim_council') }} as c
 left join positions as p on p.council_code = c.council_code
 left join travel as t on t.council_code = c.council_code
+left join support as s on s.council_code = c.council_code
 where c.end_date is null

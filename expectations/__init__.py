@@ -1,0 +1,1 @@
+"""The quality checks on the warehouse: Great Expectations suites declared in code (`suites`)."""

@@ -1,0 +1,1 @@
+"""One parser per source: each turns a landed file into typed tables and quarantined rows."""
