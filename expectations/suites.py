@@ -43,6 +43,11 @@ def none(column: str, severity: str = "critical") -> Expect:
 
 
 SUITES = (
+    Suite(
+        "fct_council_support_by_year",
+        "The LGA's improvement support by council and year",
+        (between("support_started", 1), between("peer_challenges", 0), between("other_support", 0)),
+    ),
     Suite("fct_ope_outputs", "One Public Estate outputs", (between("value", 0),)),
     Suite("fct_poll_answers", "Poll answers", (between("percent", 0, 100), between("base_n", 300, 5000))),
     Suite(

@@ -29,6 +29,7 @@ WORKBOOK_SHEETS = {
     "Shared services": "mart_shared_services_savings",
     "One Public Estate": "fct_ope_outputs",
     "OPE funding": "fct_ope_awards",
+    "LGA support": "fct_council_support_by_year",
 }
 
 

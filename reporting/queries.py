@@ -115,7 +115,8 @@ def overview(connection, quarter: dict, council: str | None, metric: str | None)
                q.metrics_bottom_quartile, q.metrics_with_direction, q.metrics_worsening,
                case when q.quarter_id = (select max(quarter_id) from mart_sector_overview)
                     then r.bottom_quartile_since end as bottom_quartile_since,
-               q.is_flagged_bottom_quartile, q.is_flagged_worsening, q.flagged_because, q.support_received
+               q.is_flagged_bottom_quartile, q.is_flagged_worsening, q.flagged_because,
+               coalesce(q.support_received, '') as support_received  -- none recorded: '', not pandas' NaN
         from fct_council_at_risk_by_quarter q
         join dim_council c using (council_code)
         left join mart_councils_at_risk r using (council_code)

@@ -8,7 +8,7 @@ import tomllib
 from core.settings import REPO_ROOT
 
 # Each package may import only those before it: core, then ingestion, warehouse, reporting, and sli on top.
-LAYERS = ["core", "ingestion", "warehouse", "reporting", "sli"]
+LAYERS = ["core", "ingestion", "expectations", "warehouse", "reporting", "sli"]
 
 
 def _imports(package: str) -> dict[str, set[str]]:

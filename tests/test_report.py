@@ -494,7 +494,56 @@ def test_every_number_in_every_councils_summary_is_the_marts(report_home):
         flagged = f"{bottom} of {len(counted)} basket metrics in the bottom quartile (the rule: {share})"
         assert ("It is flagged as at risk" in summary) == row["is_at_risk"], summary
         assert (flagged in summary) == row["is_flagged_bottom_quartile"], summary
+        received = row["support_last_three_years"]
+        support = (
+            f"the LGA's record shows {received} piece{'s' if received != 1 else ''} of improvement support to it:"
+            f" {row['support_received']}."
+            if received
+            else "No LGA improvement support to it is recorded in the three years to"
+        )
+        assert (support in summary) == row["is_at_risk"], summary  # said of flagged councils only
     assert len(pages) == 317
+
+
+def test_the_lgas_support_on_council_pages_and_the_at_risk_table_is_the_marts(report_home):
+    """Each council page's support table is its rows of the support mart, and each row of the at-risk table
+    names the support of its quarter's flags, or says none is recorded."""
+    [overview] = report_home.glob("reports/*/index.html")
+    quarter = overview.parent.name
+    with duckdb.connect(str(report_home / "warehouse" / "sli.duckdb"), read_only=True) as con:
+        by_year = con.execute(
+            "select council_code, financial_year, peer_challenges, corporate_peer_challenges, other_support,"
+            " reports_published, support_types from fct_council_support_by_year"
+            " order by council_code, financial_year_start desc"
+        ).fetchall()
+        flagged = dict(
+            con.execute(
+                "select council_code, coalesce(support_received, 'none recorded') from fct_council_at_risk_by_quarter"
+                " where quarter_id = ? and is_at_risk",
+                [quarter],
+            ).fetchall()
+        )
+    expected: dict[str, list] = {}
+    for code, *cells in by_year:
+        expected.setdefault(code, []).append([str(cell) for cell in cells])
+    for page in overview.parent.glob("councils/*.html"):
+        text = unescape(page.read_text(encoding="utf-8"))
+        section = text.split('id="support"', 1)[1].split("</table>", 1)[0]
+        rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in section.split("<tr>")[2:]]
+        assert rows == expected.get(page.stem, []), page.stem
+        if page.stem not in expected:
+            assert "lists no support to this council" in section
+    assert len(expected) > 100
+
+    table = unescape(overview.read_text(encoding="utf-8")).split('id="at-risk"', 1)[1].split("</table>", 1)[0]
+    shown = {
+        code: cells[-1]
+        for code, cells in (
+            (re.search(r"councils/(\w+)\.html", row).group(1), re.findall(r"<td[^>]*>([^<]*)</td>", row))
+            for row in table.split("<tr>")[2:]
+        )
+    }
+    assert shown == flagged and "none recorded" in shown.values() and len(set(shown.values())) > 2
 
 
 def test_every_basket_metric_has_a_page_whose_sentences_are_the_marts(chromium, report_home):

@@ -422,3 +422,65 @@ def test_every_dbt_unit_test_passes_and_builds_leave_them_out(published_home, tm
     assert all(name in output for name in defined)
     built = json.loads((published_home / "dbt" / "target" / "run_results.json").read_text())
     assert not [r for r in built["results"] if r["unique_id"].startswith("unit_test.")]
+
+
+def test_support_by_year_and_the_at_risk_support_are_the_lists_records_recounted(published_home):
+    """Every row of the support mart, and each flagged council's support in the three years to the quarter's
+    end, recomputed with pandas from the sample's own list: a type naming a peer challenge or peer review is
+    one, and a piece counts in the financial year it started."""
+    listed = pd.read_csv(
+        published_home / "inbox" / "improvement_support" / "improvement_support.csv",
+        skiprows=1,
+        parse_dates=["Start date"],
+    )
+    registered = set(_frame(published_home, "select council_code from dim_council")["council_code"])
+    listed = listed[listed["Council code"].isin(registered)]
+    start = listed["Start date"]
+    listed = listed.assign(
+        year=start.dt.year - (start.dt.month < 4),
+        peer=listed["Support type"].str.lower().str.contains("peer challenge|peer review"),
+        corporate=listed["Support type"].str.lower().str.startswith("corporate peer challenge"),
+    )
+    expected = (
+        listed.groupby(["Council code", "year"])
+        .agg(
+            support_started=("Support type", "size"),
+            peer_challenges=("peer", "sum"),
+            corporate_peer_challenges=("corporate", "sum"),
+            reports_published=("Report published", "count"),
+            support_types=("Support type", lambda types: "; ".join(sorted(set(types)))),
+        )
+        .reset_index()
+        .rename(columns={"Council code": "council_code", "year": "financial_year_start"})
+    )
+    expected["other_support"] = expected["support_started"] - expected["peer_challenges"]
+    mart = _frame(
+        published_home,
+        "select council_code, financial_year_start, support_started, peer_challenges, corporate_peer_challenges,"
+        " reports_published, support_types, other_support from fct_council_support_by_year",
+    )
+    key = ["council_code", "financial_year_start"]
+    assert len(mart) > 100
+    pd.testing.assert_frame_equal(
+        mart.sort_values(key).reset_index(drop=True),
+        expected[mart.columns].sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
+
+    flagged = _frame(
+        published_home,
+        """
+        select f.council_code, f.support_last_three_years, f.support_received, q.quarter_end
+        from fct_council_at_risk_by_quarter f join mart_sector_overview q using (quarter_id)
+        where f.is_at_risk and q.quarter_start = (select max(quarter_start) from mart_sector_overview)""",
+    )
+    assert len(flagged) > 3 and (flagged["support_last_three_years"] == 0).any()
+    assert (flagged["support_last_three_years"] > 0).any()
+    for row in flagged.itertuples():
+        end = pd.Timestamp(row.quarter_end)
+        mine = listed[
+            (listed["Council code"] == row.council_code) & (start > end - pd.DateOffset(years=3)) & (start <= end)
+        ].sort_values(["Start date", "Support type"])
+        words = "; ".join(f"{t} ({s:%B %Y})" for t, s in zip(mine["Support type"], mine["Start date"], strict=True))
+        received = row.support_received if isinstance(row.support_received, str) else ""  # NULL: none recorded
+        assert row.support_last_three_years == len(mine) and received == words, row
