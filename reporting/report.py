@@ -11,6 +11,7 @@ import os
 import shutil
 import string
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from core.errors import SliError
@@ -19,6 +20,7 @@ from expectations.suites import SUITES
 from ingestion import basket
 from ingestion.sources import declared
 from reporting import charts, narrative, queries
+from reporting.parallel import in_parallel
 from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
 from warehouse.editions import basket_change
@@ -305,12 +307,41 @@ POLARITY_WORDS = {
 }
 
 
+def _write_council_pages(
+    environment, into: Path, common: dict, chosen: dict, per_council: queries.CouncilPages, councils: list[dict]
+) -> None:
+    """A page per council of COUNCILS: its summary, its neighbours, any metric over time, every basket metric."""
+    from markupsafe import Markup
+
+    template = environment.get_template("council.html.j2")
+    for row in councils:
+        code = row["council_code"]
+        rows = per_council.rows.get(code) or []
+        summary = per_council.summaries.get(code)
+        (into / "councils" / f"{code}.html").write_text(
+            template.render(
+                **common,
+                root="../",
+                council=row,
+                quarter_id=chosen["quarter_id"],
+                rows=rows,
+                summary=narrative.council_summary(summary) if summary else [],
+                trend_metric=_first_to_show(rows),
+                # Inside a script: `<` escaped so no value can end it.
+                series=Markup(per_council.series.get(code, "{}").replace("<", "\\u003c")),
+                neighbours=per_council.neighbours.get(code),  # None: no list names it
+                support=per_council.support.get(code, []),
+                loaded_at=chosen["lginform_last_loaded_at"],
+            ),
+            encoding="utf-8",
+        )
+
+
 def _write_metric_pages(environment, into: Path, common: dict, quarter_id: str, pages: queries.MetricPages) -> None:
     """A page per basket metric: its summary, its spread over time, every council's latest value."""
     import pandas as pd
     from markupsafe import Markup
 
-    (into / "metrics").mkdir(exist_ok=True)
     template = environment.get_template("metric.html.j2")
     for metric_id, summary in pages.summaries.items():
         councils = pages.councils.get(metric_id, [])
@@ -491,27 +522,14 @@ def _write(
 
     (into / "series.js").write_text(charts.series_script(per_council.metric_series), encoding="utf-8")
     shutil.copyfile(STATIC / "trend.js", into / "trend.js")
-    _write_metric_pages(environment, into, common, chosen["quarter_id"], per_metric)
-    template = environment.get_template("council.html.j2")
-    for row in data.councils.to_dict("records"):
-        code = row["council_code"]
-        rows = per_council.rows.get(code) or []
-        summary = per_council.summaries.get(code)
-        (into / "councils" / f"{code}.html").write_text(
-            template.render(
-                **common,
-                root="../",
-                council=row,
-                quarter_id=chosen["quarter_id"],
-                rows=rows,
-                summary=narrative.council_summary(summary) if summary else [],
-                trend_metric=_first_to_show(rows),
-                # Inside a script: `<` escaped so no value can end it.
-                series=Markup(per_council.series.get(code, "{}").replace("<", "\\u003c")),
-                neighbours=per_council.neighbours.get(code),  # None: no list names it
-                support=per_council.support.get(code, []),
-                loaded_at=chosen["lginform_last_loaded_at"],
-            ),
-            encoding="utf-8",
-        )
+    (into / "metrics").mkdir(exist_ok=True)
+    councils = data.councils.to_dict("records")
+    # The metric pages, and the council pages in four parts: each a job for a worker of its own.
+    parts = [councils[start::4] for start in range(4)]
+    in_parallel(
+        [
+            partial(_write_metric_pages, environment, into, common, chosen["quarter_id"], per_metric),
+            *(partial(_write_council_pages, environment, into, common, chosen, per_council, part) for part in parts),
+        ]
+    )
     return overview

@@ -56,7 +56,7 @@ def test_bench_smoke(tmp_path):
     assert {
         "load within 2x of DuckDB alone",
         "build within 1.3x of its models' SQL run bare",
-        "report under 2 s",
+        "report within 3 s",
     } <= set(figures["targets"])
     assert all(isinstance(t["holds"], bool) for t in figures["targets"].values())
     [table] = tmp_path.glob("*.md")
