@@ -2,7 +2,8 @@
 -- Each source's data dates (a period's end, a poll's fieldwork end, a map edition's date, an OPE as-of
 -- date: each raw table's `data_date` in its source entry) with the last load that supplied data for that
 -- date: freshness at any point in time is read here. Every declared source's table that gives a data
--- date is read, so a new source is counted here by its source entry alone.
+-- date is read, so a new source is counted here by its source entry alone. The graph is read when the model
+-- runs, not when dbt parses it, so dbt's lineage does not list these sources as its parents.
 {%- set tables = [] %}
 {%- if execute %}
     {%- for node in graph.sources.values() | sort(attribute='unique_id') if node.meta.get('data_date') %}
