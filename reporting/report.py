@@ -11,7 +11,6 @@ import os
 import shutil
 import string
 from datetime import UTC, date, datetime
-from functools import partial
 from pathlib import Path
 
 from core.errors import SliError
@@ -20,7 +19,6 @@ from expectations.suites import SUITES
 from ingestion import basket
 from ingestion.sources import declared
 from reporting import charts, narrative, queries
-from reporting.parallel import in_parallel
 from reporting.queries import OPE_MEASURES
 from warehouse import access, gx
 from warehouse.editions import basket_change
@@ -523,13 +521,6 @@ def _write(
     (into / "series.js").write_text(charts.series_script(per_council.metric_series), encoding="utf-8")
     shutil.copyfile(STATIC / "trend.js", into / "trend.js")
     (into / "metrics").mkdir(exist_ok=True)
-    councils = data.councils.to_dict("records")
-    # The metric pages, and the council pages in four parts: each a job for a worker of its own.
-    parts = [councils[start::4] for start in range(4)]
-    in_parallel(
-        [
-            partial(_write_metric_pages, environment, into, common, chosen["quarter_id"], per_metric),
-            *(partial(_write_council_pages, environment, into, common, chosen, per_council, part) for part in parts),
-        ]
-    )
+    _write_metric_pages(environment, into, common, chosen["quarter_id"], per_metric)
+    _write_council_pages(environment, into, common, chosen, per_council, data.councils.to_dict("records"))
     return overview
