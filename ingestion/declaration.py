@@ -57,9 +57,6 @@ class Source:
             return parse(path, self.tables)
         return imported(self.parser)(path)
 
-    def table(self, name: str) -> Table:
-        return next(table for table in self.tables if table.name == name)
-
     @property
     def suffixes(self) -> set[str]:
         """The file name endings its layouts are read from."""

@@ -360,6 +360,14 @@ def council_neighbours(connection) -> dict[str, list[dict]]:
     )
 
 
+# Whether any of the LGA's improvement support is recorded: else "none recorded" would say nothing.
+_SUPPORT_LOADED = "exists (select 1 from fct_council_support_by_year)"
+
+
+def support_loaded(connection) -> bool:
+    return connection.execute(f"select {_SUPPORT_LOADED}").fetchone()[0]
+
+
 def council_support(connection) -> dict[str, list[dict]]:
     """Per council the LGA supported: its support by financial year, the latest year first."""
     return _grouped(connection, "select * from fct_council_support_by_year", order="financial_year_start desc")
@@ -530,7 +538,7 @@ def council_summaries(connection) -> dict[str, dict]:
                a.area as top_area, a.n as top_area_bottom, a.tied as top_area_tied, r.metrics_with_direction,
                coalesce(i.metrics_improving, 0) as metrics_improving, r.metrics_worsening, r.is_at_risk,
                r.flagged_because, r.support_last_three_years, r.support_received,
-               exists (select 1 from fct_council_support_by_year) as support_loaded,
+               {_SUPPORT_LOADED} as support_loaded,
                (select strftime(built_at, '%-d %B %Y') from meta.build_info) as built_on
         from mart_councils_at_risk r
         left join latest l using (council_code)

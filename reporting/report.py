@@ -253,6 +253,7 @@ def render(
         chosen = queries.quarter_row(connection, quarter or queries.default_quarter(connection, to_date))
         editions = queries.editions(connection, chosen["quarter_id"])
         without_data = queries.sources_without_data(connection)
+        support_loaded = queries.support_loaded(connection)
         edition = _edition(editions, chosen["quarter_id"], as_published) if as_published else None
         data = queries.overview(connection, chosen, council, metric)
         per_council = queries.per_council(connection)
@@ -265,7 +266,7 @@ def render(
         "first_published": editions[0] if editions else None,
         "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
         "without_data": [SOURCES[source].reader_name for source in without_data],
-        "support_loaded": "improvement_support" not in without_data,
+        "support_loaded": support_loaded,
         # A quarter still running: its figures are those of the periods ended so far.
         "provisional_on": _day(date.today()) if chosen["quarter_end"] >= date.today() else None,
         "basket_change": basket_change(paths, tracked, before=published_at),

@@ -22,7 +22,7 @@ from ingestion.parsers.common import Parsed, Reject, parse_date, parse_number, p
 _TRUE, _FALSE = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
 
 
-def column_name(header: str) -> str:
+def _column_name(header: str) -> str:
     """`Council code` -> `council_code`: how a header names its contract column."""
     return re.sub(r"[^0-9a-z]+", "_", header.lower()).strip("_")
 
@@ -47,7 +47,8 @@ def parse(path: Path, tables: tuple[Table, ...]) -> Parsed:
     table = next(table for table in tables if sheet.format in table.formats)
     given = dict(zip(sheet.header, sheet.header_as_given, strict=True))
     wanted = {column.name: column for column in table.columns}
-    found = {header: wanted[column_name(header)] for header in sheet.header if column_name(header) in wanted}
+    named = {header: _column_name(header) for header in sheet.header}
+    found = {header: wanted[name] for header, name in named.items() if name in wanted}
     rows: list[dict] = []
     rejects: list[Reject] = []
     for number, record in sheet.records:
