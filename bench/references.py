@@ -8,6 +8,10 @@ check the contract (required columns, GSS code and period id patterns, one row p
 the rows that pass. No landing copy or ledger: those are ours alone. DuckDB writes a table in a
 DuckDB file; pandas appends to SQLite, which is what a hand-written ETL does. Each runs in its own
 process, so its peak memory is its own.
+
+At the largest scale pandas + SQLite alone would outlast every stage of ours (past 20 minutes), so it may
+be given every Nth file (STEP): its time for all the rows is then its time scaled by the rows it stored
+against DuckDB alone's, which reads every file; the result says so (`files_step`, `measured_wall_s`).
 """
 
 from __future__ import annotations
@@ -68,12 +72,12 @@ print(con.execute("select count(*) from metric_values").fetchone()[0])
 PANDAS_SQLITE = """
 import glob, json, sqlite3, sys
 import pandas as pd
-files, database, register, number, gss, period_id, markers = sys.argv[1:8]
+files, database, register, number, gss, period_id, markers, step = sys.argv[1:9]
 markers = json.loads(markers)
 councils = pd.read_csv(register, dtype=str, keep_default_na=False).set_index("council_code")["end_date"]
 con = sqlite3.connect(database)
 rows = 0
-for path in sorted(glob.glob(files)):
+for path in sorted(glob.glob(files))[::int(step)]:
     wide = pd.read_csv(path, dtype=str, keep_default_na=False)
     wide["_source_row"] = range(2, len(wide) + 2)
     wide = wide[wide["area"].str.strip().str.lower() != "area"]
@@ -111,7 +115,8 @@ print(rows)
 REFERENCES = {"duckdb_alone": DUCKDB_ALONE, "pandas_sqlite": PANDAS_SQLITE}
 
 
-def run_reference(name: str, files_glob: str, scratch: Path) -> dict:
+def run_reference(name: str, files_glob: str, scratch: Path, step: int = 1) -> dict:
+    """NAME's figures on the files of FILES_GLOB (pandas + SQLite: every STEPth of them)."""
     import json
 
     arguments = [
@@ -122,6 +127,19 @@ def run_reference(name: str, files_glob: str, scratch: Path) -> dict:
         GSS_ANY,
         PERIOD_ID,
         json.dumps(SUPPRESSION_MARKERS),
+        *([str(step)] if name == "pandas_sqlite" else []),
     ]
     figures, printed = measure([sys.executable, "-c", REFERENCES[name], *arguments])
-    return {**figures, "csv_rows": int(printed)}
+    return {**figures, "csv_rows": int(printed), **({"files_step": step} if step > 1 else {})}
+
+
+def scaled_to(reference: dict, rows: int) -> dict:
+    """REFERENCE's figures as if it had stored ROWS rows: its wall time scaled by rows, the time it measured
+    kept as `measured_wall_s`. Unchanged when it stored them all."""
+    if reference["csv_rows"] == rows:
+        return reference
+    return {
+        **reference,
+        "measured_wall_s": reference["wall_s"],
+        "wall_s": round(reference["wall_s"] * rows / reference["csv_rows"], 3),
+    }

@@ -374,6 +374,16 @@ def test_a_basket_file_in_the_home_sets_which_metrics_count_without_touching_the
     assert re.search(r"^publish\s", refreshed.stdout, re.M)  # a new basket is a new build, though no file is new
     with duckdb.connect(str(home / "warehouse" / "sli.duckdb"), read_only=True) as con:
         assert con.execute(in_basket).fetchall() == [(4,)] and before > 4
+        # Comparisons per council follow the basket (their cost grows with it, not with the catalogue); the
+        # metrics left out keep their values and the sector's medians and direction of travel.
+        [outside] = con.execute(
+            """with outside as (select metric_id from dim_metric where not in_basket)
+            select (select count(*) from fct_council_metric_values where metric_id in (from outside)),
+                   (select count(*) from mart_metric_direction_of_travel where level = 'sector' and not in_basket),
+                   (select count(*) from fct_council_benchmarks where metric_id in (from outside)),
+                   (select count(*) from mart_metric_direction_of_travel where level = 'council' and not in_basket)"""
+        ).fetchall()
+        assert outside[0] > 1_000 and outside[1] >= 1 and outside[2] == outside[3] == 0, outside
     dropped = before - 4
     # The change is said against the edition before, in the refresh and on the pages.
     assert re.search(

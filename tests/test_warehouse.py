@@ -100,7 +100,8 @@ def test_england_benchmarks_agree_with_an_independent_computation(published_home
         from fct_council_metric_values v
         join dim_council c using (council_code)
         join dim_metric m using (metric_id)
-        where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)""",
+        where m.in_basket
+          and (m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type))""",
     )
     expected = _expected_england_benchmarks(values).set_index(["council_code", "metric_id", "period_id"]).sort_index()
     actual = (

@@ -1,9 +1,11 @@
 -- Each council's own series: its first value on or after the baseline date against its latest value.
 -- A successor council's baseline is therefore its own first period, never a predecessor's.
+-- Basket metrics only, like every per-council view: its cost follows the basket, not the catalogue.
 with reported as (
-    select council_code, metric_id, period_id, period_start, value
-    from {{ ref('int_council_metrics__latest_revision') }}
-    where value is not null and period_start >= date '{{ var("baseline_period_start") }}'
+    select v.council_code, v.metric_id, v.period_id, v.period_start, v.value
+    from {{ ref('int_council_metrics__latest_revision') }} as v
+    inner join {{ ref('int_metrics__catalogue') }} as m on m.metric_id = v.metric_id
+    where m.in_basket and v.value is not null and v.period_start >= date '{{ var("baseline_period_start") }}'
 ),
 
 ends as (

@@ -7,6 +7,8 @@
 ) }}
 -- Each council's value against its comparator groups: like with like, within the council types the
 -- metric applies to. Statistics are over councils with a value; a NULL value gets NULL statistics.
+-- Basket metrics only: the comparisons are per council, so they scale with the basket the overview
+-- tracks, never with the whole LG Inform catalogue loaded beside it (sector medians cover every metric).
 with applicable as (
     select
         v.council_code,
@@ -17,8 +19,7 @@ with applicable as (
         v.value,
         c.council_type,
         c.region_name,
-        m.polarity,
-        m.in_basket
+        m.polarity
     from {{ ref('fct_council_metric_values') }} as v
     inner join {{ ref('dim_council') }} as c on c.council_code = v.council_code
     inner join {{ ref('dim_metric') }} as m on m.metric_id = v.metric_id
@@ -28,7 +29,7 @@ with applicable as (
             {{ revised_in_this_build(['metric_id', 'period_id']) }}
         ) as touched on touched.metric_id = v.metric_id and touched.period_id = v.period_id
     {% endif %}
-    where m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type)
+    where m.in_basket and (m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type))
 ),
 
 grouped as (
@@ -66,8 +67,6 @@ spread as (
 
 -- Nearest neighbours: every council has a group of its own (itself and its neighbours), so the groups
 -- overlap and are no partition to window over. Each group's values are gathered into a list instead.
--- Basket metrics only: a group joins each value to 16 councils, which across every LG Inform metric
--- would be the warehouse's largest cost for comparisons nobody reads.
 neighbour_values as (
     select
         f.council_code,
@@ -83,7 +82,6 @@ neighbour_values as (
         on a.council_code = g.member_code and a.metric_id = f.metric_id and a.period_id = f.period_id
     where
         f.value is not null
-        and f.in_basket
         -- Open bounds as far dates, not ORs: a plain range filter after the hash join, twice as fast.
         and f.period_start >= coalesce(g.counts_from, date '0001-01-01')
         and f.period_start < coalesce(g.counts_until, date '9999-12-31')
@@ -112,7 +110,6 @@ neighbours as (
         on grouped.focus_code = f.council_code
     left join neighbour_medians as n
         on n.council_code = f.council_code and n.metric_id = f.metric_id and n.period_id = f.period_id
-    where f.in_basket
 ),
 
 all_groups as (
