@@ -13,10 +13,15 @@ from functools import lru_cache
 
 import duckdb
 
+from core import duckdb_limits
+
 
 @lru_cache(maxsize=1)
 def _database() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"enable_external_access": False})
+    connection = duckdb.connect(config=duckdb_limits.limits())
+    # Set after opening: with file access off from the start, DuckDB refuses to be given a spill folder.
+    connection.execute("set enable_external_access = false")
+    return connection
 
 
 @contextmanager

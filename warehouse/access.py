@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from core import duckdb_limits
 from core.errors import SliError
 from core.settings import Paths
 
@@ -48,13 +48,10 @@ def query_limits(environ: dict[str, str] | None = None) -> dict[str, str]:
     """What one reader's queries may take: memory, and spill in a private folder of the system's temp,
     never beside the published file (SLI_SQL_MEMORY_MB, SLI_SQL_SPILL_MB)."""
     env = os.environ if environ is None else environ
-    spill = Path(tempfile.gettempdir()) / f"sli-spill-{os.getuid()}"
-    spill.mkdir(mode=0o700, exist_ok=True)
-    return {
-        "memory_limit": f"{float(env.get('SLI_SQL_MEMORY_MB') or 2048):g}MB",
-        "max_temp_directory_size": f"{float(env.get('SLI_SQL_SPILL_MB') or 4096):g}MB",
-        "temp_directory": str(spill),
-    }
+    return duckdb_limits.limits(
+        memory=f"{float(env.get('SLI_SQL_MEMORY_MB') or 2048):g}MB",
+        spill=f"{float(env.get('SLI_SQL_SPILL_MB') or 4096):g}MB",
+    )
 
 
 def open_read_only(database: Path, writes_files: bool = False) -> duckdb.DuckDBPyConnection:

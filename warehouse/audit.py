@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from core import locks
+from core import duckdb_limits, locks
 from core.errors import AuditError
 from core.settings import Paths
 from expectations.suites import SUITES
@@ -32,7 +32,7 @@ def run_suites(paths: Paths) -> list[Finding]:
     if not paths.candidate.exists():
         raise AuditError(f"no candidate warehouse at {paths.candidate}: run `sli build` first")
     findings = []
-    with duckdb.connect(str(paths.candidate), read_only=True) as connection:
+    with duckdb.connect(str(paths.candidate), read_only=True, config=duckdb_limits.limits()) as connection:
         for suite in sorted(SUITES, key=lambda s: s.name):
             frame = connection.execute(f"select * from {_relation(suite.relation)}").df()
             findings += [o for o in gx.run_checkpoint(paths, suite.name, frame) if not o.success]

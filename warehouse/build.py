@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from core import locks
+from core import duckdb_limits, locks
 from core.atomic_files import write_atomically
 from core.errors import BuildError
 from core.settings import DBT_PROJECT_DIR, Paths
@@ -79,7 +79,7 @@ def fingerprint(paths: Paths) -> str:
             digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     loads = sorted(str(path) for path in (paths.raw / "lginform" / "metric_types").glob("*.parquet"))
     if loads:
-        with duckdb.connect() as con:
+        with duckdb.connect(config=duckdb_limits.limits()) as con:
             digest.update(repr(con.execute(_RANKING_METADATA, [loads]).fetchall()).encode())
     digest.update(b"basket\0" + basket.active().encode() + repr(basket.metrics()).encode())
     digest.update(b"sources\0" + repr(sources.for_build()).encode())
@@ -109,7 +109,7 @@ def _published_build(paths: Paths) -> tuple[str, str | None, object] | None:
     if not paths.published.exists():
         return None
     try:
-        with duckdb.connect(str(paths.published), read_only=True) as con:
+        with duckdb.connect(str(paths.published), read_only=True, config=duckdb_limits.limits()) as con:
             return con.execute("select fingerprint, raw_digest, built_at from meta.build_info").fetchone()
     except duckdb.Error:  # an older warehouse without build_info (or its raw digest): build from nothing
         return None

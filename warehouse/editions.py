@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core import duckdb_limits
 from core.atomic_files import write_atomically
 from core.settings import Paths
 
@@ -86,7 +87,7 @@ def basket_change(paths: Paths, tracked: dict[str, str], before: datetime | None
     kept = sorted((paths.editions / BASKETS).glob("*.parquet"))
     if not kept:
         return None
-    with duckdb.connect() as con:
+    with duckdb.connect(config=duckdb_limits.limits()) as con:
         rows = con.execute(
             "select metric_id, metric_label, published_at from read_parquet(?)"
             " where ?::timestamptz is null or published_at < ?::timestamptz"
