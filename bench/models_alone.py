@@ -60,7 +60,9 @@ def measure_models_alone(home: Path, scratch: Path) -> dict:
     time of the models' SQL alone."""
     from bench.stages import measure
 
-    figures, printed = measure([sys.executable, "-m", "bench.models_alone", str(home), str(scratch)])
+    figures, printed = measure(
+        [sys.executable, "-m", "bench.models_alone", str(home), str(scratch)], spill=[scratch / "candidate.duckdb.tmp"]
+    )
     own = json.loads(printed)
     return {**figures, "models_s": own["wall_s"], "models": own["models"]}
 

@@ -129,7 +129,7 @@ def run_reference(name: str, files_glob: str, scratch: Path, step: int = 1) -> d
         json.dumps(SUPPRESSION_MARKERS),
         *([str(step)] if name == "pandas_sqlite" else []),
     ]
-    figures, printed = measure([sys.executable, "-c", REFERENCES[name], *arguments])
+    figures, printed = measure([sys.executable, "-c", REFERENCES[name], *arguments], spill=[scratch / f"{name}.db.tmp"])
     return {**figures, "csv_rows": int(printed), **({"files_step": step} if step > 1 else {})}
 
 

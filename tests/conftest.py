@@ -1,12 +1,14 @@
-"""Shared fixtures: a small synthetic sample and a refreshed SLI_HOME, built once per session."""
+"""Shared fixtures: a small synthetic sample and a refreshed SLI_HOME, built once per run for every worker."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,12 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 
 SMALL_SAMPLE = ["--metrics", "6"]
+
+# What the xdist workers of one run share: the controller (or a run without workers) makes a new folder
+# and its workers inherit it through the environment.
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    os.environ["SLI_TESTS_SHARED"] = tempfile.mkdtemp(prefix="sli-tests-shared-")
+_SHARED = Path(os.environ["SLI_TESTS_SHARED"])
 
 
 def sli(home: Path, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -37,18 +45,32 @@ def sli(home: Path, *args: str, check: bool = True, env: dict | None = None) -> 
     return result
 
 
-def airflow_env(home: Path) -> dict[str, str]:
-    """An Airflow home inside HOME with a migrated SQLite database; the env `sli run-dags` needs."""
-    env = {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
-    migrate = subprocess.run(
-        [str(BIN / "airflow"), "db", "migrate"],
-        env={**os.environ, "SLI_HOME": str(home), **env},
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
+def once_per_run(name: str, make: Callable[[Path], None]) -> Path:
+    """A folder of this test run that MAKE fills once, whichever xdist worker asks first; the others wait
+    for it. Tests must only read it (or copy it)."""
+    folder = _SHARED / name
+    with (_SHARED / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
+def _migrate(folder: Path) -> None:
+    env = {**os.environ, "AIRFLOW_HOME": str(folder)}
+    migrate = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True, cwd=REPO)
     assert migrate.returncode == 0, migrate.stderr[-2000:]
-    return env
+
+
+def airflow_env(home: Path) -> dict[str, str]:
+    """An Airflow home inside HOME with a migrated SQLite database (a copy of one migrated once per run);
+    the env `sli run-dags` needs."""
+    (home / "airflow").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(once_per_run("airflow-migrated", _migrate) / "airflow.db", home / "airflow" / "airflow.db")
+    return {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
 
 
 def copy_home(published_home: Path, target: Path) -> Path:
@@ -93,11 +115,9 @@ def assert_same_marts(left: dict, right: dict, ignore: str | None = None) -> Non
 
 
 @pytest.fixture(scope="session")
-def sample_inbox(tmp_path_factory) -> Path:
-    """A small synthetic sample (6 metrics, every council, 2010/11-2024/25), generated once."""
-    home = tmp_path_factory.mktemp("sample")
-    sli(home, "sample", *SMALL_SAMPLE)
-    return home / "inbox"
+def sample_inbox() -> Path:
+    """A small synthetic sample (6 metrics, every council, 2010/11-2024/25), generated once per run."""
+    return once_per_run("sample", lambda home: sli(home, "sample", *SMALL_SAMPLE)) / "inbox"
 
 
 @pytest.fixture
@@ -107,14 +127,18 @@ def fresh_home(tmp_path, sample_inbox) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="session")
-def published_home(tmp_path_factory, sample_inbox) -> Path:
-    """An SLI_HOME refreshed once with `sli refresh`; tests must only read it."""
-    home = tmp_path_factory.mktemp("published")
-    shutil.copytree(sample_inbox, home / "inbox")
+def _refresh_sample(home: Path, inbox: Path) -> None:
+    shutil.copytree(inbox, home / "inbox")
     sli(home, "refresh")
-    return home
+
+
+@pytest.fixture(scope="session")
+def published_home(sample_inbox) -> Path:
+    """An SLI_HOME refreshed once per run with `sli refresh`, shared by every worker; tests must only read it."""
+    return once_per_run("published", lambda home: _refresh_sample(home, sample_inbox))
 
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_AIRFLOW_HOME, ignore_errors=True)
+    if not hasattr(session.config, "workerinput"):  # the controller ends last: the workers are done with it
+        shutil.rmtree(_SHARED, ignore_errors=True)

@@ -63,7 +63,7 @@ def test_bench_smoke(tmp_path):
     assert "| *reference: models alone* |" in table.read_text() and "x its models' SQL run bare" in table.read_text()
     assert "| *reference: duckdb alone* |" in table.read_text() and "| target | figure | holds |" in table.read_text()
     # The summary sets each stage beside its baseline (none at the small scale) with its values/s.
-    assert "| stage | before wall s | wall s | CPU s | peak RSS MB | values/s |" in summary.read_text()
+    assert "| stage | before wall s | wall s | CPU s | peak RSS MB | peak spill MB | values/s |" in summary.read_text()
 
 
 def test_measure_takes_more_output_than_a_pipe_holds():

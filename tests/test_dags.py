@@ -105,42 +105,51 @@ def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
 
 
-_RUN_ONCE = """
+# Runs the polls DAG with each conf of a JSON list in turn, in one process (Airflow is imported once).
+_RUN_EACH = """
 import json, sys
 from sli_airflow.runner import load_dags
 from airflow.sdk import timezone
-run = load_dags()["sli_ingest_polls"].test(logical_date=timezone.utcnow(), run_conf=json.loads(sys.argv[1]))
-[ti] = run.get_task_instances()
-print("OUTCOME", json.dumps([str(run.state), str(ti.state), ti.try_number]))
+dag = load_dags()["sli_ingest_polls"]
+for conf in json.loads(sys.argv[1]):
+    run = dag.test(logical_date=timezone.utcnow(), run_conf=conf)
+    [ti] = run.get_task_instances()
+    print("OUTCOME", json.dumps([str(run.state), str(ti.state), ti.try_number]), flush=True)
 """
 
 
-@pytest.mark.parametrize(
-    "conf, reason",
-    [
-        ({"pathz": ["x.csv"]}, "unknown param(s) 'pathz'; this DAG takes: paths"),
-        ({"paths": ["poll.csv"]}, "no such file or folder: {home}/inbox/polls/poll.csv"),
-        ({"paths": ["../../outside/poll.csv"]}, "../../outside/poll.csv is outside polls's inbox ({home}/inbox/polls)"),
-        ({"paths": ["{home}/outside/poll.csv"]}, "{home}/outside/poll.csv is outside polls's inbox"),
-        ({"paths": ["link.csv"]}, "link.csv is outside polls's inbox"),
-    ],
-    ids=["misspelt key", "missing file", "dot-dot", "absolute", "link out"],
-)
-def test_an_input_error_fails_the_task_at_once_without_retries(tmp_path, conf, reason):
-    """Paths reach files under the source's inbox only (or folders allowed by name): nothing else is copied in."""
+def _outcomes(run: subprocess.CompletedProcess) -> list:
+    return [
+        json.loads(line.removeprefix("OUTCOME ")) for line in run.stdout.splitlines() if line.startswith("OUTCOME ")
+    ]
+
+
+INPUT_ERRORS = {
+    "misspelt key": ({"pathz": ["x.csv"]}, "unknown param(s) 'pathz'; this DAG takes: paths"),
+    "missing file": ({"paths": ["poll.csv"]}, "no such file or folder: {home}/inbox/polls/poll.csv"),
+    "dot-dot": (
+        {"paths": ["../../outside/poll.csv"]},
+        "../../outside/poll.csv is outside polls's inbox ({home}/inbox/polls)",
+    ),
+    "absolute": ({"paths": ["{home}/outside/poll.csv"]}, "{home}/outside/poll.csv is outside polls's inbox"),
+    "link out": ({"paths": ["link.csv"]}, "link.csv is outside polls's inbox"),
+}
+
+
+def test_an_input_error_fails_the_task_at_once_without_retries(tmp_path):
+    """Paths reach files under the source's inbox only (or folders allowed by name): nothing else is copied in.
+    Each case is its own DAG run, one after another in one Airflow process."""
     env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "poll.csv").write_text("private\n")
     (tmp_path / "inbox" / "polls").mkdir(parents=True)
     (tmp_path / "inbox" / "polls" / "link.csv").symlink_to(tmp_path / "outside" / "poll.csv")
-    conf = json.loads(json.dumps(conf).replace("{home}", str(tmp_path)))
-    run = subprocess.run(
-        [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps(conf)], env=env, capture_output=True, text=True, timeout=600
-    )
-    [outcome] = [line for line in run.stdout.splitlines() if line.startswith("OUTCOME ")]
-    # Failed on its first try, not queued for the two retries (with backoff) an ingest task has.
-    assert json.loads(outcome.removeprefix("OUTCOME ")) == ["failed", "failed", 1]
-    assert f"input error (not retried): {reason.format(home=tmp_path)}" in run.stdout + run.stderr
+    confs = [json.loads(json.dumps(conf).replace("{home}", str(tmp_path))) for conf, _ in INPUT_ERRORS.values()]
+    run = _run([str(BIN / "python"), "-c", _RUN_EACH, json.dumps(confs)], env)
+    # Each failed on its first try, not queued for the two retries (with backoff) an ingest task has.
+    assert _outcomes(run) == [["failed", "failed", 1]] * len(INPUT_ERRORS), run.stdout + run.stderr
+    for case, (_, reason) in INPUT_ERRORS.items():
+        assert f"input error (not retried): {reason.format(home=tmp_path)}" in run.stdout + run.stderr, case
     assert not (tmp_path / "landing").exists()
 
 
@@ -152,11 +161,10 @@ def test_a_folder_allowed_by_name_may_be_read(tmp_path):
         (REPO / "tests" / "bad_inputs" / "polls" / "poll_212_invisible_characters.csv").read_bytes()
     )
     run = _run(
-        [str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": [str(shared / "poll.csv")]})],
+        [str(BIN / "python"), "-c", _RUN_EACH, json.dumps([{"paths": [str(shared / "poll.csv")]}])],
         {**env, "SLI_ALLOWED_FOLDERS": f"/nonexistent:{shared}"},
     )
-    [outcome] = [line for line in run.stdout.splitlines() if line.startswith("OUTCOME ")]
-    assert json.loads(outcome.removeprefix("OUTCOME ")) == ["success", "success", 1], run.stdout + run.stderr
+    assert _outcomes(run) == [["success", "success", 1]], run.stdout + run.stderr
 
 
 @pytest.mark.parametrize("conf", ["123", "[1, 2]", '"paths"'], ids=["number", "list", "string"])
@@ -175,7 +183,7 @@ def test_ingest_tasks_have_an_execution_timeout():
 
 def test_a_wrongly_typed_param_is_refused_before_the_run_starts(tmp_path):
     env = {**os.environ, **airflow_env(tmp_path), "SLI_HOME": str(tmp_path), "PYTHONPATH": str(DAGS_FOLDER)}
-    run = _run([str(BIN / "python"), "-c", _RUN_ONCE, json.dumps({"paths": "one.csv"})], env)
+    run = _run([str(BIN / "python"), "-c", _RUN_EACH, json.dumps([{"paths": "one.csv"}])], env)
     assert run.returncode != 0 and "OUTCOME" not in run.stdout
     assert "Invalid input for param paths: 'one.csv' is not of type 'array'" in run.stderr
 

@@ -115,7 +115,13 @@ def test_sigkill_at_every_stage_leaves_the_last_good_warehouse(tmp_path, publish
             assert "running" not in statuses and interrupted >= 1, statuses
     assert_same_marts(mart_frames(published), before)
 
-    # During publish: the rename is atomic, so the warehouse is the old one or the audited new one.
+
+def test_sigkill_during_publish_leaves_the_old_or_the_audited_warehouse(tmp_path, published_home):
+    """The rename is atomic, so the warehouse is the old one or the audited new one."""
+    home = copy_home(published_home, tmp_path / "home")
+    published = home / "warehouse" / "sli.duckdb"
+    before_sha = sha256_of(published)
+    _new_downloads(tmp_path, home)
     stamp, audited = home / "warehouse" / "candidate.audit.json", set()
 
     def remember_audited() -> None:  # the stamp is there once the audit has passed, until publish ends
