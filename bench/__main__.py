@@ -87,11 +87,14 @@ TARGETS = {
     "build within 1.3x of its models' SQL run bare": ("build_vs_models_alone", "<=", 1.3),
     "load at least 5x faster than pandas + SQLite": ("pandas_sqlite_vs_load", ">=", 5.0),
     "select * from mart_sector_overview under 100 ms": ("query_ms", "<", 100.0),
-    "a refresh with nothing new under 2 s": ("noop_refresh_s", "<", 2.0),
-    "report within 3 s": ("report_s", "<=", 3.0),
 }
+# Issue 32's targets per scale: the real scale is what users run every quarter.
 SCALE_TARGETS = {
-    "real": {"incremental quarter within 35% of a full refresh": ("incremental_share", "<=", 0.35)},
+    "real": {
+        "incremental quarter within 35% of a full refresh": ("incremental_share", "<=", 0.35),
+        "report within 3 s": ("report_s", "<=", 3.0),
+        "a refresh with nothing new under 2 s": ("noop_refresh_s", "<", 2.0),
+    },
     "lginform": {
         "peak memory under 4 GB": ("refresh_peak_rss_mb", "<", 4096.0),
         "spill under 10 GB": ("refresh_peak_spill_mb", "<", 10240.0),

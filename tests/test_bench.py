@@ -53,11 +53,9 @@ def test_bench_smoke(tmp_path):
     assert sum(figures["build_node_time"].values()) == pytest.approx(1, abs=0.01) and figures["audit_vs_build"] > 0
     assert 0 < figures["incremental_share"] and figures["query_ms"] > 0 and figures["noop_refresh_s"] > 0
     assert figures["scale"]["raw_values"] >= figures["scale"]["council_metric_values"] > 0
-    assert {
-        "load within 2x of DuckDB alone",
-        "build within 1.3x of its models' SQL run bare",
-        "report within 3 s",
-    } <= set(figures["targets"])
+    assert {"load within 2x of DuckDB alone", "build within 1.3x of its models' SQL run bare"} <= set(
+        figures["targets"]
+    )
     assert all(isinstance(t["holds"], bool) for t in figures["targets"].values())
     [table] = tmp_path.glob("*.md")
     assert "| *reference: models alone* |" in table.read_text() and "x its models' SQL run bare" in table.read_text()
