@@ -10,7 +10,25 @@
 -- A missing value of a metric whose metadata says nullAsZero is the publisher's zero: 0 with status `null_as_zero`.
 -- Incremental: a build on a copy of the last warehouse redoes only the keys that later loads touched,
 -- and stamps them with its invocation id so later models can redo only what this build changed.
-with loaded as not materialized (  -- read three times: materialized, it would spill the catalogue
+with
+{% if is_incremental() %}
+    -- The loads since the last build, and the keys they hold: a handful of loads against the catalogue's.
+    new_loads as materialized (
+        select distinct load_id from {{ ref('stg_lginform__metric_values') }}
+        except
+        select distinct load_id from {{ this }}
+    ),
+
+    touched as materialized (
+        select distinct v.council_code, v.metric_id, v.period_id
+        from {{ ref('stg_lginform__metric_values') }} as v
+        semi join new_loads as n on n.load_id = v.load_id
+    ),
+{% endif %}
+
+-- Read three times below: materialized when it holds only the touched keys' loads (an incremental
+-- build), recomputed each time when it holds the whole catalogue, which would otherwise spill in full.
+loaded as {{ 'materialized' if is_incremental() else 'not materialized' }} (
     select
         v.council_code,
         v.metric_id,
@@ -27,14 +45,8 @@ with loaded as not materialized (  -- read three times: materialized, it would s
     inner join {{ ref('council_register') }} as c on c.council_code = v.council_code
     left join {{ ref('int_metrics__catalogue') }} as m on m.metric_id = v.metric_id
     {% if is_incremental() %}
-        inner join (
-            select distinct council_code, metric_id, period_id
-            from {{ ref('stg_lginform__metric_values') }}
-            where load_id not in (select distinct load_id from {{ this }})
-        ) as touched
-            on
-                touched.council_code = v.council_code and touched.metric_id = v.metric_id
-                and touched.period_id = v.period_id
+        inner join touched as t
+            on t.council_code = v.council_code and t.metric_id = v.metric_id and t.period_id = v.period_id
     {% endif %}
     where
         v.period_start >= coalesce(cast(c.start_date as date), date '1900-01-01')
