@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ def _alive(owner: str | None) -> bool:
 class Ledger:
     def __init__(self, path: Path):
         self.path = path
+        self._guard = threading.RLock()  # the connection is shared by this ledger's threads, one at a time
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.executescript(SCHEMA)
@@ -168,23 +170,33 @@ class Ledger:
 
     @contextmanager
     def _open(self) -> Iterator[sqlite3.Connection]:
-        if self._read_only:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                conn.execute("select count(*) from sqlite_master").fetchall()
-            except sqlite3.OperationalError:
-                # A read-only folder cannot hold SQLite's lock files: read the file as it is on disk.
-                conn.close()
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        else:
-            # WAL + a generous busy timeout: parallel ingest tasks append without failing on a lock.
-            conn = sqlite3.connect(self.path, timeout=60)
-            conn.execute("pragma journal_mode=wal")
+        if not self._read_only:
+            with self._guard, self._writer() as conn:  # one transaction: committed, or rolled back on error
+                yield conn
+            return
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchall()
+        except sqlite3.OperationalError:
+            # A read-only folder cannot hold SQLite's lock files: read the file as it is on disk.
+            conn.close()
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             with conn:
                 yield conn
         finally:
             conn.close()
+
+    _connection: sqlite3.Connection | None = None
+
+    def _writer(self) -> sqlite3.Connection:
+        """This ledger's one connection: opening one per operation (and closing it, which checkpoints the
+        log) took a third of a small file's load."""
+        if self._connection is None:
+            # WAL + a generous busy timeout: parallel ingest tasks append without failing on a lock.
+            self._connection = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+            self._connection.execute("pragma journal_mode=wal")
+        return self._connection
 
     def settled(self, source: str, sha256: str) -> str | None:
         """'loaded' when content with this hash is loaded, 'retracted' when it was taken back (and is not

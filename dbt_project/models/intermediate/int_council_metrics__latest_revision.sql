@@ -8,6 +8,7 @@ select
     value,
     value_status,
     loaded_at,
-    load_id
+    load_id,
+    build_id
 from {{ ref('int_council_metrics__revisions') }}
 where superseded_at is null

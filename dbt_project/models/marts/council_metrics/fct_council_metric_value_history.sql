@@ -19,7 +19,5 @@ select
     source_file
 from {{ ref('int_council_metrics__revisions') }}
 {% if is_incremental() %}
-    where (council_code, metric_id, period_id) in (
-        {{ revised_in_this_build(['council_code', 'metric_id', 'period_id']) }}
-    )
+    where build_id = '{{ invocation_id }}'  -- the revisions of every key this build redid
 {% endif %}

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('int_council_metrics__revisions') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -16,7 +15,7 @@ select
     loaded_at
 from {{ ref('int_council_metrics__latest_revision') }}
 {% if is_incremental() %}
-    where (council_code, metric_id, period_id) in (
-        {{ revised_in_this_build(['council_code', 'metric_id', 'period_id']) }}
-    )
+    -- Every revision of a key this build redid carries the build's id: a filter that skips, by its stored
+    -- bounds, every block of the catalogue written by earlier builds.
+    where build_id = '{{ invocation_id }}'
 {% endif %}
