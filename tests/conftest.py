@@ -66,10 +66,12 @@ def _migrate(folder: Path) -> None:
 
 
 def airflow_env(home: Path) -> dict[str, str]:
-    """An Airflow home inside HOME with a migrated SQLite database (a copy of one migrated once per run);
-    the env `sli run-dags` needs."""
-    (home / "airflow").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(once_per_run("airflow-migrated", _migrate) / "airflow.db", home / "airflow" / "airflow.db")
+    """An Airflow home inside HOME with a migrated SQLite database (a copy of one migrated once per run, unless
+    HOME has one, whose runs are kept); the env `sli run-dags` needs."""
+    database = home / "airflow" / "airflow.db"
+    if not database.exists():
+        database.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(once_per_run("airflow-migrated", _migrate) / "airflow.db", database)
     return {"AIRFLOW_HOME": str(home / "airflow"), "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
 
 
