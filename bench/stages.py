@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,14 +38,19 @@ def measure(argv: list[str], env: dict | None = None, spill: list[Path] | None =
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr)
-        peak_spill = 0.0
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            peak_spill = max(peak_spill, _disk_mb(spill or []))
-            time.sleep(0.5)
+        peak_spill, done = [0.0], threading.Event()
+
+        def sample_spill() -> None:  # beside the wait, so the wall time is the process's to the microsecond
+            while not done.wait(0.5):
+                peak_spill[0] = max(peak_spill[0], _disk_mb(spill or []))
+
+        sampler = threading.Thread(target=sample_spill, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        peak_spill = peak_spill[0]
         stdout.seek(0), stderr.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise StageFailed(f"{' '.join(argv[:3])} failed after {wall:.0f} s: {stderr.read().decode()[-4000:]}")
