@@ -10,26 +10,7 @@
 -- Basket metrics only: the comparisons are per council, so they scale with the basket the overview
 -- tracks, never with the whole LG Inform catalogue loaded beside it (sector medians cover every metric).
 with applicable as (
-    select
-        v.council_code,
-        v.metric_id,
-        v.period_id,
-        v.period_start,
-        v.period_end,
-        v.value,
-        c.council_type,
-        c.region_name,
-        m.polarity
-    from {{ ref('fct_council_metric_values') }} as v
-    inner join {{ ref('dim_council') }} as c on c.council_code = v.council_code
-    inner join {{ ref('dim_metric') }} as m on m.metric_id = v.metric_id
-    {% if is_incremental() %}
-    -- Only the metric-periods whose values this build loaded: every other group is unchanged.
-        inner join (
-            {{ revised_in_this_build(['metric_id', 'period_id']) }}
-        ) as touched on touched.metric_id = v.metric_id and touched.period_id = v.period_id
-    {% endif %}
-    where m.in_basket and (m.applies_to is null or list_contains(string_split(m.applies_to, '|'), c.council_type))
+    {{ comparable_values() }}
 ),
 
 grouped as (
@@ -65,50 +46,23 @@ spread as (
     from centred
 ),
 
--- Nearest neighbours: every council has a group of its own (itself and its neighbours), so the groups
--- overlap and are no partition to window over. Each group's values are gathered into a list instead.
-neighbour_values as (
-    select
-        f.council_code,
-        f.metric_id,
-        f.period_id,
-        list(a.value) filter (where a.value is not null) as group_values,
-        1 + count(*) filter (
-            where case when f.polarity = 'low_is_good' then a.value < f.value else a.value > f.value end
-        ) as value_rank
-    from applicable as f
-    inner join {{ ref('int_council_nearest_neighbours__members') }} as g on g.focus_code = f.council_code
-    inner join applicable as a
-        on a.council_code = g.member_code and a.metric_id = f.metric_id and a.period_id = f.period_id
-    where
-        f.value is not null
-        -- Open bounds as far dates, not ORs: a plain range filter after the hash join, twice as fast.
-        and f.period_start >= coalesce(g.counts_from, date '0001-01-01')
-        and f.period_start < coalesce(g.counts_until, date '9999-12-31')
-    group by f.council_code, f.metric_id, f.period_id
-),
-
-neighbour_medians as (
-    select *, list_aggregate(group_values, 'median') as group_median
-    from neighbour_values
-),
-
+-- Nearest neighbours: each council's own group, computed in int_council_benchmarks__nearest_neighbours.
 neighbours as (
     select
         f.*,
         'nearest_neighbours' as comparator_group,
         f.council_code as comparator_group_value,
-        len(n.group_values) as n_in_group,
-        n.group_median,
-        list_aggregate(n.group_values, 'quantile_cont', [0.25, 0.75]) as group_quartiles,
-        list_aggregate(n.group_values, 'min') as group_min,
-        list_aggregate(n.group_values, 'max') as group_max,
+        n.n_in_group,
+        n.median_value as group_median,
+        [n.lower_quartile_value, n.upper_quartile_value] as group_quartiles,
+        n.min_value as group_min,
+        n.max_value as group_max,
         n.value_rank,
-        list_aggregate(list_transform(n.group_values, lambda x: abs(x - n.group_median)), 'median') as group_mad
+        n.mad_value as group_mad
     from applicable as f
     inner join (select distinct focus_code from {{ ref('int_council_nearest_neighbours__members') }}) as grouped
         on grouped.focus_code = f.council_code
-    left join neighbour_medians as n
+    left join {{ ref('int_council_benchmarks__nearest_neighbours') }} as n
         on n.council_code = f.council_code and n.metric_id = f.metric_id and n.period_id = f.period_id
 ),
 
