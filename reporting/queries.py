@@ -276,11 +276,17 @@ def council_pages(connection) -> dict[str, list[dict]]:
     return _grouped(
         connection,
         f"""
-        with latest as (
+        with latest as materialized (
             select b.* from fct_council_benchmarks b
             join dim_metric m using (metric_id)
             where b.comparator_group = 'council_type' and b.value is not null and m.in_basket
             qualify row_number() over (partition by council_code, metric_id order by period_start desc) = 1
+        ),
+        -- The other groups' rows of those council-periods, found once: joining the whole table twice
+        -- would hash every england and nearest-neighbour row of every period.
+        same_period as (
+            select b.* from fct_council_benchmarks b semi join latest using (council_code, metric_id, period_id)
+            where b.comparator_group in ('england', 'nearest_neighbours')
         )
         select l.council_code, l.metric_id, m.metric_label, coalesce(m.service_area, 'Other') as service_area,
                m.polarity, l.period_id, p.period_label, l.value, l.median_value, l.mads_from_median, l.quartile,
@@ -305,7 +311,7 @@ def council_pages(connection) -> dict[str, list[dict]]:
                coalesce({shown("nb.min_value")} || ' to ' || {shown("nb.max_value")}, '') as neighbours_range_shown,
                coalesce(nb.rank_in_group || ' of ' || nb.n_in_group, '') as neighbours_rank_shown
         from latest l
-        join fct_council_benchmarks e
+        join same_period e
             on e.comparator_group = 'england' and e.council_code = l.council_code
             and e.metric_id = l.metric_id and e.period_id = l.period_id
         join dim_metric m on m.metric_id = l.metric_id
@@ -313,7 +319,7 @@ def council_pages(connection) -> dict[str, list[dict]]:
         join mart_councils_at_risk r on r.council_code = l.council_code
         left join mart_metric_direction_of_travel d
             on d.level = 'council' and d.council_code = l.council_code and d.metric_id = l.metric_id
-        left join fct_council_benchmarks nb
+        left join same_period nb
             on nb.comparator_group = 'nearest_neighbours' and nb.council_code = l.council_code
             and nb.metric_id = l.metric_id and nb.period_id = l.period_id""",
         order="service_area, metric_id",
@@ -613,23 +619,29 @@ def metric_councils(connection) -> dict[str, list[dict]]:
     return _grouped(
         connection,
         f"""
+        with latest as materialized (
+            select b.* from fct_council_benchmarks b join dim_metric using (metric_id)
+            where in_basket and b.comparator_group = 'england' and b.value is not null
+            qualify row_number() over (partition by b.metric_id, b.council_code order by b.period_start desc) = 1
+        ),
+        same_period as (  -- as in `council_pages`: the council-type rows of those council-periods only
+            select t.* from fct_council_benchmarks t semi join latest using (council_code, metric_id, period_id)
+            where t.comparator_group = 'council_type'
+        )
         select b.metric_id, b.council_code, r.council_name, r.council_type, r.region_name, p.period_label,
                b.value, {shown("b.value")} as value_shown, b.quartile as england_quartile,
                -- As the page prints them (and sorts them), formatted here once rather than per row in the template.
                coalesce(b.quartile::varchar, '') as england_quartile_shown,
                coalesce(t.quartile::varchar, '') as type_quartile_shown,
                replace(coalesce(d.direction, ''), '_', ' ') as direction, epoch(p.period_start) as period_order
-        from fct_council_benchmarks b
+        from latest b
         join dim_metric m using (metric_id)
         join mart_councils_at_risk r using (council_code)
         join dim_period p using (period_id)
-        left join fct_council_benchmarks t
-            on t.comparator_group = 'council_type' and t.council_code = b.council_code
-            and t.metric_id = b.metric_id and t.period_id = b.period_id
+        left join same_period t
+            on t.council_code = b.council_code and t.metric_id = b.metric_id and t.period_id = b.period_id
         left join mart_metric_direction_of_travel d
-            on d.level = 'council' and d.council_code = b.council_code and d.metric_id = b.metric_id
-        where m.in_basket and b.comparator_group = 'england' and b.value is not null
-        qualify row_number() over (partition by b.metric_id, b.council_code order by b.period_start desc) = 1""",
+            on d.level = 'council' and d.council_code = b.council_code and d.metric_id = b.metric_id""",
         order="value desc nulls last, council_name",
         key="metric_id",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import string
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -237,7 +238,10 @@ def render(
     since the quarter was first published. AS_PUBLISHED ('first' or a date, YYYY-MM-DD) shows them as that
     edition stated them, in SLI_HOME/reports/<quarter>_as_published_<date>."""
 
-    with access.connect(paths) as connection:
+    with access.connect(paths) as connection, ThreadPoolExecutor(1) as beside:
+        # The council pages' queries, the most of the report's, run in DuckDB (which releases the GIL) on a
+        # cursor of their own while the rest is queried and written.
+        per_council = beside.submit(queries.per_council, connection.cursor())
         overview_rows = queries.quarters(connection)
         if overview_rows.empty:
             raise SliError("mart_sector_overview is empty: nothing to report")
@@ -256,47 +260,46 @@ def render(
         support_loaded = queries.support_loaded(connection)
         edition = _edition(editions, chosen["quarter_id"], as_published) if as_published else None
         data = queries.overview(connection, chosen, council, metric)
-        per_council = queries.per_council(connection)
         per_metric = queries.per_metric(connection)
         outcomes = queries.outcomes(connection)
         tracked, published_at = queries.tracked_basket(connection)
 
-    basis = {
-        "edition": edition,
-        "first_published": editions[0] if editions else None,
-        "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
-        "without_data": [SOURCES[source].reader_name for source in without_data],
-        "support_loaded": support_loaded,
-        # A quarter still running: its figures are those of the periods ended so far.
-        "provisional_on": _day(date.today()) if chosen["quarter_end"] >= date.today() else None,
-        "basket_change": basket_change(paths, tracked, before=published_at),
-    }
-    shown = edition or chosen
-    facts = _facts(shown, [] if edition else without_data)
-    default_folder = chosen["quarter_id"] + (f"_as_published_{edition['published_on']}" if edition else "")
-    folder = out or paths.reports / default_folder
-    staging = folder / ".partial"  # a report killed half-written leaves only this behind, never half a report
-    try:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        page = _write(
-            paths,
-            folder,
-            staging,
-            overview_rows,
-            shown,
-            facts,
-            basis,
-            data,
-            per_council,
-            per_metric,
-            outcomes,
-            council,
-            metric,
-        )
-        return _put_in_place(staging, folder, page)
-    except OSError as exc:
-        raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
+        basis = {
+            "edition": edition,
+            "first_published": editions[0] if editions else None,
+            "changes": _changes(paths, editions[0], chosen, without_data) if editions and not edition else [],
+            "without_data": [SOURCES[source].reader_name for source in without_data],
+            "support_loaded": support_loaded,
+            # A quarter still running: its figures are those of the periods ended so far.
+            "provisional_on": _day(date.today()) if chosen["quarter_end"] >= date.today() else None,
+            "basket_change": basket_change(paths, tracked, before=published_at),
+        }
+        shown = edition or chosen
+        facts = _facts(shown, [] if edition else without_data)
+        default_folder = chosen["quarter_id"] + (f"_as_published_{edition['published_on']}" if edition else "")
+        folder = out or paths.reports / default_folder
+        staging = folder / ".partial"  # a report killed half-written leaves only this behind, never half a report
+        try:
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            page = _write(
+                paths,
+                folder,
+                staging,
+                overview_rows,
+                shown,
+                facts,
+                basis,
+                data,
+                per_council,
+                per_metric,
+                outcomes,
+                council,
+                metric,
+            )
+            return _put_in_place(staging, folder, page)
+        except OSError as exc:
+            raise SliError(f"cannot write the report in {folder} ({exc.strerror}): choose a folder with --out") from exc
 
 
 POLARITY_WORDS = {
@@ -420,7 +423,7 @@ def _write(
     facts: list[dict],
     basis: dict,
     data,
-    per_council: queries.CouncilPages,
+    per_council: Future[queries.CouncilPages],
     per_metric: queries.MetricPages,
     outcomes: queries.Outcomes,
     council: str | None,
@@ -519,9 +522,10 @@ def _write(
         encoding="utf-8",
     )
 
-    (into / "series.js").write_text(charts.series_script(per_council.metric_series), encoding="utf-8")
     shutil.copyfile(STATIC / "trend.js", into / "trend.js")
     (into / "metrics").mkdir(exist_ok=True)
     _write_metric_pages(environment, into, common, chosen["quarter_id"], per_metric)
-    _write_council_pages(environment, into, common, chosen, per_council, data.councils.to_dict("records"))
+    councils = per_council.result()  # queried meanwhile, beside the pages above
+    (into / "series.js").write_text(charts.series_script(councils.metric_series), encoding="utf-8")
+    _write_council_pages(environment, into, common, chosen, councils, data.councils.to_dict("records"))
     return overview
