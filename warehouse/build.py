@@ -33,7 +33,9 @@ def dbt_env(paths: Paths, database: Path) -> dict[str, str]:
     """dbt's settings: which file to write, and its own files kept out of the repo."""
     return {
         **os.environ,
-        "SLI_DUCKDB_PATH": str(database),
+        # Relative to SLI_HOME, where dbt runs: dbt parses the whole project again whenever its connection
+        # settings change, so this way a home keeps its parse wherever it is (and a copy of it too).
+        "SLI_DUCKDB_PATH": os.path.relpath(database, paths.home),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
         "DBT_TARGET_PATH": str(paths.dbt_target),
