@@ -265,9 +265,11 @@ def ingest(
     limit = limits()
     results: list[LoadResult] = []
     waiting: list[LoadResult | _Pending] = []
+    waiting_rows = 0  # kept as files are parsed: summing the batch at every file made a large batch quadratic
     seen: set[str] = set()  # hashes begun in this run: the ledger marks them loaded only at the flush
 
     def flush() -> None:
+        nonlocal waiting_rows
         _check([item for item in waiting if isinstance(item, _Pending)])
         for item in waiting:
             result = _finish(item, paths, ledger) if isinstance(item, _Pending) else item
@@ -275,6 +277,7 @@ def ingest(
             if on_file:
                 on_file(result)
         waiting.clear()
+        waiting_rows = 0
 
     def refuse(path: Path, reason: str) -> None:  # the file is not read; it stays where it is, untouched
         waiting.append(LoadResult(source, path.name, "rejected", message=str(InputError(path.name, reason))))
@@ -301,9 +304,12 @@ def ingest(
                 refuse(path, f"cannot copy it into landing ({exc.strerror or exc}); nothing was loaded")
                 continue
             seen.add(sha)
-            waiting.append(_begin(source, path.name, landed, sha, ledger))
-        if sum(item.rows for item in waiting if isinstance(item, _Pending)) >= BATCH_ROWS:
-            flush()
+            begun = _begin(source, path.name, landed, sha, ledger)
+            waiting.append(begun)
+            if isinstance(begun, _Pending):
+                waiting_rows += begun.rows
+                if waiting_rows >= BATCH_ROWS:
+                    flush()
     flush()
     return results
 

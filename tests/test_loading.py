@@ -249,3 +249,30 @@ def test_a_ledger_of_an_earlier_version_is_migrated_keeping_every_row(tmp_path):
     assert records["ope-2"].status == "failed" and records["ope-2"].message.startswith("interrupted")
     ledger.retract("ope-1", "retracted in a test")  # the new status is allowed after the migration
     assert ledger.settled("ope", "abc") == "retracted" and ledger.retracted() == ["ope-1"]
+
+
+def test_files_checked_in_many_small_batches_load_as_in_one(tmp_path, monkeypatch):
+    """A batch is flushed once its parsed rows reach BATCH_ROWS: with a tiny batch every file is checked and
+    finished on its own, and each file's outcome, in order, and the raw rows are those of one batch."""
+    from ingestion import loader
+
+    inbox = tmp_path / "drop"
+    inbox.mkdir()
+    for number in range(1, 6):
+        _poll_file(inbox / f"round{number:02}.csv", round_number=number)
+    _poll_file(inbox / "round06.csv", round_number=6, cells=["20", "45", "15", "10", "8", "9"])  # sums to 107
+    _poll_file(inbox / "round07.csv", round_number=1)  # the same content as round01: skipped
+
+    def outcomes(home):
+        paths = get_paths(home)
+        results = ingest("polls", [inbox], paths)
+        files = [str(p) for p in (paths.raw / "polls" / "answers").glob("polls-*.parquet")]
+        with duckdb.connect() as con:
+            rows = con.execute("select count(*) from read_parquet(?)", [files]).fetchone()[0]
+        return [(r.file, r.status, r.rows_read, r.rows_accepted, r.rows_rejected) for r in results], rows
+
+    whole = outcomes(tmp_path / "one-batch")
+    monkeypatch.setattr(loader, "BATCH_ROWS", 7)  # a poll file holds 6 rows: a flush after every second file
+    assert outcomes(tmp_path / "small-batches") == whole
+    assert [status for _, status, *_ in whole[0]] == ["loaded"] * 5 + ["rejected", "skipped"]
+    assert whole[1] == 30
