@@ -187,3 +187,39 @@ def test_a_candidate_breaking_a_statistics_rule_is_refused_at_publish(home, rule
     assert message in result.stderr, result.stderr
     assert sli(home, "publish", check=False).returncode == 1 and _sha(paths.published) == digest
     assert os.path.exists(paths.candidate)
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("fct_poll_answers", "round_number, question_code, answer_option"),  # a full check on every build
+        ("fct_council_metric_values", "council_code, metric_id, period_id"),  # the catalogue-sized table
+    ],
+)
+def test_the_grain_test_finds_a_key_held_twice(home, table, key):
+    """dbt's `unique_combination` test groups by a hash of the key before the key itself: a row whose key
+    another row holds is still found, named by that key, and fails the test."""
+    import subprocess
+
+    import duckdb
+
+    from core.settings import DBT_PROJECT_DIR, get_paths
+    from warehouse.build import dbt_env
+
+    paths = get_paths(home)
+    shutil.copyfile(paths.published, paths.candidate)
+    with duckdb.connect(str(paths.candidate)) as con:
+        con.execute(f"insert into {table} (select * from {table} order by {key} limit 1)")
+    # A whole-table check, as in a full build (`--full-refresh`): an incremental one reads only redone keys.
+    command = [str(BIN / "dbt"), "build", "--select", f"{table},test_name:unique_combination", "--full-refresh"]
+    dbt = subprocess.run(
+        [*command, "--exclude-resource-type", "model", "--project-dir", str(DBT_PROJECT_DIR)],
+        env=dbt_env(paths, paths.candidate),
+        cwd=home,
+        capture_output=True,
+        text=True,
+    )
+    assert dbt.returncode == 1, dbt.stdout[-2000:]
+    assert f"FAIL 1 unique_combination_{table}" in dbt.stdout, dbt.stdout[-2000:]
+    failures = json.loads((paths.dbt_target / "run_results.json").read_text())["results"]
+    assert [r["failures"] for r in failures if r["status"] == "fail"] == [1]
