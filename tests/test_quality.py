@@ -198,7 +198,7 @@ def test_a_candidate_breaking_a_statistics_rule_is_refused_at_publish(home, rule
 )
 def test_the_grain_test_finds_a_key_held_twice(home, table, key):
     """dbt's `unique_combination` test groups by a hash of the key before the key itself: a row whose key
-    another row holds is still found, named by that key, and fails the test."""
+    another row holds is still found, and the test fails with that one key."""
     import subprocess
 
     import duckdb
